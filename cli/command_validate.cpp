@@ -1,0 +1,88 @@
+// lifecircle validate: reads every layer of a study and says plainly what is wrong with it.
+#include <cstdio>
+#include <iostream>
+
+#include "cli/command.hpp"
+#include "cli/common.hpp"
+#include "coverage/study.hpp"
+
+namespace lc::cli {
+namespace {
+
+std::string km2(double m2) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f km2", m2 / 1e6);
+    return buf;
+}
+std::string ha(double m2) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f ha", m2 / 1e4);
+    return buf;
+}
+
+void print_layer(const char* role, const geo::Layer& l, int metric_epsg) {
+    std::printf("%s: %s [%s]\n", role, l.file.c_str(), l.name.c_str());
+    std::string types;
+    for (const auto& t : l.geometry_types) types += (types.empty() ? "" : ", ") + t;
+    std::printf("  features read %zu, usable %zu, skipped %zu; geometry %s\n", l.features_read, l.size(), l.skipped.size(), types.c_str());
+    size_t repaired = 0;
+    for (auto r : l.repaired) repaired += r;
+    if (repaired) std::printf("  repaired geometries: %zu\n", repaired);
+    std::printf("  source CRS: %s\n  metric CRS: EPSG:%d\n", l.crs_description.c_str(), metric_epsg);
+    std::printf("  extent (metric): x %.1f .. %.1f, y %.1f .. %.1f\n", l.min_x, l.max_x, l.min_y, l.max_y);
+}
+
+class ValidateCommand : public Command {
+public:
+    const char* name() const override { return "validate"; }
+    const char* description() const override {
+        return "Check a study's layers: features, geometry types, CRS, repairs, missing fields, points outside towns, "
+               "town overlaps and gaps. Exit 0 when the study can run (possibly with warnings), 2 when it cannot.";
+    }
+    void setup(CLI::App& app) override { flags_.add_to(app); }
+    int run() override {
+        cov::Project project = flags_.load();
+        auto study = cov::load_study(project);
+        const auto& s = *study;
+        print_layer("towns", *s.towns, s.metric_epsg);
+        auto pc = geo::check_partition(*s.town_set);
+        std::printf("  towns: %zu, total area %s (union %s)\n", s.town_set->size(), km2(pc.sum_area_m2).c_str(), km2(pc.union_area_m2).c_str());
+        if (pc.overlaps.empty()) std::printf("  overlaps between towns: none\n");
+        for (const auto& o : pc.overlaps)
+            std::printf("  overlap: %s %s / %s %s: %s\n", s.town_set->id(o.a).c_str(), s.town_set->name(o.a).c_str(),
+                        s.town_set->id(o.b).c_str(), s.town_set->name(o.b).c_str(), ha(o.area_m2).c_str());
+        std::printf("  gaps inside the outline (covered by no town): %zu, %s in total\n", pc.gaps.size(), km2(pc.gaps_area_m2).c_str());
+        for (const auto& g : pc.gaps) {
+            if (g.area_m2 < 1e4 && !flags_.verbose) continue;  // slivers under 1 ha: only with --verbose
+            std::string around;
+            for (int t : g.bordering) around += (around.empty() ? "" : ", ") + s.town_set->name(t);
+            std::printf("  gap: %s near (%.0f, %.0f), bordered by %s\n", km2(g.area_m2).c_str(), g.inside.x, g.inside.y, around.c_str());
+        }
+        if (!s.stats.file.empty()) std::printf("stats: %s (%zu columns)\n", s.stats.file.c_str(), s.stats.columns.size());
+        if (s.facilities) {
+            print_layer("facilities", *s.facilities, s.metric_epsg);
+            std::map<std::string, size_t> by_type;
+            for (const auto& t : s.fac_type_value) ++by_type[t.empty() ? "(no type)" : t];
+            for (const auto& [t, n] : by_type) std::printf("  type %s: %zu\n", t.c_str(), n);
+        }
+        if (s.demand) {
+            print_layer("demand", *s.demand, s.metric_epsg);
+            double total = 0;
+            for (double w : s.dem_weight_value) total += w;
+            std::printf("  total weight (households): %.0f\n", total);
+        }
+        print_report(s.report, flags_.verbose, flags_.quiet);
+        size_t errors = s.report.count(geo::Level::error), warnings = s.report.count(geo::Level::warning);
+        std::printf("%s: %zu errors, %zu warnings\n", errors ? "cannot run" : "ok", errors, warnings);
+        return errors ? cannot_run : ok;
+    }
+
+private:
+    StudyFlags flags_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_validate_command() { return std::make_unique<ValidateCommand>(); }
+
+}  // namespace lc::cli

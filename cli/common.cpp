@@ -1,0 +1,83 @@
+#include "cli/common.hpp"
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+namespace fs = std::filesystem;
+
+namespace lc::cli {
+
+void StudyFlags::add_to(CLI::App& app) {
+    app.add_option("project", project, "Project file (TOML); optional when the layers are given as flags");
+    app.add_option("--set", sets, "Override a project key: section.key=value (repeatable), e.g. --set towns.crs=BD09");
+    app.add_option("--towns", towns, "Town boundaries layer (any GDAL vector source)");
+    app.add_option("--town-id", town_id, "Field of the towns layer holding the town id");
+    app.add_option("--facilities", facilities, "Facilities layer (points or polygons; CSV with lon/lat columns)");
+    app.add_option("--type-field", type_field, "Field of the facilities layer holding the facility type");
+    app.add_option("--facility-type", facility_types, "Facility type value(s) of the main coverage measure (comma-separated)")->delimiter(',');
+    app.add_option("--demand", demand, "Demand layer: residential points/polygons with a household field");
+    app.add_option("--weight", weight, "Field of the demand layer holding households (or population)");
+    app.add_option("--network", network, "Road network: OSM .osm.pbf/.osm or a line layer");
+    app.add_option("--minutes", minutes, "Circle thresholds in minutes, e.g. 5,10,15");
+    app.add_option("--speed-kmh", speed_kmh, "Travel speed in km/h (walk default 4 km/h: 15 min = 1,000 m)");
+    app.add_flag("-q,--quiet", quiet, "Print only errors and the final summary");
+    app.add_flag("-v,--verbose", verbose, "Print every message, not only the first of each kind");
+}
+
+cov::Project StudyFlags::load() const {
+    std::vector<std::string> all;
+    auto abs = [](const std::string& p) { return fs::absolute(p).lexically_normal().string(); };
+    if (!towns.empty()) all.push_back("towns.path=" + abs(towns));
+    if (!town_id.empty()) all.push_back("towns.id=" + town_id);
+    if (!facilities.empty()) all.push_back("facilities.path=" + abs(facilities));
+    if (!type_field.empty()) all.push_back("facilities.type=" + type_field);
+    if (!demand.empty()) all.push_back("demand.path=" + abs(demand));
+    if (!weight.empty()) all.push_back("demand.weight=" + weight);
+    if (!network.empty()) all.push_back("network.path=" + abs(network));
+    if (!minutes.empty()) all.push_back("travel.circles_min=" + minutes);
+    if (speed_kmh > 0) all.push_back("travel.speed_kmh=" + std::to_string(speed_kmh));
+    if (!facility_types.empty()) {
+        std::string list;
+        for (const auto& t : facility_types) list += (list.empty() ? "" : ",") + t;
+        all.push_back("travel.main_types=" + list);
+    }
+    // Paths given with --set are relative to the current directory, like the flags.
+    for (const auto& s : sets) {
+        auto eq = s.find('=');
+        std::string key = s.substr(0, eq == std::string::npos ? 0 : eq);
+        if (eq != std::string::npos && key.size() > 5 && key.substr(key.size() - 5) == ".path" && !s.substr(eq + 1).empty())
+            all.push_back(key + "=" + abs(s.substr(eq + 1)));
+        else
+            all.push_back(s);
+    }
+    return cov::load_project(project, all);
+}
+
+void print_report(const geo::Report& report, bool verbose, bool quiet) {
+    const size_t per_code = verbose ? SIZE_MAX : 8;
+    std::map<std::string, size_t> shown, total;
+    for (const auto& m : report.items()) ++total[m.code];
+    for (const auto& m : report.items()) {
+        if (quiet && m.level != geo::Level::error) continue;
+        if (shown[m.code]++ >= per_code) continue;
+        const char* tag = m.level == geo::Level::error ? "error" : m.level == geo::Level::warning ? "warning" : "note";
+        std::cerr << tag << ": " << m.format() << "\n";
+        if (shown[m.code] == per_code && total[m.code] > per_code)
+            std::cerr << "  ... and " << (total[m.code] - per_code) << " more '" << m.code << "' messages (--verbose lists all)\n";
+    }
+}
+
+int guarded(const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const geo::InputError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return cannot_run;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return cannot_run;
+    }
+}
+
+}  // namespace lc::cli

@@ -1,0 +1,34 @@
+#pragma once
+// What every subcommand shares: the study flags, loading the project, printing messages.
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "coverage/project.hpp"
+#include "geo/report.hpp"
+
+namespace lc::cli {
+
+enum Exit { ok = 0, error = 1, cannot_run = 2 };
+
+struct StudyFlags {
+    std::string project;
+    std::vector<std::string> sets;
+    std::string towns, town_id, facilities, type_field, demand, weight, network;
+    std::vector<std::string> facility_types;
+    std::string minutes;
+    double speed_kmh = 0;
+    bool quiet = false, verbose = false;
+
+    void add_to(CLI::App& app);
+    cov::Project load() const;  // project file + flags + --set, flags last
+};
+
+// Prints the report grouped by code, at most `per_code` lines each (all with --verbose).
+void print_report(const geo::Report& report, bool verbose, bool quiet);
+
+// Runs `body`, turning input errors into clear messages and exit codes.
+int guarded(const std::function<int()>& body);
+
+}  // namespace lc::cli

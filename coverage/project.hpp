@@ -1,0 +1,86 @@
+#pragma once
+// The project file (TOML): one study's inputs and settings. Every key can be overridden with
+// "section.key=value" strings (the CLI's --set), and a study can be described by overrides alone.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "geo/layer.hpp"
+
+namespace lc::cov {
+
+struct Project {
+    std::string file;      // the project file, "" when built from flags only
+    std::string base_dir;  // relative paths are resolved against it
+    std::string name = "lifecircle study";
+    std::string lang = "en";
+    std::string note;
+
+    struct Towns {
+        geo::LayerSource src;
+        std::string id, name;     // field names; empty = first of the defaults that exists
+        double assign_tolerance_m = 200;  // points outside every town but this close go to the nearest
+    } towns;
+
+    struct Stats {  // optional town statistics table (CSV), joined by town id or name
+        std::string path, key = "code", join_on = "id";
+    } stats;
+
+    struct Facilities {
+        geo::LayerSource src;
+        std::string id, type, name, status;
+        std::vector<std::string> attributes;  // numeric attributes used by indicators
+    } facilities;
+
+    struct Demand {
+        geo::LayerSource src;
+        std::string id, weight;
+        std::string kind = "points";  // points | polygons | buildings
+        std::string levels_field = "building:levels";
+        double default_levels = 2, dwelling_m2 = 100;
+        std::string building_field = "building";
+        std::vector<std::string> exclude_building_values;
+    } demand;
+
+    struct Network {
+        geo::LayerSource src;
+        std::string format = "auto";  // auto | osm | lines
+        std::string profile = "walk";  // walk | drive
+        std::string connectivity;      // endpoints | any_vertex | noding; default: osm any_vertex, lines endpoints
+        double node_tolerance_m = 1, snap_m = 300, snap_far_m = 1600;
+        unsigned min_component_nodes = 50;
+        std::string oneway_field, speed_field, class_field;  // line layers
+    } network;
+
+    struct Travel {
+        std::string mode;  // network | straight; default: network when a network is given
+        double speed_kmh = 4.0;
+        double detour_factor = 1.3;
+        std::vector<double> circles_min{5, 10, 15};
+        std::vector<std::string> main_types;  // facility types of the main coverage fields
+    } travel;
+
+    std::map<std::string, int> levels;  // life-circle level (minutes) per facility type
+
+    struct Targets {
+        std::string path;
+        int year = 0;
+    } targets;
+
+    struct Output {
+        std::string crs = "metric";  // metric | EPSG:nnnn | WGS84 | GCJ02
+        std::string metric_crs = "auto";
+        std::string format = "gpkg";  // gpkg | shp
+        double buffer_m = 50;
+    } output;
+
+    std::string resolve(const std::string& path) const;  // against base_dir
+    bool has_network() const { return !network.src.path.empty(); }
+    bool straight_line() const { return travel.mode == "straight" || (travel.mode.empty() && !has_network()); }
+};
+
+// Loads `path` (may be empty) and applies `overrides` ("section.key=value"; values are TOML
+// values or bare strings). Throws std::runtime_error naming the file and key on bad input.
+Project load_project(const std::string& path, const std::vector<std::string>& overrides);
+
+}  // namespace lc::cov

@@ -1,0 +1,291 @@
+#include "coverage/study.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+namespace lc::cov {
+
+std::string first_field(const geo::Layer& layer, const std::vector<std::string>& candidates) {
+    for (const auto& c : candidates)
+        if (layer.has_field(c)) return c;
+    return {};
+}
+
+std::optional<double> TownStats::number(size_t town, const std::string& column) const {
+    if (town >= rows.size()) return std::nullopt;
+    auto it = rows[town].find(column);
+    if (it == rows[town].end() || it->second.empty()) return std::nullopt;
+    char* end = nullptr;
+    double v = std::strtod(it->second.c_str(), &end);
+    if (end == it->second.c_str() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+namespace {
+
+// Value of an OSM key kept in GDAL's hstore-like "other_tags" field: "k"=>"v","k2"=>"v2".
+std::string other_tag(const std::string& tags, const std::string& key) {
+    std::string needle = "\"" + key + "\"=>\"";
+    auto pos = tags.find(needle);
+    if (pos == std::string::npos) return {};
+    pos += needle.size();
+    auto end = tags.find('"', pos);
+    return end == std::string::npos ? std::string() : tags.substr(pos, end - pos);
+}
+
+void resolve_field(const geo::Layer& layer, const std::string& configured, const std::vector<std::string>& defaults,
+                   int& index, const std::string& role, const std::string& key, bool required, geo::Report& report) {
+    if (!configured.empty()) {
+        index = layer.field_index(configured);
+        if (index < 0) {
+            std::string names;
+            for (int i = 0; i < layer.defn->GetFieldCount(); ++i) names += (i ? ", " : "") + std::string(layer.defn->GetFieldDefn(i)->GetNameRef());
+            geo::Message m;
+            m.level = geo::Level::error;
+            m.file = layer.file;
+            m.layer = layer.name;
+            m.field = configured;
+            m.code = "missing_field";
+            m.text = "field named by [" + role + "] " + key + " does not exist; the layer has: " + names;
+            if (required) throw geo::InputError(m);
+            report.add(m);
+        }
+        return;
+    }
+    index = layer.field_index(first_field(layer, defaults));
+    if (index < 0 && required) {
+        geo::Message m;
+        m.level = geo::Level::error;
+        m.file = layer.file;
+        m.layer = layer.name;
+        m.code = "missing_field";
+        m.field = key;
+        std::string tried;
+        for (const auto& d : defaults) tried += (tried.empty() ? "" : ", ") + d;
+        m.text = "no field for the " + key + " found (tried " + tried + "); name it with [" + role + "] " + key + " = \"...\"";
+        throw geo::InputError(m);
+    }
+}
+
+void load_stats(Study& s) {
+    const auto& cfg = s.project.stats;
+    if (cfg.path.empty()) return;
+    geo::LayerSource src;
+    src.path = cfg.path;
+    geo::init_gdal();
+    GDALDataset* ds = GDALDataset::FromHandle(GDALOpenEx(cfg.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    if (!ds) throw std::runtime_error(cfg.path + ": the town statistics table cannot be read");
+    OGRLayer* layer = ds->GetLayer(0);
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    int key = defn->GetFieldIndex(cfg.key.c_str());
+    if (key < 0) {
+        GDALClose(ds);
+        throw std::runtime_error(cfg.path + ": field '" + cfg.key + "' ([stats] key) not found");
+    }
+    s.stats.file = cfg.path;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) s.stats.columns.push_back(defn->GetFieldDefn(i)->GetNameRef());
+    s.stats.rows.assign(s.town_set->size(), {});
+    std::map<std::string, size_t> town_by_key;
+    for (size_t t = 0; t < s.town_set->size(); ++t)
+        town_by_key[cfg.join_on == "name" ? s.town_set->name(t) : s.town_set->id(t)] = t;
+    std::set<size_t> matched;
+    while (OGRFeature* f = layer->GetNextFeature()) {
+        std::string k = f->GetFieldAsString(key);
+        auto it = town_by_key.find(k);
+        if (it == town_by_key.end()) {
+            s.report.warn(cfg.path, layer->GetName(), "stats_unmatched", "row with " + cfg.key + " = '" + k + "' matches no town");
+        } else {
+            for (int i = 0; i < defn->GetFieldCount(); ++i)
+                s.stats.rows[it->second][defn->GetFieldDefn(i)->GetNameRef()] = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "";
+            matched.insert(it->second);
+        }
+        OGRFeature::DestroyFeature(f);
+    }
+    GDALClose(ds);
+    for (size_t t = 0; t < s.town_set->size(); ++t)
+        if (!matched.count(t))
+            s.report.warn(cfg.path, "", "stats_missing", "no statistics row for town " + s.town_set->id(t) + " " + s.town_set->name(t));
+}
+
+// Household weight per demand row: a field, or building floor area / dwelling size.
+void compute_demand_weight(Study& s) {
+    const auto& cfg = s.project.demand;
+    auto& d = *s.demand;
+    s.dem_weight_value.assign(d.size(), 0.0);
+    if (cfg.kind == "buildings") {
+        int levels = d.field_index(cfg.levels_field), tags = d.field_index("other_tags"), bld = d.field_index(cfg.building_field);
+        std::set<std::string> excluded(cfg.exclude_building_values.begin(), cfg.exclude_building_values.end());
+        size_t excluded_n = 0;
+        for (size_t i = 0; i < d.size(); ++i) {
+            if (bld >= 0 && excluded.count(d.text(i, bld))) {
+                ++excluded_n;
+                continue;
+            }
+            double lv = cfg.default_levels;
+            std::string t = levels >= 0 ? d.text(i, levels) : (tags >= 0 ? other_tag(d.text(i, tags), cfg.levels_field) : "");
+            if (!t.empty()) {
+                char* end = nullptr;
+                double v = std::strtod(t.c_str(), &end);
+                if (end != t.c_str() && std::isfinite(v) && v > 0 && v < 200) lv = v;
+            }
+            s.dem_weight_value[i] = geo::area(d.geom[i].get()) * lv / cfg.dwelling_m2;
+        }
+        s.report.info(d.file, d.name, "buildings_as_households",
+                      "households estimated from building footprints: area x levels (default " + std::to_string(cfg.default_levels) +
+                          ") / " + std::to_string(cfg.dwelling_m2) + " m2 per dwelling; " + std::to_string(excluded_n) +
+                          " non-residential buildings excluded");
+        return;
+    }
+    for (size_t i = 0; i < d.size(); ++i) {
+        auto v = d.number(i, s.dem_weight, &s.report);
+        if (!v) {
+            if (!d.attributes[i]->IsFieldSetAndNotNull(s.dem_weight)) {
+                geo::Message m;
+                m.level = geo::Level::warning;
+                m.file = d.file;
+                m.layer = d.name;
+                m.fid = d.fid[i];
+                m.field = d.defn->GetFieldDefn(s.dem_weight)->GetNameRef();
+                m.code = "missing_value";
+                m.text = "no value: counted as 0 households";
+                s.report.add(m);
+            }
+            continue;
+        }
+        if (*v < 0) {
+            geo::Message m;
+            m.level = geo::Level::warning;
+            m.file = d.file;
+            m.layer = d.name;
+            m.fid = d.fid[i];
+            m.field = d.defn->GetFieldDefn(s.dem_weight)->GetNameRef();
+            m.code = "negative_weight";
+            m.text = "negative value " + std::to_string(*v) + ": counted as 0";
+            s.report.add(m);
+            continue;
+        }
+        s.dem_weight_value[i] = *v;
+    }
+}
+
+void report_outside(Study& s, const geo::Layer& layer, const std::vector<geo::TownSet::Assignment>& a, int id_field) {
+    size_t outside = 0, nearest = 0, overlap = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (a[i].how == geo::TownSet::How::outside) {
+            ++outside;
+            geo::Message m;
+            m.level = geo::Level::warning;
+            m.file = layer.file;
+            m.layer = layer.name;
+            m.fid = layer.fid[i];
+            m.feature = layer.text(i, id_field);
+            m.code = "outside_towns";
+            m.text = "lies in no town (more than " + std::to_string(static_cast<int>(s.project.towns.assign_tolerance_m)) +
+                     " m from every town): not counted in any town";
+            s.report.add(m);
+        } else if (a[i].how == geo::TownSet::How::nearest) {
+            ++nearest;
+        } else if (a[i].how == geo::TownSet::How::overlap) {
+            ++overlap;
+        }
+    }
+    if (nearest)
+        s.report.info(layer.file, layer.name, "assigned_nearest_town",
+                      std::to_string(nearest) + " features lie in no town but within " +
+                          std::to_string(static_cast<int>(s.project.towns.assign_tolerance_m)) + " m of one: assigned to the nearest town");
+    if (overlap)
+        s.report.info(layer.file, layer.name, "in_overlap",
+                      std::to_string(overlap) + " features lie where towns overlap: assigned to the first of them in input order");
+    (void)outside;
+}
+
+}  // namespace
+
+std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opts) {
+    auto s = std::make_unique<Study>();
+    s->project = project;
+    const Project& p = s->project;
+    if (p.towns.src.path.empty()) throw std::runtime_error("no towns layer: give [towns] path in the project file or --towns");
+
+    geo::OpenedLayer towns_src(p.towns.src, "towns");
+    auto extent = towns_src.wgs84_extent();
+    if (!extent) throw std::runtime_error(p.towns.src.path + ": the towns layer has no usable coordinates");
+    if (extent->MinX < -180 || extent->MaxX > 180 || extent->MinY < -90 || extent->MaxY > 90)
+        throw std::runtime_error(p.towns.src.path + ": coordinates fall outside lon/lat range after reading the CRS as " +
+                                 towns_src.crs().describe() + "; is the CRS right? set [towns] crs");
+    s->metric_epsg = geo::choose_metric_epsg(p.output.metric_crs, *extent);
+
+    s->towns = std::make_unique<geo::Layer>(geo::read_layer(towns_src, geo::GeomKind::polygon, s->metric_epsg, s->report));
+    s->towns->role = "towns";
+    resolve_field(*s->towns, p.towns.id, {"code", "id", "town_id", "adcode", "ID", "CODE"}, s->town_id, "towns", "id", false, s->report);
+    resolve_field(*s->towns, p.towns.name, {"name", "name_zh", "NAME", "town", "名称"}, s->town_name, "towns", "name", false, s->report);
+    {
+        // Town ids must be unique: they are the join key of every table.
+        std::map<std::string, size_t> seen;
+        for (size_t i = 0; i < s->towns->size(); ++i) {
+            std::string id = s->towns->text(i, s->town_id);
+            if (id.empty()) continue;
+            auto [it, fresh] = seen.emplace(id, i);
+            if (!fresh) {
+                geo::Message m;
+                m.level = geo::Level::error;
+                m.file = s->towns->file;
+                m.layer = s->towns->name;
+                m.fid = s->towns->fid[i];
+                m.field = s->town_id >= 0 ? s->towns->defn->GetFieldDefn(s->town_id)->GetNameRef() : "";
+                m.code = "duplicate_id";
+                m.text = "town id '" + id + "' is used twice (also feature " + std::to_string(s->towns->fid[it->second]) + ")";
+                s->report.add(m);
+            }
+        }
+    }
+    s->town_set = std::make_unique<geo::TownSet>(*s->towns, s->town_id, s->town_name);
+    load_stats(*s);
+
+    if (opts.need_facilities && !p.facilities.src.path.empty()) {
+        geo::OpenedLayer src(p.facilities.src, "facilities");
+        s->facilities = std::make_unique<geo::Layer>(geo::read_layer(src, geo::GeomKind::point, s->metric_epsg, s->report));
+        s->facilities->role = "facilities";
+        auto& f = *s->facilities;
+        resolve_field(f, p.facilities.id, {"id", "fid", "osm_id", "ID", "code"}, s->fac_id, "facilities", "id", false, s->report);
+        resolve_field(f, p.facilities.type, {"type", "amenity", "kind", "category", "类型"}, s->fac_type, "facilities", "type", true, s->report);
+        resolve_field(f, p.facilities.name, {"name", "name_zh", "名称"}, s->fac_name, "facilities", "name", false, s->report);
+        resolve_field(f, p.facilities.status, {"status"}, s->fac_status, "facilities", "status", false, s->report);
+        for (const auto& a : p.facilities.attributes) {
+            int idx = -1;
+            resolve_field(f, a, {}, idx, "facilities", "attributes", false, s->report);
+            if (idx >= 0)
+                for (size_t i = 0; i < f.size(); ++i) f.number(i, idx, &s->report);  // reports non-numeric values
+        }
+        s->fac_type_value.resize(f.size());
+        size_t untyped = 0;
+        for (size_t i = 0; i < f.size(); ++i) {
+            s->fac_type_value[i] = f.text(i, s->fac_type);
+            if (s->fac_type_value[i].empty()) ++untyped;
+        }
+        if (untyped)
+            s->report.warn(f.file, f.name, "no_type",
+                           std::to_string(untyped) + " facilities have no type: they count for no indicator");
+        s->fac_town = s->town_set->assign_all(f.point, p.towns.assign_tolerance_m);
+        report_outside(*s, f, s->fac_town, s->fac_id);
+    }
+    if (opts.need_demand && !p.demand.src.path.empty()) {
+        geo::OpenedLayer src(p.demand.src, "demand");
+        geo::GeomKind kind = p.demand.kind == "points" ? geo::GeomKind::point : geo::GeomKind::polygon;
+        s->demand = std::make_unique<geo::Layer>(geo::read_layer(src, kind, s->metric_epsg, s->report));
+        s->demand->role = "demand";
+        auto& d = *s->demand;
+        resolve_field(d, p.demand.id, {"id", "fid", "osm_id", "osm_way_id", "ID"}, s->dem_id, "demand", "id", false, s->report);
+        if (p.demand.kind != "buildings")
+            resolve_field(d, p.demand.weight, {"households", "hh", "weight", "population", "pop", "户数"}, s->dem_weight, "demand", "weight", true, s->report);
+        compute_demand_weight(*s);
+        s->dem_town = s->town_set->assign_all(d.point, p.towns.assign_tolerance_m);
+        report_outside(*s, d, s->dem_town, s->dem_id);
+    }
+    return s;
+}
+
+}  // namespace lc::cov

@@ -1,0 +1,568 @@
+#include "geo/layer.hpp"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+namespace fs = std::filesystem;
+
+namespace lc::geo {
+namespace {
+
+thread_local std::string t_gdal_last;
+
+void CPL_STDCALL collect_gdal_message(CPLErr, CPLErrorNum, const char* msg) {
+    // GDAL's own warnings (e.g. "Non closed ring detected") are re-reported by us with the
+    // feature they concern, so they are kept here instead of going to stderr.
+    t_gdal_last = msg ? msg : "";
+}
+
+std::string gdal_last() {
+    std::string s = t_gdal_last;
+    t_gdal_last.clear();
+    return s;
+}
+
+[[noreturn]] void fail(const std::string& file, const std::string& layer, const std::string& code,
+                       const std::string& text, const std::string& field = "") {
+    Message m;
+    m.level = Level::error;
+    m.file = file;
+    m.layer = layer;
+    m.code = code;
+    m.field = field;
+    m.text = text;
+    throw InputError(std::move(m));
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+bool valid_utf8(const char* s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s);
+    while (*p) {
+        int n = *p < 0x80 ? 0 : (*p >> 5) == 6 ? 1 : (*p >> 4) == 14 ? 2 : (*p >> 3) == 30 ? 3 : -1;
+        if (n < 0) return false;
+        ++p;
+        for (int i = 0; i < n; ++i, ++p)
+            if ((*p & 0xC0) != 0x80) return false;
+    }
+    return true;
+}
+
+// DBF language driver id (byte 29): non-zero means the file names its code page itself.
+int dbf_ldid(const fs::path& shp) {
+    fs::path dbf = shp;
+    dbf.replace_extension(".dbf");
+    if (!fs::exists(dbf)) {
+        dbf.replace_extension(".DBF");
+        if (!fs::exists(dbf)) return -1;
+    }
+    std::ifstream in(dbf, std::ios::binary);
+    char header[32] = {};
+    if (!in.read(header, 32)) return -1;
+    return static_cast<unsigned char>(header[29]);
+}
+
+bool has_cpg(const fs::path& shp) {
+    fs::path cpg = shp;
+    cpg.replace_extension(".cpg");
+    if (fs::exists(cpg)) return true;
+    cpg.replace_extension(".CPG");
+    return fs::exists(cpg);
+}
+
+GDALDataset* open_vector(const std::string& path, const std::vector<std::string>& options) {
+    CPLStringList opts;
+    for (const auto& o : options) opts.AddString(o.c_str());
+    return GDALDataset::FromHandle(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, opts.List(), nullptr));
+}
+
+// True when every string attribute in the first rows is valid UTF-8.
+bool strings_are_utf8(OGRLayer* layer, int max_rows) {
+    layer->ResetReading();
+    OGRFeature* f;
+    int rows = 0;
+    bool ok = true;
+    while (ok && rows < max_rows && (f = layer->GetNextFeature()) != nullptr) {
+        for (int i = 0; i < f->GetFieldCount(); ++i) {
+            if (f->GetFieldDefnRef(i)->GetType() == OFTString && f->IsFieldSetAndNotNull(i) &&
+                !valid_utf8(f->GetFieldAsString(i))) {
+                ok = false;
+                break;
+            }
+        }
+        OGRFeature::DestroyFeature(f);
+        ++rows;
+    }
+    layer->ResetReading();
+    return ok;
+}
+
+}  // namespace
+
+void init_gdal() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        CPLSetErrorHandler(collect_gdal_message);
+        // Keep unclosed rings as read: we close them ourselves and say so per feature.
+        CPLSetConfigOption("OGR_GEOMETRY_ACCEPT_UNCLOSED_RING", "YES");
+    });
+}
+
+OpenedLayer::OpenedLayer(const LayerSource& src, const std::string& role) {
+    init_gdal();
+    file_ = src.path;
+    std::error_code ec;
+    if (src.path.empty()) fail(role, "", "missing_path", "no path given for the " + role + " layer");
+    if (!fs::exists(src.path, ec)) fail(file_, "", "file_not_found", "file not found (" + role + " layer)");
+    if (fs::is_regular_file(src.path, ec) && fs::file_size(src.path, ec) == 0)
+        fail(file_, "", "empty_file", "the file is empty (0 bytes)");
+
+    std::vector<std::string> options;
+    std::string ext = lower(fs::path(src.path).extension().string());
+    bool shapefile = ext == ".shp" || ext == ".dbf";
+    bool raw_text_probe = false;
+    if (ext == ".csv") {
+        options.push_back("X_POSSIBLE_NAMES=" + (src.x_field.empty() ? std::string("lon,lng,longitude,x,经度") : src.x_field));
+        options.push_back("Y_POSSIBLE_NAMES=" + (src.y_field.empty() ? std::string("lat,latitude,y,纬度") : src.y_field));
+        options.push_back("KEEP_GEOM_COLUMNS=NO");
+        options.push_back("AUTODETECT_TYPE=YES");
+    }
+    if (shapefile) {
+        if (!src.encoding.empty()) options.push_back("ENCODING=" + src.encoding);
+        else if (!has_cpg(src.path) && dbf_ldid(src.path) <= 0) {
+            // No .cpg and no code page in the DBF header: read bytes as they are and decide below.
+            options.push_back("ENCODING=");
+            raw_text_probe = true;
+        }
+    }
+    ds_ = open_vector(src.path, options);
+    if (!ds_) {
+        std::string why = gdal_last();
+        fail(file_, "", "unreadable", "cannot be read as a GIS vector dataset" + (why.empty() ? std::string() : " (GDAL: " + why + ")"));
+    }
+    if (ds_->GetLayerCount() == 0) fail(file_, "", "no_layers", "the dataset has no vector layers");
+    if (!src.layer.empty()) {
+        layer_ = ds_->GetLayerByName(src.layer.c_str());
+        if (!layer_) {
+            std::string names;
+            for (int i = 0; i < ds_->GetLayerCount(); ++i) names += (i ? ", " : "") + std::string(ds_->GetLayer(i)->GetName());
+            fail(file_, src.layer, "layer_not_found", "no layer of that name; layers are: " + names);
+        }
+    } else {
+        layer_ = ds_->GetLayer(0);
+    }
+    name_ = layer_->GetName();
+    if (!src.where.empty() && layer_->SetAttributeFilter(src.where.c_str()) != OGRERR_NONE)
+        fail(file_, name_, "bad_filter", "attribute filter '" + src.where + "' is not valid: " + gdal_last());
+
+    if (raw_text_probe && !strings_are_utf8(layer_, 2000)) {
+        GDALClose(ds_);
+        ds_ = open_vector(src.path, {"ENCODING=GB18030"});
+        if (!ds_) fail(file_, "", "unreadable", "cannot be re-read as GB18030: " + gdal_last());
+        layer_ = src.layer.empty() ? ds_->GetLayer(0) : ds_->GetLayerByName(src.layer.c_str());
+        if (!src.where.empty()) layer_->SetAttributeFilter(src.where.c_str());
+        encoding_note_ = "no .cpg file and the text is not UTF-8: read as GB18030 (GBK); set encoding to override";
+    }
+
+    if (!src.crs.empty()) {
+        try {
+            crs_ = CrsSpec::parse(src.crs);
+        } catch (const std::exception& e) {
+            fail(file_, name_, "bad_crs", e.what(), "crs");
+        }
+    } else if (const OGRSpatialReference* srs = layer_->GetSpatialRef()) {
+        char* wkt = nullptr;
+        srs->exportToWkt(&wkt);
+        crs_.datum = CrsSpec::Datum::ogc;
+        crs_.definition = wkt ? wkt : "";
+        CPLFree(wkt);
+    } else {
+        fail(file_, name_, "no_crs",
+             "the layer has no coordinate reference system; name it in the project file ([" + role +
+                 "] crs = \"EPSG:4326\", or GCJ02 / BD09) or with --set " + role + ".crs=...");
+    }
+}
+
+OpenedLayer::~OpenedLayer() {
+    if (ds_) GDALClose(ds_);
+}
+
+std::optional<OGREnvelope> OpenedLayer::wgs84_extent() const {
+    OGREnvelope env;
+    bool ok = layer_->GetExtent(&env, TRUE) == OGRERR_NONE && std::isfinite(env.MinX) && std::isfinite(env.MaxX) &&
+              std::isfinite(env.MinY) && std::isfinite(env.MaxY);
+    if (!ok) {
+        // Some features have NaN/inf coordinates: build the extent from the finite ones.
+        env = OGREnvelope();
+        bool any = false;
+        layer_->ResetReading();
+        while (OGRFeature* f = layer_->GetNextFeature()) {
+            if (const OGRGeometry* g = f->GetGeometryRef(); g && !g->IsEmpty()) {
+                OGREnvelope e;
+                g->getEnvelope(&e);
+                if (std::isfinite(e.MinX) && std::isfinite(e.MaxX) && std::isfinite(e.MinY) && std::isfinite(e.MaxY)) {
+                    env.Merge(e);
+                    any = true;
+                }
+            }
+            OGRFeature::DestroyFeature(f);
+        }
+        layer_->ResetReading();
+        if (!any) return std::nullopt;
+    }
+    Reprojector rp(crs_, 4326);
+    double xs[5] = {env.MinX, env.MaxX, env.MinX, env.MaxX, (env.MinX + env.MaxX) / 2};
+    double ys[5] = {env.MinY, env.MinY, env.MaxY, env.MaxY, (env.MinY + env.MaxY) / 2};
+    rp.to_wgs84(xs, ys, 5);
+    OGREnvelope out;
+    for (int i = 0; i < 5; ++i)
+        if (std::isfinite(xs[i]) && std::isfinite(ys[i])) out.Merge(xs[i], ys[i]);
+    if (!out.IsInit()) return std::nullopt;
+    return out;
+}
+
+int choose_metric_epsg(const std::string& setting, const OGREnvelope& e) {
+    std::string s = lower(setting);
+    if (s.empty() || s == "auto") return auto_metric_epsg((e.MinX + e.MaxX) / 2, (e.MinY + e.MaxY) / 2);
+    if (s.rfind("epsg:", 0) == 0) s = s.substr(5);
+    char* end = nullptr;
+    long code = std::strtol(s.c_str(), &end, 10);
+    if (end == s.c_str() || *end != '\0' || code <= 0)
+        throw std::runtime_error("metric CRS must be 'auto' or an EPSG code such as EPSG:4547, got '" + setting + "'");
+    OGRSpatialReference* srs = make_srs(static_cast<int>(code));  // throws for unknown codes
+    bool projected = srs->IsProjected();
+    srs->Release();
+    if (!projected) throw std::runtime_error("metric CRS EPSG:" + std::to_string(code) + " is not a projected CRS in metres");
+    return static_cast<int>(code);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+int Layer::field_index(const std::string& name) const {
+    if (!defn || name.empty()) return -1;
+    return defn->GetFieldIndex(name.c_str());
+}
+
+std::string Layer::text(size_t row, int field) const {
+    if (field < 0 || row >= attributes.size()) return {};
+    const OGRFeature* f = attributes[row].get();
+    if (!f->IsFieldSetAndNotNull(field)) return {};
+    return f->GetFieldAsString(field);
+}
+
+std::optional<double> Layer::number(size_t row, int field, Report* report) const {
+    if (field < 0 || row >= attributes.size()) return std::nullopt;
+    const OGRFeature* f = attributes[row].get();
+    if (!f->IsFieldSetAndNotNull(field)) return std::nullopt;
+    OGRFieldType t = f->GetFieldDefnRef(field)->GetType();
+    double v;
+    if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
+        v = f->GetFieldAsDouble(field);
+    } else {
+        std::string s = f->GetFieldAsString(field);
+        s.erase(0, s.find_first_not_of(" \t"));
+        s.erase(s.find_last_not_of(" \t") + 1);
+        if (s.empty()) return std::nullopt;
+        char* end = nullptr;
+        v = std::strtod(s.c_str(), &end);
+        if (end == s.c_str() || *end != '\0') {
+            if (report) {
+                Message m;
+                m.level = Level::error;
+                m.file = file;
+                m.layer = name;
+                m.fid = fid[row];
+                m.field = defn->GetFieldDefn(field)->GetNameRef();
+                m.code = "not_a_number";
+                m.text = "value '" + s + "' is not a number";
+                report->add(std::move(m));
+            }
+            return std::nullopt;
+        }
+    }
+    if (!std::isfinite(v)) {
+        if (report) {
+            Message m;
+            m.level = Level::error;
+            m.file = file;
+            m.layer = name;
+            m.fid = fid[row];
+            m.field = defn->GetFieldDefn(field)->GetNameRef();
+            m.code = "not_a_number";
+            m.text = "value is not a finite number";
+            report->add(std::move(m));
+        }
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::string Layer::label(size_t row, int id_field, int name_field) const {
+    std::string id = text(row, id_field), nm = text(row, name_field);
+    if (!id.empty() && !nm.empty()) return id + " " + nm;
+    return id.empty() ? nm : id;
+}
+
+namespace {
+
+bool envelope_finite(const OGRGeometry* g) {
+    OGREnvelope e;
+    g->getEnvelope(&e);
+    return std::isfinite(e.MinX) && std::isfinite(e.MaxX) && std::isfinite(e.MinY) && std::isfinite(e.MaxY);
+}
+
+// Closes open rings and drops rings with fewer than 3 distinct positions; says what it did.
+// Returns the repaired polygon (nullptr if nothing usable is left).
+std::unique_ptr<OGRPolygon> repair_rings(const OGRPolygon* poly, std::vector<std::string>& notes, int part) {
+    auto out = std::make_unique<OGRPolygon>();
+    for (int r = 0; r <= poly->getNumInteriorRings(); ++r) {
+        const OGRLinearRing* ring = r == 0 ? poly->getExteriorRing() : poly->getInteriorRing(r - 1);
+        if (!ring) continue;
+        std::string where = (part >= 0 ? "part " + std::to_string(part + 1) + " " : std::string()) +
+                            (r == 0 ? "outer ring" : "inner ring " + std::to_string(r));
+        int n = ring->getNumPoints();
+        bool closed = n > 0 && ring->getX(0) == ring->getX(n - 1) && ring->getY(0) == ring->getY(n - 1);
+        int distinct = closed ? n - 1 : n;
+        if (distinct < 3) {
+            notes.push_back(where + " has only " + std::to_string(n) + " positions: removed (degenerate ring)");
+            if (r == 0) return nullptr;
+            continue;
+        }
+        auto copy = std::make_unique<OGRLinearRing>(*ring);
+        if (!closed) {
+            copy->closeRings();
+            notes.push_back(where + " was not closed (first position != last): closed it");
+        }
+        out->addRingDirectly(copy.release());
+    }
+    return out;
+}
+
+GeomPtr to_geos(const OGRGeometry* g) {
+    std::vector<unsigned char> wkb(g->WkbSize());
+    g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+    return GeomPtr(GEOSGeomFromWKB_buf_r(geos(), wkb.data(), wkb.size()));
+}
+
+// Keeps only the polygonal part of a geometry (MakeValid can return collections with lines).
+GeomPtr polygonal_part(GeomPtr g) {
+    int type = GEOSGeomTypeId_r(geos(), g.get());
+    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) return g;
+    if (type != GEOS_GEOMETRYCOLLECTION) return nullptr;
+    std::vector<GEOSGeometry*> polys;
+    for (int i = 0; i < GEOSGetNumGeometries_r(geos(), g.get()); ++i) {
+        const GEOSGeometry* part = GEOSGetGeometryN_r(geos(), g.get(), i);
+        int t = GEOSGeomTypeId_r(geos(), part);
+        if (t == GEOS_POLYGON) polys.push_back(GEOSGeom_clone_r(geos(), part));
+        else if (t == GEOS_MULTIPOLYGON)
+            for (int j = 0; j < GEOSGetNumGeometries_r(geos(), part); ++j)
+                polys.push_back(GEOSGeom_clone_r(geos(), GEOSGetGeometryN_r(geos(), part, j)));
+    }
+    if (polys.empty()) return nullptr;
+    return GeomPtr(GEOSGeom_createCollection_r(geos(), GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size())));
+}
+
+GeomKind kind_of(OGRwkbGeometryType t) {
+    switch (wkbFlatten(t)) {
+        case wkbPoint: case wkbMultiPoint: return GeomKind::point;
+        case wkbLineString: case wkbMultiLineString: case wkbCircularString: case wkbCompoundCurve: case wkbMultiCurve:
+            return GeomKind::line;
+        case wkbPolygon: case wkbMultiPolygon: case wkbCurvePolygon: case wkbMultiSurface: return GeomKind::polygon;
+        default: return GeomKind::any;
+    }
+}
+
+const char* kind_name(GeomKind k) {
+    switch (k) {
+        case GeomKind::point: return "points";
+        case GeomKind::line: return "lines";
+        case GeomKind::polygon: return "polygons";
+        default: return "geometries";
+    }
+}
+
+}  // namespace
+
+Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Report& report, const std::string& id_field,
+                 const std::string& name_field) {
+    Layer out;
+    out.file = opened.file();
+    out.name = opened.name();
+    out.crs_description = opened.crs().describe();
+    OGRLayer* layer = opened.layer();
+    out.defn.reset(layer->GetLayerDefn()->Clone());
+    if (!opened.encoding_note().empty()) report.warn(out.file, out.name, "encoding_guessed", opened.encoding_note());
+    for (const auto& f : {id_field, name_field})
+        if (!f.empty() && out.field_index(f) < 0) {
+            std::string names;
+            for (int i = 0; i < out.defn->GetFieldCount(); ++i) names += (i ? ", " : "") + std::string(out.defn->GetFieldDefn(i)->GetNameRef());
+            fail(out.file, out.name, "missing_field", "no such field; the layer has: " + (names.empty() ? std::string("(no fields)") : names), f);
+        }
+    const int id_idx = out.field_index(id_field), name_idx = out.field_index(name_field);
+
+    Reprojector rp(opened.crs(), metric_epsg);
+    OGRCoordinateTransformation* ct = rp.ogr_to_metric();
+    std::set<std::string> types;
+    size_t wrong_type = 0, polygons_as_points = 0;
+    std::unordered_map<std::string, int64_t> seen_ids;
+
+    auto message = [&](Level lvl, int64_t fid, const std::string& label, const std::string& code, const std::string& text,
+                       const std::string& field = "") {
+        Message m;
+        m.level = lvl;
+        m.file = out.file;
+        m.layer = out.name;
+        m.fid = fid;
+        m.feature = label;
+        m.field = field;
+        m.code = code;
+        m.text = text;
+        report.add(std::move(m));
+    };
+
+    layer->ResetReading();
+    gdal_last();
+    while (true) {
+        FeaturePtr feat(layer->GetNextFeature());
+        if (!feat) {
+            std::string err = gdal_last();
+            // A truncated or corrupt file shows as an error while iterating.
+            if (!err.empty() && CPLGetLastErrorType() >= CE_Failure)
+                fail(out.file, out.name, "read_error", "reading stopped after " + std::to_string(out.features_read) + " features: " + err);
+            break;
+        }
+        ++out.features_read;
+        const int64_t fid = feat->GetFID();
+        std::string label;
+        if (id_idx >= 0 && feat->IsFieldSetAndNotNull(id_idx)) label = feat->GetFieldAsString(id_idx);
+        if (name_idx >= 0 && feat->IsFieldSetAndNotNull(name_idx))
+            label += (label.empty() ? "" : " ") + std::string(feat->GetFieldAsString(name_idx));
+        if (id_idx >= 0 && feat->IsFieldSetAndNotNull(id_idx)) {
+            std::string id = feat->GetFieldAsString(id_idx);
+            auto [it, fresh] = seen_ids.emplace(id, fid);
+            if (!fresh)
+                message(Level::warning, fid, label, "duplicate_id", "id '" + id + "' is also used by feature " + std::to_string(it->second), id_field);
+        }
+        std::unique_ptr<OGRGeometry> g(feat->StealGeometry());
+        auto skip = [&](const std::string& code, const std::string& text) {
+            message(Level::warning, fid, label, code, text + ": feature skipped");
+            out.skipped.push_back({fid, std::move(feat), code});
+        };
+        if (!g || g->IsEmpty()) {
+            skip("empty_geometry", "geometry is empty or missing");
+            continue;
+        }
+        types.insert(OGRGeometryTypeToName(g->getGeometryType()));
+        if (!envelope_finite(g.get())) {
+            skip("nan_coordinates", "coordinates are NaN or infinite");
+            continue;
+        }
+        GeomKind gk = kind_of(g->getGeometryType());
+        if (kind != GeomKind::any && gk != kind && !(kind == GeomKind::point && gk == GeomKind::polygon)) {
+            ++wrong_type;
+            skip("wrong_geometry_type", std::string("geometry is ") + OGRGeometryTypeToName(g->getGeometryType()) +
+                                            ", expected " + kind_name(kind));
+            continue;
+        }
+        if (gk == GeomKind::polygon) {
+            // Linearise curves, then repair rings before GEOS sees them (GEOS rejects open rings).
+            std::unique_ptr<OGRGeometry> lin(g->getLinearGeometry());
+            std::vector<std::string> notes;
+            std::unique_ptr<OGRGeometry> fixed;
+            if (auto* poly = dynamic_cast<OGRPolygon*>(lin.get())) {
+                fixed = repair_rings(poly, notes, -1);
+            } else if (auto* mp = dynamic_cast<OGRMultiPolygon*>(lin.get())) {
+                auto m = std::make_unique<OGRMultiPolygon>();
+                for (int i = 0; i < mp->getNumGeometries(); ++i)
+                    if (auto p = repair_rings(mp->getGeometryRef(i), notes, i)) m->addGeometryDirectly(p.release());
+                if (!m->IsEmpty()) fixed = std::move(m);
+            }
+            for (const auto& n : notes) message(Level::warning, fid, label, "ring_repaired", n);
+            if (!fixed || fixed->IsEmpty()) {
+                skip("invalid_geometry", "no usable ring left");
+                continue;
+            }
+            g = std::move(fixed);
+        }
+        if (g->transform(ct) != OGRERR_NONE || !envelope_finite(g.get())) {
+            skip("crs_transform_failed", "coordinates cannot be transformed to the metric CRS");
+            continue;
+        }
+        GeomPtr gg = to_geos(g.get());
+        if (!gg) {
+            skip("invalid_geometry", "GEOS cannot build the geometry: " + geos_last_error());
+            continue;
+        }
+        uint8_t repaired = 0;
+        if (GEOSisValid_r(geos(), gg.get()) != 1) {
+            char* reason = GEOSisValidReason_r(geos(), gg.get());
+            std::string why = reason ? reason : "invalid";
+            GEOSFree_r(geos(), reason);
+            GeomPtr fixed(GEOSMakeValid_r(geos(), gg.get()));
+            if (fixed && gk == GeomKind::polygon) fixed = polygonal_part(std::move(fixed));
+            if (!fixed || GEOSisEmpty_r(geos(), fixed.get()) == 1) {
+                skip("invalid_geometry", "invalid geometry (" + why + ") that cannot be repaired");
+                continue;
+            }
+            message(Level::warning, fid, label, "invalid_geometry_repaired", "invalid geometry (" + why + "): repaired with GEOS MakeValid");
+            gg = std::move(fixed);
+            repaired = 1;
+        }
+        XY pt;
+        if (gk == GeomKind::point || gk == GeomKind::polygon) {
+            GeomPtr p(gk == GeomKind::point ? GEOSGeom_clone_r(geos(), gg.get()) : GEOSPointOnSurface_r(geos(), gg.get()));
+            if (gk == GeomKind::point && GEOSGetNumGeometries_r(geos(), p.get()) > 1)
+                p.reset(GEOSGeom_clone_r(geos(), GEOSGetGeometryN_r(geos(), p.get(), 0)));
+            if (p) {
+                const GEOSGeometry* single = GEOSGetNumGeometries_r(geos(), p.get()) == 1 && GEOSGeomTypeId_r(geos(), p.get()) != GEOS_POINT
+                                                 ? GEOSGetGeometryN_r(geos(), p.get(), 0)
+                                                 : p.get();
+                GEOSGeomGetX_r(geos(), single, &pt.x);
+                GEOSGeomGetY_r(geos(), single, &pt.y);
+            }
+            if (kind == GeomKind::point && gk == GeomKind::polygon) ++polygons_as_points;
+        }
+        double x0, y0, x1, y1;
+        if (GEOSGeom_getXMin_r(geos(), gg.get(), &x0) && GEOSGeom_getYMin_r(geos(), gg.get(), &y0) &&
+            GEOSGeom_getXMax_r(geos(), gg.get(), &x1) && GEOSGeom_getYMax_r(geos(), gg.get(), &y1)) {
+            if (out.fid.empty()) {
+                out.min_x = x0, out.min_y = y0, out.max_x = x1, out.max_y = y1;
+            } else {
+                out.min_x = std::min(out.min_x, x0), out.min_y = std::min(out.min_y, y0);
+                out.max_x = std::max(out.max_x, x1), out.max_y = std::max(out.max_y, y1);
+            }
+        }
+        out.fid.push_back(fid);
+        out.attributes.push_back(std::move(feat));
+        out.geom.push_back(std::move(gg));
+        out.point.push_back(pt);
+        out.repaired.push_back(repaired);
+    }
+    out.geometry_types.assign(types.begin(), types.end());
+    if (polygons_as_points)
+        report.info(out.file, out.name, "polygon_as_point",
+                    std::to_string(polygons_as_points) + " polygon features reduced to an interior point");
+    if (out.features_read == 0) fail(out.file, out.name, "empty_layer", "the layer has no features");
+    if (out.fid.empty()) {
+        if (wrong_type == out.features_read)
+            fail(out.file, out.name, "wrong_geometry_type", std::string("expected ") + kind_name(kind) + " but the layer holds only other geometry types");
+        fail(out.file, out.name, "no_usable_features", "none of the " + std::to_string(out.features_read) + " features has a usable geometry");
+    }
+    return out;
+}
+
+}  // namespace lc::geo

@@ -202,6 +202,21 @@ void report_outside(Study& s, const geo::Layer& layer, const std::vector<geo::To
     (void)outside;
 }
 
+// The field a role will use, known before reading so messages can label features.
+std::string pick(const geo::OpenedLayer& src, const std::string& configured, const std::vector<std::string>& defaults) {
+    OGRFeatureDefn* defn = src.layer()->GetLayerDefn();
+    if (!configured.empty()) return defn->GetFieldIndex(configured.c_str()) >= 0 ? configured : std::string();
+    for (const auto& d : defaults)
+        if (defn->GetFieldIndex(d.c_str()) >= 0) return d;
+    return {};
+}
+
+const std::vector<std::string> kTownIds{"code", "id", "town_id", "adcode", "ID", "CODE"};
+const std::vector<std::string> kTownNames{"name", "name_zh", "NAME", "town", "名称"};
+const std::vector<std::string> kFacIds{"id", "fid", "osm_id", "ID", "code"};
+const std::vector<std::string> kFacNames{"name", "name_zh", "名称"};
+const std::vector<std::string> kDemIds{"id", "fid", "osm_id", "osm_way_id", "ID"};
+
 }  // namespace
 
 std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opts) {
@@ -218,10 +233,11 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
                                  towns_src.crs().describe() + "; is the CRS right? set [towns] crs");
     s->metric_epsg = geo::choose_metric_epsg(p.output.metric_crs, *extent);
 
-    s->towns = std::make_unique<geo::Layer>(geo::read_layer(towns_src, geo::GeomKind::polygon, s->metric_epsg, s->report));
+    s->towns = std::make_unique<geo::Layer>(geo::read_layer(towns_src, geo::GeomKind::polygon, s->metric_epsg, s->report,
+                                                                     pick(towns_src, p.towns.id, kTownIds), pick(towns_src, p.towns.name, kTownNames)));
     s->towns->role = "towns";
-    resolve_field(*s->towns, p.towns.id, {"code", "id", "town_id", "adcode", "ID", "CODE"}, s->town_id, "towns", "id", false, s->report);
-    resolve_field(*s->towns, p.towns.name, {"name", "name_zh", "NAME", "town", "名称"}, s->town_name, "towns", "name", false, s->report);
+    resolve_field(*s->towns, p.towns.id, kTownIds, s->town_id, "towns", "id", false, s->report);
+    resolve_field(*s->towns, p.towns.name, kTownNames, s->town_name, "towns", "name", false, s->report);
     {
         // Town ids must be unique: they are the join key of every table.
         std::map<std::string, size_t> seen;
@@ -247,12 +263,13 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
 
     if (opts.need_facilities && !p.facilities.src.path.empty()) {
         geo::OpenedLayer src(p.facilities.src, "facilities");
-        s->facilities = std::make_unique<geo::Layer>(geo::read_layer(src, geo::GeomKind::point, s->metric_epsg, s->report));
+        s->facilities = std::make_unique<geo::Layer>(geo::read_layer(src, geo::GeomKind::point, s->metric_epsg, s->report,
+                                                                         pick(src, p.facilities.id, kFacIds), pick(src, p.facilities.name, kFacNames)));
         s->facilities->role = "facilities";
         auto& f = *s->facilities;
-        resolve_field(f, p.facilities.id, {"id", "fid", "osm_id", "ID", "code"}, s->fac_id, "facilities", "id", false, s->report);
+        resolve_field(f, p.facilities.id, kFacIds, s->fac_id, "facilities", "id", false, s->report);
         resolve_field(f, p.facilities.type, {"type", "amenity", "kind", "category", "类型"}, s->fac_type, "facilities", "type", true, s->report);
-        resolve_field(f, p.facilities.name, {"name", "name_zh", "名称"}, s->fac_name, "facilities", "name", false, s->report);
+        resolve_field(f, p.facilities.name, kFacNames, s->fac_name, "facilities", "name", false, s->report);
         resolve_field(f, p.facilities.status, {"status"}, s->fac_status, "facilities", "status", false, s->report);
         for (const auto& a : p.facilities.attributes) {
             int idx = -1;
@@ -275,10 +292,10 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
     if (opts.need_demand && !p.demand.src.path.empty()) {
         geo::OpenedLayer src(p.demand.src, "demand");
         geo::GeomKind kind = p.demand.kind == "points" ? geo::GeomKind::point : geo::GeomKind::polygon;
-        s->demand = std::make_unique<geo::Layer>(geo::read_layer(src, kind, s->metric_epsg, s->report));
+        s->demand = std::make_unique<geo::Layer>(geo::read_layer(src, kind, s->metric_epsg, s->report, pick(src, p.demand.id, kDemIds)));
         s->demand->role = "demand";
         auto& d = *s->demand;
-        resolve_field(d, p.demand.id, {"id", "fid", "osm_id", "osm_way_id", "ID"}, s->dem_id, "demand", "id", false, s->report);
+        resolve_field(d, p.demand.id, kDemIds, s->dem_id, "demand", "id", false, s->report);
         if (p.demand.kind != "buildings")
             resolve_field(d, p.demand.weight, {"households", "hh", "weight", "population", "pop", "户数"}, s->dem_weight, "demand", "weight", true, s->report);
         compute_demand_weight(*s);

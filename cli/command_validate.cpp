@@ -47,6 +47,9 @@ public:
         print_layer("towns", *s.towns, s.metric_epsg);
         auto pc = geo::check_partition(*s.town_set);
         std::printf("  towns: %zu, total area %s (union %s)\n", s.town_set->size(), km2(pc.sum_area_m2).c_str(), km2(pc.union_area_m2).c_str());
+        if (flags_.verbose)
+            for (size_t t = 0; t < s.town_set->size(); ++t)
+                std::printf("  town %s %s: %s\n", s.town_set->id(t).c_str(), s.town_set->name(t).c_str(), km2(s.town_set->area_m2(t)).c_str());
         if (pc.overlaps.empty()) std::printf("  overlaps between towns: none\n");
         for (const auto& o : pc.overlaps)
             std::printf("  overlap: %s %s / %s %s: %s\n", s.town_set->id(o.a).c_str(), s.town_set->name(o.a).c_str(),

@@ -227,7 +227,15 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
 
     geo::OpenedLayer towns_src(p.towns.src, "towns");
     auto extent = towns_src.wgs84_extent();
-    if (!extent) throw std::runtime_error(p.towns.src.path + ": the towns layer has no usable coordinates");
+    if (!extent) {
+        geo::Message m;
+        m.level = geo::Level::error;
+        m.file = towns_src.file();
+        m.layer = towns_src.name();
+        m.code = towns_src.layer()->GetFeatureCount() == 0 ? "empty_layer" : "no_usable_features";
+        m.text = m.code == "empty_layer" ? "the layer has no features" : "no feature has usable coordinates";
+        throw geo::InputError(m);
+    }
     if (extent->MinX < -180 || extent->MaxX > 180 || extent->MinY < -90 || extent->MaxY > 90)
         throw std::runtime_error(p.towns.src.path + ": coordinates fall outside lon/lat range after reading the CRS as " +
                                  towns_src.crs().describe() + "; is the CRS right? set [towns] crs");

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Every file of the bad-input corpus gives its documented message and exit code, never a crash.
+# usage: bad_inputs.sh LIFECIRCLE OUTDIR
+set -u
+bin=$1; out=$2; mkdir -p "$out"
+bad=tests/data/bad
+fails=0; passes=0
+expect() {  # expect EXIT PATTERN -- args...
+    local want=$1 pattern=$2; shift 3
+    local log="$out/run.log"
+    "$bin" "$@" >"$log" 2>&1
+    local got=$?
+    if [ "$got" -ne "$want" ] || ! grep -qE "$pattern" "$log"; then
+        echo "FAIL: lifecircle $* -> exit $got (want $want), pattern '$pattern'"; sed 's/^/    /' "$log" | tail -5
+        fails=$((fails + 1))
+    else
+        passes=$((passes + 1))
+    fi
+    if [ "$got" -ge 128 ]; then echo "CRASH (signal) on $*"; fails=$((fails + 1)); fi
+}
+expect 2 "empty_layer\.geojson.*no features"               -- validate --towns $bad/empty_layer.geojson
+expect 2 "wrong_geometry.*expected polygons"               -- validate --towns $bad/wrong_geometry.geojson
+expect 2 "missing_crs\.shp.*no coordinate reference system" -- validate --towns $bad/missing_crs.shp
+expect 0 "ok: 0 errors"                                    -- validate --towns $bad/missing_crs.shp --set towns.crs=EPSG:4326
+expect 2 "field 'nosuch'.*does not exist.*code, name"      -- validate --towns $bad/text_in_number.geojson --town-id nosuch
+expect 2 "feature 1 field 'households': value 'abc' is not a number" -- validate --towns $bad/text_in_number.geojson --demand $bad/text_in_number.geojson --set demand.kind=polygons --weight households
+expect 0 "nan_coords.*feature 2 \(p2\).*skipped"           -- validate --towns $bad/text_in_number.geojson --demand $bad/nan_coords.csv --set demand.crs=EPSG:4326
+expect 2 "truncated\.gpkg: cannot be read"                 -- validate --towns $bad/truncated.gpkg
+expect 2 "garbage\.gpkg: cannot be read"                   -- validate --towns $bad/garbage.gpkg
+expect 2 "zero_bytes\.geojson: the file is empty"          -- validate --towns $bad/zero_bytes.geojson
+expect 2 "town id 'a' is used twice"                       -- validate --towns $bad/duplicate_ids.geojson
+expect 0 "read as GB18030"                                 -- validate --towns $bad/gbk_no_cpg.shp
+expect 0 "town a 甲镇"                                        -- validate --towns $bad/gbk_no_cpg.shp --town-id code --set towns.name=name -v
+expect 2 "file not found"                                  -- validate --towns $bad/does_not_exist.geojson
+expect 2 "unknown CRS"                                     -- validate --towns $bad/text_in_number.geojson --set towns.crs=EPSG:999999
+expect 2 "project file not found"                          -- validate $bad/nope.toml
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]

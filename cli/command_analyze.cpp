@@ -1,24 +1,115 @@
-// lifecircle analyze (not implemented yet: see the open issues).
+// lifecircle analyze: coverage per household, town indicators against the plan's targets.
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "coverage/analysis.hpp"
+#include "coverage/outputs.hpp"
 
 namespace lc::cli {
 namespace {
-class Stub : public Command {
+
+class AnalyzeCommand : public Command {
 public:
     const char* name() const override { return "analyze"; }
-    const char* description() const override { return "(not yet available)"; }
-    void setup(CLI::App& app) override { flags_.add_to(app); }
-    int run() override {
-        std::cerr << "error: 'analyze' is not implemented yet\n";
-        return error;
+    const char* description() const override {
+        return "Coverage of every household (nearest facility, 5/10/15-minute circles over the walking network or in a "
+               "straight line), every town's indicators against the targets file, and the gaps. Writes coverage.gpkg, "
+               "compliance.csv/json, report.md and run.json into --out.";
     }
+    void setup(CLI::App& app) override {
+        flags_.add_to(app);
+        app.add_option("-o,--out", out_, "Output folder")->required();
+        app.add_option("--scenario", scenario_, "Facility set: existing (default) or a plan year (e.g. 2025: adds planned_YYYY <= 2025); "
+                                                 "with a year, scenario_comparison.csv compares it with existing");
+        app.add_option("--year", year_, "Target year of the targets file (default: the project's or the file's default)");
+        app.add_option("--targets", targets_, "Targets file (TOML), overrides [targets] path");
+        app.add_option("--nearest-cutoff", nearest_cutoff_, "Report the nearest facility up to this many minutes (default 60)");
+        argv_.clear();
+    }
+    int run() override {
+        auto t0 = std::chrono::steady_clock::now();
+        auto lap = [&](const char* what) {
+            if (flags_.quiet) return;
+            double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            std::fprintf(stderr, "[%6.2fs] %s\n", s, what);
+        };
+        cov::Project project = flags_.load();
+        if (!targets_.empty()) project.targets.path = std::filesystem::absolute(targets_).string();
+        if (year_) project.targets.year = year_;
+        lap("reading layers");
+        auto study = cov::load_study(project);
+        if (!study->demand) throw std::runtime_error("analyze needs a demand layer ([demand] path or --demand)");
+        if (!study->facilities) throw std::runtime_error("analyze needs a facilities layer ([facilities] path or --facilities)");
+        std::unique_ptr<cov::RoadNetwork> network;
+        if (!project.straight_line()) {
+            if (!project.has_network()) throw std::runtime_error("[travel] mode = network but no [network] path is given");
+            lap("building the road network");
+            network = cov::load_network(project, study->metric_epsg, study->report);
+            if (!flags_.quiet)
+                std::fprintf(stderr, "          network: %zu nodes, %zu links, %zu components (largest %u nodes)\n",
+                             network->graph.node_count(), network->graph.link_count(), network->graph.component_count(),
+                             network->graph.component_nodes.empty() ? 0u : network->graph.component_nodes[0]);
+        }
+        lap("snapping points");
+        cov::TravelModel travel(*study, network.get(), study->report);
+        if (study->report.has_errors()) {
+            print_report(study->report, flags_.verbose, flags_.quiet);
+            std::cerr << "error: the inputs have errors (see above); nothing was written\n";
+            return cannot_run;
+        }
+        lap("computing coverage and indicators");
+        cov::AnalysisOptions opts;
+        opts.scenario = cov::Scenario::parse(scenario_);
+        opts.nearest_cutoff_min = nearest_cutoff_;
+        cov::AnalysisResult result = cov::analyze(*study, travel, opts);
+        std::unique_ptr<cov::AnalysisResult> baseline;
+        if (opts.scenario.year > 0) {
+            cov::AnalysisOptions base = opts;
+            base.scenario = cov::Scenario{};
+            baseline = std::make_unique<cov::AnalysisResult>(cov::analyze(*study, travel, base));
+        }
+        lap("writing outputs");
+        cov::RunInfo run;
+        run.command = "analyze";
+        run.argv = argv_;
+        run.travel = travel.describe();
+        run.inputs = {project.file, project.towns.src.path, project.facilities.src.path, project.demand.src.path,
+                      project.network.src.path, project.stats.path, project.targets.path};
+        cov::write_analysis_outputs(out_, *study, travel, result, run, baseline.get());
+        print_report(study->report, flags_.verbose, flags_.quiet);
+        double hh = 0, cov_main = 0;
+        for (size_t t = 0; t < result.town_households.size(); ++t) {
+            hh += result.town_households[t];
+            if (!result.town_covered.empty()) cov_main += result.town_covered.back()[t];
+        }
+        std::printf("%s: %zu towns, %.0f households, %.1f%% within %.0f min (%s)\n", project.name.c_str(), result.town_households.size(), hh,
+                    hh > 0 ? 100 * cov_main / hh : 0.0, result.circles_min.empty() ? 0.0 : result.circles_min.back(),
+                    travel.describe().c_str());
+        if (result.targets) {
+            size_t missed = 0, met = 0;
+            for (const auto& ev : result.evals)
+                for (const auto& e : ev) missed += e.status == cov::Status::missed, met += e.status == cov::Status::met;
+            std::printf("indicators: %zu town-indicator pairs met, %zu missed (year %d)\n", met, missed, result.year);
+        }
+        std::printf("outputs in %s: coverage.gpkg compliance.csv compliance.json report.md run.json%s\n", out_.c_str(),
+                    baseline ? " scenario_comparison.csv" : "");
+        lap("done");
+        return ok;
+    }
+    std::vector<std::string> argv_;
 
 private:
     StudyFlags flags_;
+    std::string out_, scenario_, targets_;
+    int year_ = 0;
+    double nearest_cutoff_ = 60;
 };
+
 }  // namespace
-std::unique_ptr<Command> make_analyze_command() { return std::make_unique<Stub>(); }
+
+std::unique_ptr<Command> make_analyze_command() { return std::make_unique<AnalyzeCommand>(); }
+
 }  // namespace lc::cli

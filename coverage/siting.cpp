@@ -530,9 +530,20 @@ SitingResult solve_mclp(const SitingProblem& p, const SitingOptions& opt) {
         double cur = served_weight(p, S, rem, nearest);
         const double deadline = clock.seconds() + opt.swap_time_limit_s;
         bool improved = true, out_of_time = false;
+        std::vector<uint32_t> order(p.candidate_count);
+        std::vector<double> potential(p.candidate_count);
         for (uint32_t pass = 0; improved && !out_of_time && pass < opt.swap_max_passes; ++pass) {
             improved = false;
-            for (uint32_t a = 0; a < p.candidate_count && !out_of_time; ++a) {
+            // Try first the candidates that would cover the most new weight, so a time limit
+            // (large problems) cuts the least promising trials.
+            CoverState cs(p, b);
+            for (uint32_t j : S) cs.add(j);
+            for (uint32_t j = 0; j < p.candidate_count; ++j) potential[j] = cs.gain(j);
+            std::iota(order.begin(), order.end(), 0u);
+            std::stable_sort(order.begin(), order.end(),
+                             [&](uint32_t x, uint32_t y) { return potential[x] > potential[y]; });
+            for (uint32_t a : order) {
+                if (out_of_time) break;
                 if (in[a]) continue;
                 for (uint32_t k = 0; k < S.size(); ++k) {
                     if (clock.seconds() > deadline) { out_of_time = true; break; }
@@ -568,8 +579,10 @@ SitingResult evaluate_coverage(const SitingProblem& p, std::span<const uint32_t>
             return r;
         }
     const Baseline b = make_baseline(p);
-    r.chosen = rank_by_coverage(p, b, sites);
-    r.chosen.erase(std::unique(r.chosen.begin(), r.chosen.end()), r.chosen.end());
+    std::vector<uint32_t> set(sites.begin(), sites.end());
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+    r.chosen = rank_by_coverage(p, b, set);
     fill_coverage(p, b, r);
     r.objective = r.cumulative.empty() ? 0.0 : r.cumulative.back();
     if (!p.candidate_capacity.empty()) {

@@ -48,18 +48,26 @@ MipOutcome solve_mip(const MipModel& m, double time_limit_s) {
     data.noPrinting_ = true;
     CbcMain0(model, data);
     const std::string seconds = std::to_string(std::max(0.1, time_limit_s));
-    const char* argv[] = {"lifecircle", "-log", "0", "-sec", seconds.c_str(), "-solve", "-quit"};
+    const char* argv[] = {"lifecircle", "-log", "0", "-slog", "0", "-sec", seconds.c_str(), "-solve", "-quit"};
     CbcMain1(int(std::size(argv)), argv, model, [](CbcModel*, int) { return 0; }, data);
 
-    out.proven_infeasible = model.isProvenInfeasible();
-    out.proven_optimal = model.isProvenOptimal() && model.bestSolution() != nullptr;
+    const bool timed_out = model.isSecondsLimitReached();
     out.bound = model.getBestPossibleObjValue();
     if (const double* x = model.bestSolution()) {
         out.has_solution = true;
         out.x.assign(x, x + ncol);
         out.objective = model.getObjValue();
     }
-    if (model.isSecondsLimitReached()) out.message = "CBC stopped at the time limit";
+    out.proven_infeasible = !out.has_solution && !timed_out && model.isProvenInfeasible();
+    // CBC has been seen to flag optimality when the time limit struck early, so the bound must
+    // agree too. With an integral objective CBC proves optimality once the gap is below 1.
+    bool integral = true;
+    for (int j = 0; j < ncol && integral; ++j)
+        integral = m.integer[j] ? m.obj[j] == std::round(m.obj[j]) : m.obj[j] == 0;
+    const double slack = 1e-6 * std::max(1.0, std::abs(out.objective)) + (integral ? 1.0 - 1e-6 : 0.0);
+    out.proven_optimal = out.has_solution && !timed_out && model.isProvenOptimal() &&
+                         out.objective - out.bound <= slack;
+    if (timed_out) out.message = "CBC stopped at the time limit";
     return out;
 }
 

@@ -1,0 +1,69 @@
+#pragma once
+// How demand reaches facilities: over the road network (snapped points, bounded searches) or,
+// without a network, in a straight line times a detour factor. Every cost is in seconds.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "coverage/study.hpp"
+#include "network/graph.hpp"
+#include "network/load.hpp"
+#include "network/search.hpp"
+#include "network/snap.hpp"
+
+namespace lc::cov {
+
+struct RoadNetwork {
+    net::LoadedLines lines;  // what was read (lines themselves are released after the build)
+    net::BuildReport build;
+    net::Graph graph;
+    std::unique_ptr<net::SnapIndex> index;
+    net::Profile profile;
+};
+
+// Reads and builds the project's network (throws geo::InputError on unusable input).
+std::unique_ptr<RoadNetwork> load_network(const Project& project, int metric_epsg, geo::Report& report);
+
+struct NearestTable {
+    std::vector<int32_t> facility;  // facility row, -1 = none within the cutoff
+    std::vector<double> seconds;    // +inf when none
+};
+
+class TravelModel {
+public:
+    // Snaps facilities and demand (network mode) and reports points that are off the network.
+    TravelModel(const Study& study, const RoadNetwork* network, geo::Report& report);
+
+    bool straight_line() const { return network_ == nullptr; }
+    double speed_mps() const { return speed_mps_; }
+    double detour_factor() const { return detour_; }
+    std::string describe() const;  // "walking network, 4 km/h" / "straight line x 1.3, 4 km/h"
+
+    // Status of every facility / demand row: ok, snapped_far, off_network, island, outside_towns.
+    const std::vector<std::string>& facility_status() const { return fac_status_; }
+    const std::vector<std::string>& demand_status() const { return dem_status_; }
+    const std::vector<net::Snap>& facility_snaps() const { return fac_snap_; }
+    const std::vector<net::Snap>& demand_snaps() const { return dem_snap_; }
+
+    // Nearest of the given facility rows for every demand row within cutoff_s (ties: lowest row).
+    NearestTable nearest(const std::vector<uint32_t>& facility_rows, double cutoff_s) const;
+
+    // For points (e.g. siting candidates, metric XY): the demand rows each reaches within cutoff_s.
+    std::vector<std::vector<net::Reach>> reach_from_points(const std::vector<geo::XY>& points, double cutoff_s,
+                                                           std::vector<std::string>* status = nullptr) const;
+
+    // Seconds for a straight distance in metres (access legs, straight-line mode).
+    double seconds_for_metres(double m) const { return m / speed_mps_; }
+    const RoadNetwork* network() const { return network_; }
+    net::Endpoint endpoint(const net::Snap& s) const;
+
+private:
+    const Study& study_;
+    const RoadNetwork* network_;
+    double speed_mps_, detour_;
+    std::vector<net::Snap> fac_snap_, dem_snap_;
+    std::vector<std::string> fac_status_, dem_status_;
+    std::vector<net::Endpoint> dem_end_;
+};
+
+}  // namespace lc::cov

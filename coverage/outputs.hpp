@@ -1,0 +1,50 @@
+#pragma once
+// Writing results: GeoPackage layers for GIS, CSV/JSON tables, a Markdown summary and run.json.
+#include <string>
+#include <vector>
+
+#include "coverage/analysis.hpp"
+#include "geo/geos.hpp"
+#include "geo/output.hpp"
+
+namespace lc::cov {
+
+// The CRS outputs are written in: the metric CRS, WGS84, or GCJ-02 (WGS84 numbers shifted, for
+// overlay on Chinese web maps; the layer then declares EPSG:4326 and its metadata says GCJ-02).
+class OutputCrs {
+public:
+    OutputCrs(const std::string& setting, int metric_epsg);
+    int epsg() const { return epsg_; }
+    std::string describe() const;
+    geo::GeomPtr convert(const GEOSGeometry* metric) const;  // new geometry in the output CRS
+
+private:
+    int metric_epsg_, epsg_;
+    bool gcj_ = false;
+    std::unique_ptr<geo::Reprojector> back_;
+};
+
+// Appends a feature with `geom` (may be null) to `layer`; throws on failure.
+void write_feature(OGRLayer* layer, OGRFeature* feature, const GEOSGeometry* geom, const OutputCrs& crs);
+
+// Copies every field of `defn` into `layer` unchanged (so input ids survive) and returns the
+// names used for `extra` fields: an extra name that clashes with an input field gets "lc_".
+std::vector<std::string> copy_schema(OGRLayer* layer, const OGRFeatureDefn* defn, const std::vector<std::string>& extra);
+
+struct RunInfo {
+    std::string command;              // e.g. "analyze"
+    std::vector<std::string> argv;
+    std::string travel;               // TravelModel::describe()
+    std::vector<std::string> inputs;  // files to checksum
+};
+
+// Everything `analyze` writes into outdir: coverage.gpkg, compliance.csv/json, report.md, run.json.
+void write_analysis_outputs(const std::string& outdir, const Study& study, const TravelModel& travel,
+                            const AnalysisResult& result, const RunInfo& run, const AnalysisResult* baseline = nullptr);
+
+// SHA-256 of a file (hex), "" if unreadable.
+std::string sha256_file(const std::string& path);
+
+std::string json_run_info(const Study& study, const RunInfo& run, const std::string& extra_json = "{}");
+
+}  // namespace lc::cov

@@ -1,0 +1,72 @@
+#pragma once
+// The targets file (TOML): the plan's indicators, and their evaluation per town. See
+// data/dongguan/targets.toml for the schema, documented in its header.
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace lc::cov {
+
+struct Indicator {
+    std::string id, name_zh, name_en, unit, kind, comparator = ">=", source;
+    bool binding = false;
+    std::vector<std::string> facility_types, with_types;
+    std::optional<double> minutes, metres;  // coverage_share threshold
+    std::string area_field, stat, population_stat, attribute, numerator, denominator, host_field;
+    double within_m = 0;
+    std::map<int, double> targets;  // year -> target
+    std::string rollup_kind;        // "" or share_of_towns_met
+    double rollup_target = 0;
+
+    // Target for a plan year: that year's, else the latest earlier one, else the earliest.
+    std::optional<double> target_for(int year) const;
+    std::string name(const std::string& lang) const { return lang == "zh" && !name_zh.empty() ? name_zh : (name_en.empty() ? id : name_en); }
+};
+
+struct TargetsFile {
+    std::string file, plan;
+    int default_year = 0;
+    std::vector<Indicator> indicators;
+};
+
+// Throws std::runtime_error naming the file, indicator and key on bad input.
+TargetsFile load_targets(const std::string& path);
+
+// What evaluation needs about one town, computed by the analysis.
+struct TownFacts {
+    double households = 0;
+    std::map<std::string, double> covered_households;  // coverage_share indicator id -> households covered
+    std::map<std::string, double> count;                // facility type -> active facilities in the town
+    std::map<std::string, std::map<std::string, double>> attribute_sum;  // type -> attribute -> sum over the town
+    std::map<std::string, std::pair<double, double>> hosts;  // share_of_facilities id -> (hosts with a partner, hosts)
+    std::map<std::string, std::optional<double>> stats;      // town statistics table values
+};
+
+enum class Status { met, missed, no_data };
+const char* to_string(Status);
+
+struct Evaluation {
+    std::optional<double> value;
+    std::optional<double> target;
+    Status status = Status::no_data;
+    double gap = 0;        // shortfall in the indicator's own quantity (households, m2, facilities, ...); 0 when met
+    std::string gap_text;  // plain words: "needs 1,240 m2 more", "0 of 1 required"
+    std::string gap_text_zh;
+};
+
+Evaluation evaluate(const Indicator& ind, const TownFacts& town, int year);
+
+struct CityRollup {
+    Evaluation pooled;      // the indicator over the whole city (sums of all towns)
+    double towns_met = 0, towns_with_data = 0;
+    std::optional<double> share_of_towns_met;
+    std::optional<Status> rollup_status;  // against rollup_target when the indicator has one
+};
+CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, const std::vector<Evaluation>& evals, int year);
+
+// "1,240" style thousands separators for gap texts.
+std::string with_commas(double v, int decimals = 0);
+
+}  // namespace lc::cov

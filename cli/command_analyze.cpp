@@ -27,7 +27,6 @@ public:
         app.add_option("--year", year_, "Target year of the targets file (default: the project's or the file's default)");
         app.add_option("--targets", targets_, "Targets file (TOML), overrides [targets] path");
         app.add_option("--nearest-cutoff", nearest_cutoff_, "Report the nearest facility up to this many minutes (default 60)");
-        argv_.clear();
     }
     int run() override {
         auto t0 = std::chrono::steady_clock::now();
@@ -74,7 +73,7 @@ public:
         lap("writing outputs");
         cov::RunInfo run;
         run.command = "analyze";
-        run.argv = argv_;
+        run.argv = g_argv;
         run.travel = travel.describe();
         run.inputs = {project.file, project.towns.src.path, project.facilities.src.path, project.demand.src.path,
                       project.network.src.path, project.stats.path, project.targets.path};
@@ -99,8 +98,6 @@ public:
         lap("done");
         return ok;
     }
-    std::vector<std::string> argv_;
-
 private:
     StudyFlags flags_;
     std::string out_, scenario_, targets_;

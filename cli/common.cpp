@@ -8,6 +8,8 @@ namespace fs = std::filesystem;
 
 namespace lc::cli {
 
+std::vector<std::string> g_argv;
+
 void StudyFlags::add_to(CLI::App& app) {
     app.add_option("project", project, "Project file (TOML); optional when the layers are given as flags");
     app.add_option("--set", sets, "Override a project key: section.key=value (repeatable), e.g. --set towns.crs=BD09");

@@ -12,6 +12,9 @@ namespace lc::cli {
 
 enum Exit { ok = 0, error = 1, cannot_run = 2 };
 
+// The command line as given, for run.json.
+extern std::vector<std::string> g_argv;
+
 struct StudyFlags {
     std::string project;
     std::vector<std::string> sets;

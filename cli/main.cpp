@@ -19,6 +19,7 @@ void on_interrupt(int sig) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    for (int i = 0; i < argc; ++i) lc::cli::g_argv.push_back(argv[i]);
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
     CLI::App app{"lifecircle " LC_VERSION " - walking-network coverage of public services, town by town:\n"

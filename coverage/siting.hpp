@@ -96,6 +96,10 @@ struct SitingResult {
     double excluded_weight = 0, unreached_weight = 0, unreached_cost = 0;
 };
 
+// Heuristics (solve_mclp, solve_lscp, solve_pmedian) are deterministic unless the swap time limit
+// strikes. Exact solvers start CBC from the heuristic plan, so they never return less; they run
+// one at a time (CBC's driver is not re-entrant).
+
 // Maximal covering: up to opt.k sites maximising newly covered weight (or served weight when the
 // problem has capacities and opt.use_capacity). Respects per-group min/max site counts.
 SitingResult solve_mclp(const SitingProblem& p, const SitingOptions& opt);
@@ -106,8 +110,10 @@ SitingResult solve_mclp_exact(const SitingProblem& p, const SitingOptions& opt);
 SitingResult solve_lscp(const SitingProblem& p, const SitingOptions& opt);
 SitingResult solve_lscp_exact(const SitingProblem& p, const SitingOptions& opt);
 
-// p-median: opt.k sites minimising the weighted cost of eligible demand (not already covered, and
-// within the cutoff of some candidate) to its nearest chosen site.
+// p-median: opt.k sites minimising the weighted cost of eligible demand to its nearest chosen
+// site. Eligible = not already covered (an existing facility serves it at an unknown cost) and
+// within the cutoff of some candidate; the rest is counted in excluded_*. Eligible demand no chosen
+// site reaches costs opt.unreached_cost. Capacities are ignored.
 SitingResult solve_pmedian(const SitingProblem& p, const SitingOptions& opt);
 SitingResult solve_pmedian_exact(const SitingProblem& p, const SitingOptions& opt);
 

@@ -1,6 +1,7 @@
 #include "coverage/study.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -110,6 +111,12 @@ void load_stats(Study& s) {
             s.report.warn(cfg.path, "", "stats_missing", "no statistics row for town " + s.town_set->id(t) + " " + s.town_set->name(t));
 }
 
+std::string trim_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
 // Household weight per demand row: a field, or building floor area / dwelling size.
 void compute_demand_weight(Study& s) {
     const auto& cfg = s.project.demand;
@@ -134,8 +141,8 @@ void compute_demand_weight(Study& s) {
             s.dem_weight_value[i] = geo::area(d.geom[i].get()) * lv / cfg.dwelling_m2;
         }
         s.report.info(d.file, d.name, "buildings_as_households",
-                      "households estimated from building footprints: area x levels (default " + std::to_string(cfg.default_levels) +
-                          ") / " + std::to_string(cfg.dwelling_m2) + " m2 per dwelling; " + std::to_string(excluded_n) +
+                      "households estimated from building footprints: area x levels (default " + trim_number(cfg.default_levels) +
+                          ") / " + trim_number(cfg.dwelling_m2) + " m2 per dwelling; " + std::to_string(excluded_n) +
                           " non-residential buildings excluded");
         return;
     }

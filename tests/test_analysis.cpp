@@ -1,0 +1,137 @@
+// coverage/: the analysis on a study small enough to compute by hand (tests/data/fixtures/small).
+//
+// Straight-line mode: 4 km/h = 66.667 m/min, detour 1.3, so the circles' straight radii are
+// 5 min: 256.4 m, 10 min: 512.8 m, 15 min: 769.2 m. Levels: day_care 5, elderly_service_complex 15.
+// Town A = x 500000..501000, town B = x 501000..502000 (y 5200000..5201000).
+//   D1 (100 hh, A) 200 m from F1 (day care)           -> circles 5, 10, 15
+//   D2 ( 50 hh, A) 400 m from F1                      -> circles 10, 15
+//   D3 ( 30 hh, A) 700 m from F1, 600 m from F2 (complex, level 15) -> circle 15 only (F2)
+//   D4 ( 80 hh, B) 400 m from F2                      -> circle 15 only (F2 does not count for 5/10)
+//   D5 ( 40 hh, B) 565.7 m from F2                    -> circle 15
+//   D6 ( 10 hh) 800 m north of town A                 -> no town
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "coverage/analysis.hpp"
+#include "coverage/study.hpp"
+
+using namespace lc;
+
+namespace {
+std::string fixture(const std::string& f) { return std::string(LC_SOURCE_DIR) + "/tests/data/fixtures/small/" + f; }
+
+struct Run {
+    std::unique_ptr<cov::Study> study;
+    std::unique_ptr<cov::TravelModel> travel;
+    cov::AnalysisResult result;
+    size_t indicator(const std::string& id) const {
+        for (size_t i = 0; i < result.targets->indicators.size(); ++i)
+            if (result.targets->indicators[i].id == id) return i;
+        FAIL("no indicator " << id);
+        return 0;
+    }
+};
+
+Run run(const std::string& scenario = "", std::vector<std::string> sets = {}) {
+    Run r;
+    r.study = cov::load_study(cov::load_project(fixture("project.toml"), sets));
+    r.travel = std::make_unique<cov::TravelModel>(*r.study, nullptr, r.study->report);
+    cov::AnalysisOptions o;
+    o.scenario = cov::Scenario::parse(scenario);
+    r.result = cov::analyze(*r.study, *r.travel, o);
+    return r;
+}
+}  // namespace
+
+TEST_CASE("coverage per household against hand-computed circles", "[analysis]") {
+    Run r = run();
+    const auto& res = r.result;
+    REQUIRE(res.circles_min == std::vector<double>{5, 10, 15});
+    // covered[circle][demand], demand order D1..D6
+    CHECK(res.covered[0] == std::vector<uint8_t>{1, 0, 0, 0, 0, 0});
+    CHECK(res.covered[1] == std::vector<uint8_t>{1, 1, 0, 0, 0, 0});
+    CHECK(res.covered[2] == std::vector<uint8_t>{1, 1, 1, 1, 1, 0});
+    // Nearest main facility of D3 is F2 (row 1) at 600 m * 1.3 / (4000/60 m/min) = 11.7 min.
+    CHECK(res.nearest[2] == 1);
+    CHECK(res.nearest_s[2] / 60 == Approx(600 * 1.3 / (4000.0 / 60)));
+    CHECK(res.nearest[0] == 0);
+    CHECK(res.nearest_s[0] / 60 == Approx(200 * 1.3 / (4000.0 / 60)));
+    // D6 is 800 m north of town A's edge: in no town, its households in no town.
+    CHECK(r.study->dem_town[5].town == -1);
+    CHECK(res.outside_households == 10);
+    CHECK(res.town_households == std::vector<double>{180, 120});
+    CHECK(res.town_covered[0] == std::vector<double>{100, 0});
+    CHECK(res.town_covered[1] == std::vector<double>{150, 0});
+    CHECK(res.town_covered[2] == std::vector<double>{180, 120});
+}
+
+TEST_CASE("every indicator kind: value, status and gap on the fixture", "[analysis]") {
+    Run r = run();
+    const auto& ev = r.result.evals;
+    auto check = [&](const std::string& id, size_t town, std::optional<double> value, cov::Status status, double gap) {
+        INFO(id << " town " << town);
+        const auto& e = ev[r.indicator(id)][town];
+        REQUIRE(e.value.has_value() == value.has_value());
+        if (value) CHECK(*e.value == Approx(*value));
+        CHECK(e.status == status);
+        CHECK(e.gap == Approx(gap));
+    };
+    using S = cov::Status;
+    check("circle15", 0, 1.0, S::met, 0);
+    check("circle15", 1, 1.0, S::met, 0);
+    check("circle10", 0, 150.0 / 180, S::missed, 12);  // ceil(0.9*180 - 150)
+    check("circle10", 1, 0.0, S::missed, 108);         // ceil(0.9*120)
+    check("area", 0, 300.0 / 180 * 100, S::missed, 60);  // 200*180/100 - 300 m2
+    check("area", 1, 1000.0 / 120 * 100, S::met, 0);
+    check("daycare", 0, 1, S::met, 0);
+    check("daycare", 1, 0, S::missed, 1);
+    check("workers", 0, 15, S::missed, 3);  // 15 per 10k of 10,000 residents; needs 18
+    check("workers", 1, 20, S::met, 0);
+    check("nursing", 0, std::nullopt, S::no_data, 0);  // no institution in A
+    check("nursing", 1, 0.5, S::missed, 5);            // ceil(0.55*100 - 50)
+    check("volunteers", 0, 0.5, S::missed, 1);  // C1 has V1 10 m away; C2 has none
+    check("volunteers", 1, 1.0, S::met, 0);     // C3 is named by V2's host_id
+    check("workers_cap", 1, 40, S::missed, 10);  // comparator <=
+    CHECK(ev[r.indicator("daycare")][1].gap_text == "0 of 1 required");
+    CHECK(ev[r.indicator("area")][0].gap_text.find("needs 60 m2 more") == 0);
+    // City roll-up: one of two towns has a day-care centre, against 60% of towns.
+    const auto& city = r.result.city[r.indicator("daycare")];
+    CHECK(city.share_of_towns_met == Approx(0.5));
+    REQUIRE(city.rollup_status);
+    CHECK(*city.rollup_status == S::missed);
+    // Pooled city values are the sums of both towns.
+    CHECK(*r.result.city[r.indicator("area")].pooled.value == Approx(1300.0 / 300 * 100));
+    // The year picks the target: 2023's area target is 100 m2 per 100 households, met by town A.
+    Run y2023 = run("", {"targets.year=2023"});
+    CHECK(y2023.result.evals[y2023.indicator("area")][0].status == S::met);
+}
+
+TEST_CASE("scenarios add planned facilities", "[analysis]") {
+    Run base = run();
+    Run plan = run("2025");
+    // F3 (planned_2025 day care, 50 m from D4) makes town B meet the day-care indicator and puts D4 in the 5-minute circle.
+    CHECK(base.result.active[2] == 0);
+    CHECK(plan.result.active[2] == 1);
+    CHECK(plan.result.evals[plan.indicator("daycare")][1].status == cov::Status::met);
+    CHECK(plan.result.covered[0][3] == 1);
+    CHECK(plan.result.town_covered[0][1] == 80);
+    Run y2023 = run("2023");  // planned_2025 is not there yet in 2023
+    CHECK(y2023.result.active[2] == 0);
+    CHECK_THROWS(cov::Scenario::parse("someday"));
+}
+
+TEST_CASE("facility without a type and towns with zero households give no NaN", "[analysis]") {
+    Run r = run();
+    CHECK(r.study->report.count_code("no_type") == 1);
+    CHECK(r.result.active[8] == 0);  // X1 has an empty type
+    // A town with no households and no facilities: ratios become no-data, never NaN.
+    cov::TownFacts nobody;
+    for (const auto& ind : r.result.targets->indicators) {
+        auto e = cov::evaluate(ind, nobody, 2025);
+        if (ind.kind == "coverage_share" || ind.kind == "area_per_100_households" || ind.kind == "attribute_ratio")
+            CHECK(e.status == cov::Status::no_data);
+        if (e.value) CHECK(std::isfinite(*e.value));
+        CHECK(std::isfinite(e.gap));
+    }
+}

@@ -1,24 +1,125 @@
-// lifecircle network (not implemented yet: see the open issues).
+// lifecircle network: the routable graph as GIS layers, so an analyst can check it in QGIS.
+#include <cstdio>
 #include <iostream>
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "coverage/access.hpp"
+#include "coverage/outputs.hpp"
 
 namespace lc::cli {
 namespace {
-class Stub : public Command {
+
+class NetworkCommand : public Command {
 public:
     const char* name() const override { return "network"; }
-    const char* description() const override { return "(not yet available)"; }
-    void setup(CLI::App& app) override { flags_.add_to(app); }
+    const char* description() const override {
+        return "Build the road graph and write it: layer 'links' (component, its size, length_m, time per direction, "
+               "source feature), 'small_components' (links of components under min_component_nodes), and 'connectors' "
+               "(the leg from every facility and demand point to its snapped position, with its status).";
+    }
+    void setup(CLI::App& app) override {
+        flags_.add_to(app);
+        app.add_option("-o,--out", out_, "Output GeoPackage")->required();
+    }
     int run() override {
-        std::cerr << "error: 'network' is not implemented yet\n";
-        return error;
+        cov::Project project = flags_.load();
+        if (!project.has_network()) throw std::runtime_error("no network given ([network] path or --network)");
+        cov::LoadOptions lo;
+        auto study = cov::load_study(project, lo);
+        auto network = cov::load_network(project, study->metric_epsg, study->report);
+        const net::Graph& g = network->graph;
+        std::printf("network: %s [%s]\n  lines read %zu, used %zu, excluded by the '%s' profile %zu\n", network->lines.file.c_str(),
+                    network->lines.layer.c_str(), network->lines.features_read, network->build.lines_used,
+                    network->profile.name.c_str(), network->lines.excluded);
+        std::printf("  nodes %zu, links %zu, components %zu (largest %u nodes)\n", g.node_count(), g.link_count(), g.component_count(),
+                    g.component_nodes.empty() ? 0u : g.component_nodes[0]);
+        size_t small = 0;
+        for (uint32_t n : g.component_nodes) small += n < project.network.min_component_nodes;
+        std::printf("  components under %u nodes: %zu\n", project.network.min_component_nodes, small);
+        for (const auto& [cls, n] : network->lines.by_class) std::printf("  class %s: %zu lines\n", cls.c_str(), n);
+        cov::TravelModel travel(*study, network.get(), study->report);
+
+        cov::OutputCrs crs(project.output.crs, study->metric_epsg);
+        geo::VectorOutput out(out_);
+        OGRLayer* links = out.create_layer("links", wkbLineString, crs.epsg());
+        OGRLayer* islands = out.create_layer("small_components", wkbLineString, crs.epsg());
+        for (OGRLayer* l : {links, islands}) {
+            geo::add_field(l, "link", OFTInteger);
+            geo::add_field(l, "from_node", OFTInteger);
+            geo::add_field(l, "to_node", OFTInteger);
+            geo::add_field(l, "component", OFTInteger);
+            geo::add_field(l, "component_nodes", OFTInteger);
+            geo::add_field(l, "length_m", OFTReal);
+            geo::add_field(l, "time_fw_s", OFTReal);
+            geo::add_field(l, "time_bw_s", OFTReal);
+            geo::add_field(l, "source_fid", OFTInteger64);
+            l->StartTransaction();
+        }
+        for (uint32_t k = 0; k < g.link_count(); ++k) {
+            uint32_t comp = g.link_component(k);
+            bool is_small = g.component_nodes[comp] < project.network.min_component_nodes;
+            for (OGRLayer* l : {links, islands}) {
+                if (l == islands && !is_small) continue;
+                OGRFeature* f = OGRFeature::CreateFeature(l->GetLayerDefn());
+                f->SetField("link", static_cast<int>(k));
+                f->SetField("from_node", static_cast<int>(g.link_tail[k]));
+                f->SetField("to_node", static_cast<int>(g.link_head[k]));
+                f->SetField("component", static_cast<int>(comp));
+                f->SetField("component_nodes", static_cast<int>(g.component_nodes[comp]));
+                f->SetField("length_m", std::round(g.link_length_m[k] * 100) / 100);
+                if (std::isfinite(g.link_time_fw_s[k])) f->SetField("time_fw_s", std::round(g.link_time_fw_s[k] * 100) / 100);
+                if (std::isfinite(g.link_time_bw_s[k])) f->SetField("time_bw_s", std::round(g.link_time_bw_s[k] * 100) / 100);
+                f->SetField("source_fid", static_cast<GIntBig>(g.link_source_fid[k]));
+                std::vector<double> xy;
+                for (uint32_t i = g.link_geom_first[k]; i < g.link_geom_first[k + 1]; ++i) xy.push_back(g.geom_xy[i].x), xy.push_back(g.geom_xy[i].y);
+                geo::GeomPtr line(GEOSGeom_createLineString_r(geo::geos(), GEOSCoordSeq_copyFromBuffer_r(geo::geos(), xy.data(), xy.size() / 2, 0, 0)));
+                cov::write_feature(l, f, line.get(), crs);
+                OGRFeature::DestroyFeature(f);
+            }
+        }
+        for (OGRLayer* l : {links, islands}) l->CommitTransaction();
+
+        OGRLayer* conn = out.create_layer("connectors", wkbLineString, crs.epsg());
+        for (const char* n : {"role", "id", "status"}) geo::add_field(conn, n, OFTString);
+        geo::add_field(conn, "dist_m", OFTReal);
+        geo::add_field(conn, "link", OFTInteger);
+        conn->StartTransaction();
+        auto write_connectors = [&](const char* role, const geo::Layer* layer, const std::vector<net::Snap>& snaps, int id_field) {
+            if (!layer) return;
+            for (size_t i = 0; i < snaps.size(); ++i) {
+                OGRFeature* f = OGRFeature::CreateFeature(conn->GetLayerDefn());
+                f->SetField("role", role);
+                std::string id = layer->text(i, id_field);
+                f->SetField("id", id.empty() ? std::to_string(layer->fid[i]).c_str() : id.c_str());
+                f->SetField("status", net::to_string(snaps[i].status));
+                f->SetField("dist_m", std::round(snaps[i].dist_m * 100) / 100);
+                geo::GeomPtr line;
+                if (snaps[i].status != net::SnapStatus::off_network) {
+                    f->SetField("link", static_cast<int>(snaps[i].link));
+                    double xy[4] = {layer->point[i].x, layer->point[i].y, snaps[i].on_network.x, snaps[i].on_network.y};
+                    line.reset(GEOSGeom_createLineString_r(geo::geos(), GEOSCoordSeq_copyFromBuffer_r(geo::geos(), xy, 2, 0, 0)));
+                }
+                cov::write_feature(conn, f, line.get(), crs);
+                OGRFeature::DestroyFeature(f);
+            }
+        };
+        write_connectors("facility", study->facilities.get(), travel.facility_snaps(), study->fac_id);
+        write_connectors("demand", study->demand.get(), travel.demand_snaps(), study->dem_id);
+        conn->CommitTransaction();
+        out.commit();
+        print_report(study->report, flags_.verbose, flags_.quiet);
+        std::printf("written: %s (layers links, small_components, connectors)\n", out_.c_str());
+        return study->report.has_errors() ? cannot_run : ok;
     }
 
 private:
     StudyFlags flags_;
+    std::string out_;
 };
+
 }  // namespace
-std::unique_ptr<Command> make_network_command() { return std::make_unique<Stub>(); }
+
+std::unique_ptr<Command> make_network_command() { return std::make_unique<NetworkCommand>(); }
+
 }  // namespace lc::cli

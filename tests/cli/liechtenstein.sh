@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The real OSM sample: the walk graph builds, counts are printed, service areas for all
+# kindergartens and schools are written and readable, and analyze produces every output.
+set -u
+bin=$1; out=$2; rm -rf "$out"; mkdir -p "$out"
+fails=0; passes=0
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+p=data/liechtenstein/project.toml
+"$bin" network $p --out "$out/network.gpkg" -q > "$out/network.txt" 2>&1 || bad "network exited $?"
+grep -qE "nodes [0-9]+, links [0-9]+, components [0-9]+" "$out/network.txt" && ok || bad "no graph counts: $(cat $out/network.txt)"
+for l in links small_components connectors; do ogrinfo -q "$out/network.gpkg" | grep -q ": $l " && ok || bad "network layer $l"; done
+"$bin" isochrones $p --minutes 5,10,15 --out "$out/sa.gpkg" -q > "$out/iso.txt" 2>&1 || bad "isochrones exited $?"
+info=$(ogrinfo -so "$out/sa.gpkg" service_areas 2>/dev/null)
+echo "$info" | grep -q "Geometry: Multi Polygon" && ok || bad "service_areas geometry"
+for f in facility_id type minutes area_m2 town; do echo "$info" | grep -q "^$f:" && ok || bad "service_areas field $f"; done
+# Every kindergarten and school (main types) at 3 thresholds.
+n=$(ogrinfo -q "$out/sa.gpkg" -sql "SELECT COUNT(*) AS n FROM service_areas WHERE type IN ('kindergarten','school')" | grep -oE "n \(Integer\) = [0-9]+" | grep -oE "[0-9]+$")
+k=$(python3 -c "import json;d=json.load(open('data/liechtenstein/facilities.geojson'));print(sum(1 for f in d['features'] if f['properties'].get('amenity') in ('kindergarten','school')))")
+[ "$n" = "$((k * 3))" ] && ok || bad "service areas $n, expected $((k * 3))"
+# Areas grow with the threshold for every facility.
+bad_growth=$(ogrinfo -q "$out/sa.gpkg" -sql "SELECT a.facility_id FROM service_areas a JOIN service_areas b ON a.facility_id=b.facility_id AND a.minutes=5 AND b.minutes=15 WHERE a.area_m2 > b.area_m2" | grep -c facility_id)
+[ "$bad_growth" = 0 ] && ok || bad "$bad_growth facilities with a 5-min area larger than the 15-min one"
+# Valid geometries only.
+inv=$(ogrinfo -q "$out/sa.gpkg" -dialect sqlite -sql "SELECT COUNT(*) AS n FROM service_areas WHERE geom IS NOT NULL AND NOT ST_IsValid(geom)" | grep -oE "= [0-9]+" | grep -oE "[0-9]+")
+[ "$inv" = 0 ] && ok || bad "$inv invalid service areas"
+"$bin" analyze $p --out "$out/analyze" -q > /dev/null 2>&1 || bad "analyze exited $?"
+for f in coverage.gpkg compliance.csv compliance.json report.md run.json; do [ -s "$out/analyze/$f" ] && ok || bad "analyze output $f"; done
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]

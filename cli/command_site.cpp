@@ -1,24 +1,128 @@
-// lifecircle site (not implemented yet: see the open issues).
+// lifecircle site: where should the next facilities go (location-allocation).
+#include <cstdio>
 #include <iostream>
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "coverage/site_outputs.hpp"
 
 namespace lc::cli {
 namespace {
-class Stub : public Command {
+
+class SiteCommand : public Command {
 public:
     const char* name() const override { return "site"; }
-    const char* description() const override { return "(not yet available)"; }
-    void setup(CLI::App& app) override { flags_.add_to(app); }
+    const char* description() const override {
+        return "Choose new facility sites. Problems: maximal covering (--add K), fewest sites to reach a share of every "
+               "town's coverable households (--target-share X), p-median (--problem pmedian), with per-town limits and "
+               "capacities. Existing facilities of the type count as already covering. Writes sites.gpkg (sites, "
+               "service_areas, uncovered), sites.csv, marginal_curve.csv, towns_before_after.csv and run.json.";
+    }
+    void setup(CLI::App& app) override {
+        flags_.add_to(app);
+        app.add_option("-o,--out", out_, "Output folder")->required();
+        app.add_option("--candidates", req_.candidates_path, "Candidate sites layer (points or parcels; every field is kept)");
+        app.add_option("--candidates-layer", req_.candidates_layer, "Layer name inside the candidates source");
+        app.add_option("--candidates-crs", req_.candidates_crs, "CRS of the candidates when the file has none");
+        app.add_option("--candidates-id", req_.candidates_id, "Id field of the candidates");
+        app.add_option("--generate", req_.generate, "Without --candidates: grid (network nodes on a grid over uncovered areas) or demand")
+            ->check(CLI::IsMember({"grid", "demand"}));
+        app.add_option("--grid-m", req_.grid_m, "Grid spacing of generated candidates in metres (default 200)");
+        app.add_option("--add", k_, "Number of new sites (maximal covering / p-median)");
+        app.add_option("--target-share", target_share_, "Set cover: fewest sites so every town reaches this share of its coverable households");
+        app.add_option("--per-town-min", per_town_min_, "At least this many new sites in every town");
+        app.add_option("--per-town-max", per_town_max_, "At most this many new sites in any town");
+        app.add_option("--capacity-field", req_.capacity_field, "Candidate field: households a site can serve");
+        app.add_option("--capacity-area-field", req_.capacity_area_field, "Candidate field: floor area (m2), turned into capacity with --capacity-standard");
+        app.add_option("--capacity-standard", req_.capacity_m2_per_100_households, "m2 per 100 households (e.g. 20) for --capacity-area-field");
+        app.add_option("--capacity", req_.uniform_capacity, "Households every candidate can serve");
+        app.add_option("--problem", problem_, "mclp (default with --add), lscp (default with --target-share) or pmedian")
+            ->check(CLI::IsMember({"mclp", "lscp", "pmedian"}));
+        app.add_option("--solver", solver_, "greedy (greedy + swap local search, default) or exact (COIN-OR CBC)")
+            ->check(CLI::IsMember({"greedy", "exact"}));
+        app.add_option("--time-limit", time_limit_, "Time limit for the exact solver in seconds (default 60)");
+        app.add_option("--scenario", scenario_, "Facility set that already exists: existing (default) or a plan year");
+    }
     int run() override {
-        std::cerr << "error: 'site' is not implemented yet\n";
-        return error;
+        cov::Project project = flags_.load();
+        auto study = cov::load_study(project);
+        if (!study->demand) throw std::runtime_error("site needs a demand layer");
+        std::unique_ptr<cov::RoadNetwork> network;
+        if (!project.straight_line()) network = cov::load_network(project, study->metric_epsg, study->report);
+        cov::TravelModel travel(*study, network.get(), study->report);
+        req_.facility_types = project.travel.main_types;
+        if (req_.facility_types.empty()) throw std::runtime_error("name the facility type with --facility-type (or [travel] main_types)");
+        req_.minutes = project.travel.circles_min.empty() ? 15 : *std::max_element(project.travel.circles_min.begin(), project.travel.circles_min.end());
+        if (problem_.empty()) problem_ = target_share_ > 0 ? "lscp" : "mclp";
+        if (problem_ != "lscp" && k_ == 0) throw std::runtime_error("--add K is required for " + problem_);
+        cov::SiteStudy ss = cov::build_site_study(*study, travel, req_, cov::Scenario::parse(scenario_));
+        if (study->report.has_errors()) {
+            print_report(study->report, flags_.verbose, flags_.quiet);
+            return cannot_run;
+        }
+        cov::SitingOptions opt;
+        opt.k = static_cast<uint32_t>(k_);
+        opt.target_share = target_share_ > 0 ? target_share_ : 1.0;
+        opt.mip_time_limit_s = time_limit_;
+        const uint32_t groups = ss.problem.group_count;
+        if (per_town_min_ > 0) {
+            opt.group_min_sites.assign(groups, static_cast<uint32_t>(per_town_min_));
+            opt.group_min_sites[ss.outside_group] = 0;
+        }
+        if (per_town_max_ >= 0) opt.group_max_sites.assign(groups, static_cast<uint32_t>(per_town_max_));
+        if (!flags_.quiet)
+            std::fprintf(stderr, "siting %s (%s): %u candidates, %zu existing facilities, %zu households points, %.0f-minute circle\n",
+                         problem_.c_str(), solver_.c_str(), ss.problem.candidate_count, ss.existing_rows.size(), study->demand->size(), req_.minutes);
+        cov::SitingResult r;
+        bool exact = solver_ == "exact";
+        if (problem_ == "mclp") {
+            if (exact && !ss.problem.candidate_capacity.empty())
+                throw std::runtime_error("the exact solver handles uncapacitated covering only; use --solver greedy with capacities");
+            r = exact ? cov::solve_mclp_exact(ss.problem, opt) : cov::solve_mclp(ss.problem, opt);
+        } else if (problem_ == "lscp") {
+            r = exact ? cov::solve_lscp_exact(ss.problem, opt) : cov::solve_lscp(ss.problem, opt);
+        } else {
+            r = exact ? cov::solve_pmedian_exact(ss.problem, opt) : cov::solve_pmedian(ss.problem, opt);
+        }
+        cov::SiteRunInfo info;
+        info.run.command = "site";
+        info.run.argv = g_argv;
+        info.run.travel = travel.describe();
+        info.run.inputs = {project.file, project.towns.src.path, project.facilities.src.path, project.demand.src.path, project.network.src.path,
+                           req_.candidates_path};
+        info.request = req_;
+        info.problem = problem_;
+        info.minutes = req_.minutes;
+        cov::write_site_outputs(out_, *study, travel, ss, r, info);
+        print_report(study->report, flags_.verbose, flags_.quiet);
+        std::printf("%s by %s: %zu sites chosen; households covered %.0f -> %.0f of %.0f (%.1f%% -> %.1f%%)\n", r.problem.c_str(), r.solver.c_str(),
+                    r.chosen.size(), r.before_weight, r.after_weight, r.total_weight, r.total_weight > 0 ? 100 * r.before_weight / r.total_weight : 0.0,
+                    r.total_weight > 0 ? 100 * r.after_weight / r.total_weight : 0.0);
+        if (std::isfinite(r.bound)) std::printf("objective %.2f, bound %.2f, gap %.4f%s\n", r.objective, r.bound, r.gap, r.proven_optimal ? " (proven optimal)" : "");
+        std::printf("marginal curve (k: covered share):");
+        for (size_t k = 0; k < r.covered_share.size(); ++k) {
+            if (k >= 10 && k + 5 < r.covered_share.size()) {  // the middle of a long curve is in marginal_curve.csv
+                if (k == 10) std::printf(" ...");
+                continue;
+            }
+            std::printf(" %zu:%.3f", k + 1, r.covered_share[k]);
+        }
+        std::printf("\n");
+        if (!r.message.empty()) std::printf("note: %s\n", r.message.c_str());
+        std::printf("outputs in %s: sites.gpkg sites.csv marginal_curve.csv towns_before_after.csv run.json\n", out_.c_str());
+        return r.status == cov::SitingStatus::invalid ? error : ok;
     }
 
 private:
     StudyFlags flags_;
+    cov::SiteRequest req_;
+    std::string out_, problem_, solver_ = "greedy", scenario_;
+    int k_ = 0, per_town_min_ = 0, per_town_max_ = -1;
+    double target_share_ = 0, time_limit_ = 60;
 };
+
 }  // namespace
-std::unique_ptr<Command> make_site_command() { return std::make_unique<Stub>(); }
+
+std::unique_ptr<Command> make_site_command() { return std::make_unique<SiteCommand>(); }
+
 }  // namespace lc::cli

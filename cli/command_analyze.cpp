@@ -27,6 +27,12 @@ public:
         app.add_option("--year", year_, "Target year of the targets file (default: the project's or the file's default)");
         app.add_option("--targets", targets_, "Targets file (TOML), overrides [targets] path");
         app.add_option("--nearest-cutoff", nearest_cutoff_, "Report the nearest facility up to this many minutes (default 60)");
+        app.add_option("--lang", lang_, "Language of report.html/report.md and gap texts (default: [project] lang)")
+            ->check(CLI::IsMember({"zh", "en"}));
+        app.add_option("--format", format_, "Vector output: gpkg (default: coverage.gpkg only) or shp (also Shapefiles in OUT/shp/)")
+            ->check(CLI::IsMember({"gpkg", "shp"}));
+        app.add_option("--output-crs", output_crs_, "CRS of the GIS outputs: metric, WGS84, GCJ02 or EPSG:nnnn (default: [output] crs); "
+                                                    "report.html is always drawn in the metric CRS");
     }
     int run() override {
         auto t0 = std::chrono::steady_clock::now();
@@ -38,6 +44,10 @@ public:
         cov::Project project = flags_.load();
         if (!targets_.empty()) project.targets.path = std::filesystem::absolute(targets_).string();
         if (year_) project.targets.year = year_;
+        if (!lang_.empty()) project.lang = lang_;
+        if (!format_.empty()) project.output.format = format_;
+        if (!output_crs_.empty()) project.output.crs = output_crs_;
+        cov::OutputCrs check_crs(project.output.crs, 4326);  // a bad CRS fails now, not after the analysis
         lap("reading layers");
         auto study = cov::load_study(project);
         if (!study->demand) throw std::runtime_error("analyze needs a demand layer ([demand] path or --demand)");
@@ -93,14 +103,15 @@ public:
                 for (const auto& e : ev) missed += e.status == cov::Status::missed, met += e.status == cov::Status::met;
             std::printf("indicators: %zu town-indicator pairs met, %zu missed (year %d)\n", met, missed, result.year);
         }
-        std::printf("outputs in %s: coverage.gpkg compliance.csv compliance.json report.md run.json%s\n", out_.c_str(),
-                    baseline ? " scenario_comparison.csv" : "");
+        std::printf("outputs in %s: coverage.gpkg compliance.csv compliance.json report.md report.html run.json%s%s\n", out_.c_str(),
+                    baseline ? " scenario_comparison.csv" : "", project.output.format == "shp" ? " shp/" : "");
         lap("done");
         return ok;
     }
 private:
     StudyFlags flags_;
     std::string out_, scenario_, targets_;
+    std::string lang_, format_, output_crs_;
     int year_ = 0;
     double nearest_cutoff_ = 60;
 };

@@ -9,6 +9,9 @@
 #include <map>
 #include <sstream>
 
+#include "coverage/report_html.hpp"
+#include "coverage/shapefile.hpp"
+#include "coverage/styles.hpp"
 #include "geo/crs.hpp"
 #include "geo/sha256.hpp"
 #include "network/parallel.hpp"
@@ -398,6 +401,8 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         }
         layer->CommitTransaction();
     }
+    // QGIS default styles (layer_styles table), shared classes/colours with report.html.
+    write_gpkg_styles(gpkg.dataset(), r.circles_min, p.lang);
     gpkg.commit();
 
     // --- compliance tables ---
@@ -572,6 +577,10 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
     res["households"] = total_hh;
     res["messages"] = {{"errors", s.report.count(geo::Level::error)}, {"warnings", s.report.count(geo::Level::warning)}};
     geo::write_text_atomic(outdir + "/run.json", json_run_info(s, run, res.dump()));
+
+    // --- report.html (always drawn in the metric CRS) and optional Shapefiles ---
+    write_report_html(outdir + "/report.html", s, travel, r, p.lang);
+    if (p.output.format == "shp") write_shapefiles(outdir + "/coverage.gpkg", outdir + "/shp");
 }
 
 }  // namespace lc::cov

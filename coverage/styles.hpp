@@ -1,0 +1,43 @@
+#pragma once
+// Cartography shared by the GeoPackage styles (QGIS `layer_styles`) and report.html, so a
+// planner sees the same classes and colours in QGIS and in the browser.
+//
+// QGIS reads the default style of a GeoPackage layer from the `layer_styles` attribute table
+// (the schema QGIS itself creates in QgsOgrProviderMetadata::saveStyle: id, f_table_catalog,
+// f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, styleSLD, useAsDefault,
+// description, owner, ui, update_time). Rows with useAsDefault = 1 are applied when the layer is
+// opened.
+#include <gdal_priv.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace lc::cov {
+
+// Five equal classes of a coverage share (0..1): [0,0.2), [0.2,0.4), ... [0.8,1].
+inline constexpr int kShareClasses = 5;
+// ColorBrewer YlGnBu-5: pale = poorly covered, dark blue = well covered. Sequential and free of
+// red, so the red dots of uncovered households stand out on every town.
+inline constexpr std::array<const char*, kShareClasses> kShareColours{"#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"};
+inline constexpr const char* kNoDataColour = "#d9d9d9";
+inline constexpr const char* kUncoveredColour = "#e31a1c";
+inline constexpr const char* kFacilityColour = "#111111";
+int share_class(double share);  // 0..4; share outside [0,1] is clamped
+
+// Fill colour of a service-area circle (index among circles_min, smallest first).
+std::string circle_colour(size_t index, size_t count);
+
+// Writes (or replaces) the default QGIS styles of the analysis layers present in `ds`:
+//   towns          graduated by coverage_share_<largest circle>, 5 classes
+//   service_areas  categorized by minutes (largest drawn first)
+//   uncovered      red markers (or red fill for polygon demand)
+//   facilities     markers, main types larger and dark, others grey
+//   demand         small grey markers / fill
+// `lang` picks the legend labels ("zh" or "en"). Throws std::runtime_error on failure.
+void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, const std::string& lang);
+
+// The QML of one layer (exposed for tests); empty if the layer is not one we style.
+std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang);
+
+}  // namespace lc::cov

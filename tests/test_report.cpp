@@ -1,0 +1,305 @@
+// What a planner sees: report.html, the QGIS styles inside coverage.gpkg and the Shapefile copies,
+// on the Dongguan sample (straight-line travel, 33 towns).
+#include <catch2/catch.hpp>
+
+#include <cpl_minixml.h>
+#include <ogrsf_frmts.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "coverage/analysis.hpp"
+#include "coverage/outputs.hpp"
+#include "coverage/report_html.hpp"
+#include "coverage/shapefile.hpp"
+#include "coverage/styles.hpp"
+#include "geo/layer.hpp"
+
+using namespace lc;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string src_path(const std::string& rel) { return std::string(LC_SOURCE_DIR) + "/" + rel; }
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+size_t count(const std::string& hay, const std::string& needle) {
+    size_t n = 0;
+    for (size_t pos = hay.find(needle); pos != std::string::npos; pos = hay.find(needle, pos + needle.size())) ++n;
+    return n;
+}
+
+// The Dongguan sample analysed once and written (with Shapefiles) into a temporary folder.
+struct Dongguan {
+    std::unique_ptr<cov::Study> study;
+    std::unique_ptr<cov::TravelModel> travel;
+    cov::AnalysisResult result;
+    fs::path out;
+
+    Dongguan() {
+        study = cov::load_study(cov::load_project(src_path("data/dongguan/project.toml"), {"output.format=shp"}));
+        travel = std::make_unique<cov::TravelModel>(*study, nullptr, study->report);
+        result = cov::analyze(*study, *travel, cov::AnalysisOptions{});
+        out = fs::temp_directory_path() / ("lc_test_report_" + std::to_string(::getpid()));
+        fs::remove_all(out);
+        cov::RunInfo run;
+        run.command = "analyze";
+        run.travel = travel->describe();
+        cov::write_analysis_outputs(out.string(), *study, *travel, result, run);
+    }
+    ~Dongguan() {
+        std::error_code ec;
+        fs::remove_all(out, ec);
+    }
+};
+
+Dongguan& dongguan() {
+    static Dongguan d;
+    return d;
+}
+
+struct DsCloser {
+    void operator()(GDALDataset* ds) const { GDALClose(ds); }
+};
+using DsPtr = std::unique_ptr<GDALDataset, DsCloser>;
+DsPtr open_vector(const fs::path& p) {
+    geo::init_gdal();
+    return DsPtr(static_cast<GDALDataset*>(GDALOpenEx(p.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+}
+
+}  // namespace
+
+TEST_CASE("report.html is one self-contained page with the map, legend, scale bar and table", "[report]") {
+    Dongguan& d = dongguan();
+    const fs::path path = d.out / "report.html";
+    REQUIRE(fs::exists(path));
+    const std::string html = slurp(path);
+    const size_t towns = d.study->town_set->size();
+    REQUIRE(towns == 33);
+
+    // Self-contained: nothing loaded from elsewhere, web addresses only in the attribution line.
+    CHECK(html.find("<script src") == std::string::npos);
+    CHECK(html.find("<link") == std::string::npos);
+    CHECK(html.find("@import") == std::string::npos);
+    CHECK(html.find("<img") == std::string::npos);
+    std::istringstream lines(html);
+    for (std::string line; std::getline(lines, line);)
+        if (line.find("http://") != std::string::npos || line.find("https://") != std::string::npos) {
+            INFO(line.substr(0, 200));
+            CHECK(line.find("class=\"attribution\"") != std::string::npos);
+        }
+
+    // Summary: title, the synthetic-data note, travel model.
+    CHECK(html.find("<html lang=\"zh-CN\">") != std::string::npos);
+    CHECK(html.find(cov::html_escape(d.study->project.name)) != std::string::npos);
+    CHECK(html.find("SYNTHETIC") != std::string::npos);
+    CHECK(html.find(cov::html_escape(d.travel->describe())) != std::string::npos);
+
+    // Map: one path per town, legend with five classes, scale bar, uncovered dots, facilities.
+    CHECK(count(html, "<svg id=\"map\"") == 1);
+    CHECK(count(html, "<path class=\"town\"") == towns);
+    CHECK(html.find("id=\"legend\"") != std::string::npos);
+    CHECK(count(html, "class=\"legend-class\"") == 5);
+    CHECK(html.find("id=\"scalebar\"") != std::string::npos);
+    CHECK(html.find(" km</text>") != std::string::npos);
+    CHECK(html.find("id=\"uncovered\"") != std::string::npos);
+    CHECK(count(html, "<circle cx=") >= d.result.main_rows.size());
+    // Not OSM data: the data files are named instead of an OSM attribution.
+    CHECK(html.find("OpenStreetMap") == std::string::npos);
+    CHECK(html.find("towns.geojson") != std::string::npos);
+
+    // Compliance table: a row per town, a column per indicator, sortable, binding first.
+    CHECK(html.find("class=\"compliance sortable\"") != std::string::npos);
+    CHECK(count(html, "<tr class=\"town-row\"") == towns);
+    REQUIRE(d.result.targets);
+    CHECK(count(html, "data-indicator=\"") == d.result.targets->indicators.size());
+    const size_t binding = html.find("data-indicator=\"nursing_bed_share\"");
+    const size_t other = html.find("data-indicator=\"home_care_circle_15min\"");
+    REQUIRE(binding != std::string::npos);
+    REQUIRE(other != std::string::npos);
+    CHECK(binding < other);
+    CHECK(html.find("st-missed") != std::string::npos);
+    CHECK(html.find("st-met") != std::string::npos);
+    CHECK(html.find("addEventListener('click'") != std::string::npos);
+
+    // Town panels.
+    CHECK(count(html, "<div class=\"town-card\"") == towns);
+}
+
+TEST_CASE("report.html escapes text, speaks English and draws proposed sites", "[report]") {
+    Dongguan& d = dongguan();
+    const std::string saved = d.study->project.name;
+    d.study->project.name = "<script>alert('x')</script> & co";
+    cov::SiteReport site;
+    site.title = "Proposed sites <test>";
+    site.sites.push_back({{d.study->towns->min_x + 5000, d.study->towns->min_y + 5000}, "1", "covers 1,000 households"});
+    site.sites.push_back({{d.study->towns->min_x + 9000, d.study->towns->min_y + 7000}, "2", "covers 500 households"});
+    site.marginal = {{0, 0.60}, {1, 0.66}, {2, 0.69}};
+    const std::string html = cov::report_html(*d.study, *d.travel, d.result, "en", &site);
+    d.study->project.name = saved;
+
+    CHECK(html.find("<script>alert") == std::string::npos);
+    CHECK(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co") != std::string::npos);
+    CHECK(html.find("Proposed sites &lt;test&gt;") != std::string::npos);
+    CHECK(html.find("<html lang=\"en\">") != std::string::npos);
+    CHECK(html.find("Indicators by town") != std::string::npos);
+    CHECK(html.find("Machong") != std::string::npos);  // name_en of the towns layer
+    CHECK(html.find("id=\"sites\"") != std::string::npos);
+    CHECK(html.find("id=\"marginal-chart\"") != std::string::npos);
+    CHECK(html.find("id=\"marginal-line\"") != std::string::npos);
+    CHECK(cov::html_escape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;");
+}
+
+TEST_CASE("coverage.gpkg carries QGIS default styles in layer_styles", "[report]") {
+    Dongguan& d = dongguan();
+    DsPtr ds = open_vector(d.out / "coverage.gpkg");
+    REQUIRE(ds);
+    OGRLayer* styles = ds->GetLayerByName("layer_styles");
+    REQUIRE(styles);
+    for (const char* f : {"f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName", "styleQML", "styleSLD",
+                          "useAsDefault", "description", "owner", "ui", "update_time"})
+        CHECK(styles->GetLayerDefn()->GetFieldIndex(f) >= 0);
+    std::map<std::string, std::string> qml;
+    styles->ResetReading();
+    while (OGRFeature* f = styles->GetNextFeature()) {
+        const std::string table = f->GetFieldAsString("f_table_name");
+        qml[table] = f->GetFieldAsString("styleQML");
+        CHECK(f->GetFieldAsInteger("useAsDefault") == 1);
+        CHECK(std::string(f->GetFieldAsString("f_table_schema")).empty());
+        OGRLayer* target = ds->GetLayerByName(table.c_str());
+        REQUIRE(target);
+        CHECK(std::string(f->GetFieldAsString("f_geometry_column")) == target->GetGeometryColumn());
+        OGRFeature::DestroyFeature(f);
+    }
+    for (const char* t : {"towns", "service_areas", "uncovered", "facilities"}) {
+        INFO(t);
+        REQUIRE(qml.count(t));
+        // Well-formed XML whose root is <qgis> with a renderer.
+        CPLXMLNode* root = CPLParseXMLString(qml[t].c_str());
+        REQUIRE(root);
+        const CPLXMLNode* q = CPLGetXMLNode(root, "=qgis");
+        CHECK(q);
+        if (q) CHECK(CPLGetXMLNode(const_cast<CPLXMLNode*>(q), "renderer-v2"));
+        CPLDestroyXMLNode(root);
+    }
+    CHECK(qml["towns"].find("type=\"graduatedSymbol\" attr=\"coverage_share_15\"") != std::string::npos);
+    CHECK(count(qml["towns"], "<range ") == 5);
+    CHECK(qml["service_areas"].find("type=\"categorizedSymbol\" attr=\"minutes\"") != std::string::npos);
+    CHECK(count(qml["service_areas"], "<category ") == 3);
+    CHECK(qml["uncovered"].find("SimpleMarker") != std::string::npos);
+    CHECK(qml["uncovered"].find("227,26,28,255") != std::string::npos);  // red
+
+    // Registered as an attributes table, so GIS clients list it as a table.
+    OGRLayer* contents = ds->ExecuteSQL("SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'", nullptr, nullptr);
+    REQUIRE(contents);
+    OGRFeature* f = contents->GetNextFeature();
+    REQUIRE(f);
+    CHECK(std::string(f->GetFieldAsString(0)) == "attributes");
+    OGRFeature::DestroyFeature(f);
+    ds->ReleaseResultSet(contents);
+}
+
+TEST_CASE("Shapefile output: UTF-8 with .cpg and .prj, short field names mapped in field_names.csv", "[report]") {
+    Dongguan& d = dongguan();
+    const fs::path shp = d.out / "shp";
+    for (const char* layer : {"towns", "demand", "uncovered", "facilities", "service_areas"})
+        for (const char* ext : {".shp", ".shx", ".dbf", ".prj", ".cpg"}) {
+            INFO(layer << ext);
+            CHECK(fs::exists(shp / (std::string(layer) + ext)));
+        }
+    CHECK(slurp(shp / "towns.cpg").rfind("UTF-8", 0) == 0);
+    CHECK(slurp(shp / "towns.prj").find("PROJCS") != std::string::npos);
+
+    // field_names.csv: unique (case-insensitively) and at most 10 bytes per layer.
+    REQUIRE(fs::exists(shp / "field_names.csv"));
+    std::istringstream csv(slurp(shp / "field_names.csv"));
+    std::string line;
+    std::getline(csv, line);
+    CHECK(line == "layer,full_name,short_name");
+    std::map<std::string, std::set<std::string>> seen;
+    std::map<std::pair<std::string, std::string>, std::string> short_of;
+    size_t rows = 0;
+    while (std::getline(csv, line)) {
+        const size_t a = line.find(','), b = line.rfind(',');
+        REQUIRE(a != std::string::npos);
+        const std::string layer = line.substr(0, a), full = line.substr(a + 1, b - a - 1), shortn = line.substr(b + 1);
+        INFO(line);
+        CHECK(!shortn.empty());
+        CHECK(shortn.size() <= 10);
+        std::string low = shortn;
+        for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        CHECK(seen[layer].insert(low).second);
+        short_of[{layer, full}] = shortn;
+        ++rows;
+    }
+    CHECK(rows > 20);
+    REQUIRE(short_of.count({"towns", "coverage_share_15"}));
+    REQUIRE(short_of.count({"towns", "name_zh"}));
+
+    // The Chinese town names read back unchanged, and the shortened share field carries the values.
+    DsPtr ds = open_vector(shp / "towns.shp");
+    REQUIRE(ds);
+    OGRLayer* layer = ds->GetLayer(0);
+    REQUIRE(layer->GetFeatureCount() == 33);
+    const std::string name_field = short_of[{"towns", "name_zh"}], share_field = short_of[{"towns", "coverage_share_15"}];
+    REQUIRE(layer->GetLayerDefn()->GetFieldIndex(name_field.c_str()) >= 0);
+    REQUIRE(layer->GetLayerDefn()->GetFieldIndex(share_field.c_str()) >= 0);
+    std::set<std::string> names;
+    layer->ResetReading();
+    while (OGRFeature* f = layer->GetNextFeature()) {
+        names.insert(f->GetFieldAsString(name_field.c_str()));
+        OGRFeature::DestroyFeature(f);
+    }
+    for (size_t t = 0; t < d.study->town_set->size(); ++t) {
+        INFO(d.study->town_set->name(t));
+        CHECK(names.count(d.study->town_set->name(t)) == 1);
+    }
+    CHECK(names.count("麻涌镇") == 1);
+}
+
+TEST_CASE("short Shapefile field names are stable, unique and at most 10 bytes", "[report]") {
+    const std::vector<std::string> in{"coverage_share_5", "coverage_share_15", "covered_households_15", "home_care_circle_15min_value",
+                                      "home_care_circle_15min_target", "home_care_circle_15min_status", "home_care_circle_15min_gap",
+                                      "home_care_circle_15min_gap_text", "a_very_long_name_x", "a_very_long_name_y", "cov_sh_15",
+                                      "名称名称名称名称", "名称名称名称名称二", "indicators_missed", "id", "ID2"};
+    const auto out = cov::short_field_names(in);
+    REQUIRE(out.size() == in.size());
+    std::set<std::string> low;
+    for (size_t i = 0; i < out.size(); ++i) {
+        INFO(in[i] << " -> " << out[i]);
+        CHECK(!out[i].empty());
+        CHECK(out[i].size() <= 10);
+        std::string l = out[i];
+        for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        CHECK(low.insert(l).second);
+        // Never cut inside a UTF-8 character.
+        CHECK((static_cast<unsigned char>(out[i].back()) & 0xC0) != 0xC0);
+    }
+    CHECK(out[0] == "cov_sh_5");
+    CHECK(out[10] == "cov_sh_15");  // fits, so it keeps its name; coverage_share_15 gets a suffix
+    CHECK(out[1] != "cov_sh_15");
+    CHECK(out[14] == "id");
+    CHECK(out[13] == "ind_miss");
+    CHECK(cov::short_field_names(in) == out);  // stable
+}
+
+TEST_CASE("coverage share classes match the QGIS ranges", "[report]") {
+    CHECK(cov::share_class(0.0) == 0);
+    CHECK(cov::share_class(0.2) == 0);
+    CHECK(cov::share_class(0.21) == 1);
+    CHECK(cov::share_class(0.8) == 3);
+    CHECK(cov::share_class(0.95) == 4);
+    CHECK(cov::share_class(1.0) == 4);
+    CHECK(cov::share_class(1.5) == 4);
+}

@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "coverage/report_html.hpp"
 #include "coverage/site_outputs.hpp"
 
 namespace lc::cli {
@@ -94,6 +95,31 @@ public:
         info.problem = problem_;
         info.minutes = req_.minutes;
         cov::write_site_outputs(out_, *study, travel, ss, r, info);
+        {
+            // The report shows the study as it is (existing facilities) with the proposed sites on top.
+            cov::AnalysisOptions ao;
+            ao.scenario = cov::Scenario::parse(scenario_);
+            cov::AnalysisResult base = cov::analyze(*study, travel, ao);
+            cov::SiteReport sr;
+            char buf[256];
+            std::snprintf(buf, sizeof buf, "%s (%s): %zu sites, %.0f-minute circle", r.problem.c_str(), r.solver.c_str(), r.chosen.size(), req_.minutes);
+            sr.title = buf;
+            std::snprintf(buf, sizeof buf, "households covered %.0f -> %.0f of %.0f", r.before_weight, r.after_weight, r.total_weight);
+            sr.notes = buf;
+            if (std::isfinite(r.bound)) {
+                std::snprintf(buf, sizeof buf, "; objective %.1f, bound %.1f, gap %.2f%%", r.objective, r.bound, 100 * r.gap);
+                sr.notes += buf;
+            }
+            if (!r.message.empty()) sr.notes += "; " + r.message;
+            for (size_t k = 0; k < r.chosen.size(); ++k) {
+                uint32_t j = r.chosen[k];
+                std::snprintf(buf, sizeof buf, "%s: +%.0f households", ss.candidates.label[j].c_str(), k < r.marginal.size() ? r.marginal[k] : 0.0);
+                sr.sites.push_back({ss.candidates.xy[j], std::to_string(k + 1), buf});
+            }
+            sr.marginal.push_back({0, r.total_weight > 0 ? r.before_weight / r.total_weight : 0.0});
+            for (size_t k = 0; k < r.covered_share.size(); ++k) sr.marginal.push_back({static_cast<int>(k + 1), r.covered_share[k]});
+            cov::write_report_html(out_ + "/report.html", *study, travel, base, project.lang, &sr);
+        }
         print_report(study->report, flags_.verbose, flags_.quiet);
         std::printf("%s by %s: %zu sites chosen; households covered %.0f -> %.0f of %.0f (%.1f%% -> %.1f%%)\n", r.problem.c_str(), r.solver.c_str(),
                     r.chosen.size(), r.before_weight, r.after_weight, r.total_weight, r.total_weight > 0 ? 100 * r.before_weight / r.total_weight : 0.0,
@@ -109,7 +135,7 @@ public:
         }
         std::printf("\n");
         if (!r.message.empty()) std::printf("note: %s\n", r.message.c_str());
-        std::printf("outputs in %s: sites.gpkg sites.csv marginal_curve.csv towns_before_after.csv run.json\n", out_.c_str());
+        std::printf("outputs in %s: sites.gpkg sites.csv marginal_curve.csv towns_before_after.csv report.html run.json\n", out_.c_str());
         return r.status == cov::SitingStatus::invalid ? error : ok;
     }
 

@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "coverage/analysis.hpp"
 #include "coverage/outputs.hpp"
 
@@ -26,6 +27,9 @@ public:
                                                  "with a year, scenario_comparison.csv compares it with existing");
         app.add_option("--year", year_, "Target year of the targets file (default: the project's or the file's default)");
         app.add_option("--targets", targets_, "Targets file (TOML), overrides [targets] path");
+        app.add_option("--service-areas", service_areas_, "Service-area polygons in coverage.gpkg: auto (default: only up to 500 main "
+                                                           "facilities; use 'lifecircle isochrones' for more), yes, or no")
+            ->check(CLI::IsMember({"auto", "yes", "no"}));
         app.add_option("--nearest-cutoff", nearest_cutoff_, "Report the nearest facility up to this many minutes (default 60)");
         app.add_option("--lang", lang_, "Language of report.html/report.md and gap texts (default: [project] lang)")
             ->check(CLI::IsMember({"zh", "en"}));
@@ -35,41 +39,39 @@ public:
                                                     "report.html is always drawn in the metric CRS");
     }
     int run() override {
-        auto t0 = std::chrono::steady_clock::now();
-        auto lap = [&](const char* what) {
-            if (flags_.quiet) return;
-            double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            std::fprintf(stderr, "[%6.2fs] %s\n", s, what);
-        };
+        Progress progress(flags_.quiet);
         cov::Project project = flags_.load();
         if (!targets_.empty()) project.targets.path = std::filesystem::absolute(targets_).string();
         if (year_) project.targets.year = year_;
         if (!lang_.empty()) project.lang = lang_;
         if (!format_.empty()) project.output.format = format_;
         if (!output_crs_.empty()) project.output.crs = output_crs_;
+        if (!service_areas_.empty()) project.output.service_areas = service_areas_;
         cov::OutputCrs check_crs(project.output.crs, 4326);  // a bad CRS fails now, not after the analysis
-        lap("reading layers");
+        progress.begin("reading layers");
         auto study = cov::load_study(project);
         if (!study->demand) throw std::runtime_error("analyze needs a demand layer ([demand] path or --demand)");
         if (!study->facilities) throw std::runtime_error("analyze needs a facilities layer ([facilities] path or --facilities)");
+        progress.end(std::to_string(study->town_set->size()) + " towns, " + std::to_string(study->facilities->size()) + " facilities, " +
+                     std::to_string(study->demand->size()) + " demand rows");
         std::unique_ptr<cov::RoadNetwork> network;
         if (!project.straight_line()) {
             if (!project.has_network()) throw std::runtime_error("[travel] mode = network but no [network] path is given");
-            lap("building the road network");
+            progress.begin("building the road network");
             network = cov::load_network(project, study->metric_epsg, study->report);
-            if (!flags_.quiet)
-                std::fprintf(stderr, "          network: %zu nodes, %zu links, %zu components (largest %u nodes)\n",
-                             network->graph.node_count(), network->graph.link_count(), network->graph.component_count(),
-                             network->graph.component_nodes.empty() ? 0u : network->graph.component_nodes[0]);
+            progress.end(std::to_string(network->graph.node_count()) + " nodes, " + std::to_string(network->graph.link_count()) + " links, " +
+                         std::to_string(network->graph.component_count()) + " components (largest " +
+                         std::to_string(network->graph.component_nodes.empty() ? 0u : network->graph.component_nodes[0]) + " nodes)");
         }
-        lap("snapping points");
+        progress.begin(network ? "snapping points to the network" : "straight-line mode (no network)");
         cov::TravelModel travel(*study, network.get(), study->report);
+        progress.end();
         if (study->report.has_errors()) {
             print_report(study->report, flags_.verbose, flags_.quiet);
             std::cerr << "error: the inputs have errors (see above); nothing was written\n";
             return cannot_run;
         }
-        lap("computing coverage and indicators");
+        progress.begin("computing coverage and indicators");
         cov::AnalysisOptions opts;
         opts.scenario = cov::Scenario::parse(scenario_);
         opts.nearest_cutoff_min = nearest_cutoff_;
@@ -80,7 +82,9 @@ public:
             base.scenario = cov::Scenario{};
             baseline = std::make_unique<cov::AnalysisResult>(cov::analyze(*study, travel, base));
         }
-        lap("writing outputs");
+        progress.end();
+        cov::resolve_service_areas(*study, result);
+        progress.begin("writing outputs");
         cov::RunInfo run;
         run.command = "analyze";
         run.argv = g_argv;
@@ -88,6 +92,7 @@ public:
         run.inputs = {project.file, project.towns.src.path, project.facilities.src.path, project.demand.src.path,
                       project.network.src.path, project.stats.path, project.targets.path};
         cov::write_analysis_outputs(out_, *study, travel, result, run, baseline.get());
+        progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);
         double hh = 0, cov_main = 0;
         for (size_t t = 0; t < result.town_households.size(); ++t) {
@@ -105,12 +110,11 @@ public:
         }
         std::printf("outputs in %s: coverage.gpkg compliance.csv compliance.json report.md report.html run.json%s%s\n", out_.c_str(),
                     baseline ? " scenario_comparison.csv" : "", project.output.format == "shp" ? " shp/" : "");
-        lap("done");
         return ok;
     }
 private:
     StudyFlags flags_;
-    std::string out_, scenario_, targets_;
+    std::string out_, scenario_, targets_, service_areas_;
     std::string lang_, format_, output_crs_;
     int year_ = 0;
     double nearest_cutoff_ = 60;

@@ -7,6 +7,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "coverage/access.hpp"
 #include "coverage/outputs.hpp"
 #include "network/parallel.hpp"
@@ -40,6 +41,7 @@ public:
         app.add_option("--buffer-m", buffer_m_, "Half-width of the band drawn around reached streets (default [output] buffer_m, 50 m)");
     }
     int run() override {
+        Progress progress(flags_.quiet);
         cov::Project project = flags_.load();
         if (buffer_m_ > 0) project.output.buffer_m = buffer_m_;
         cov::LoadOptions lo;
@@ -48,7 +50,9 @@ public:
         if (!study->facilities) throw std::runtime_error("isochrones needs a facilities layer");
         if (project.straight_line() || !project.has_network())
             throw std::runtime_error("isochrones needs a road network ([network] path or --network)");
+        progress.begin("building the road network");
         auto network = cov::load_network(project, study->metric_epsg, study->report);
+        progress.end(std::to_string(network->graph.node_count()) + " nodes, " + std::to_string(network->graph.link_count()) + " links");
         cov::TravelModel travel(*study, network.get(), study->report);
         std::set<std::string> main(project.travel.main_types.begin(), project.travel.main_types.end());
         std::vector<uint32_t> rows;
@@ -60,7 +64,7 @@ public:
         for (uint32_t f : rows) src.push_back(travel.endpoint(travel.facility_snaps()[f]));
         net::ServiceAreaOptions so;
         so.buffer_m = project.output.buffer_m;
-        if (!flags_.quiet) std::fprintf(stderr, "service areas for %zu facilities x %zu thresholds\n", rows.size(), minutes.size());
+        progress.begin("service areas for " + std::to_string(rows.size()) + " facilities x " + std::to_string(minutes.size()) + " thresholds");
         // polys[m][i]: facility i, threshold m (a band when --bands)
         std::vector<std::vector<geo::GeomPtr>> polys(minutes.size());
         if (bands_) {
@@ -78,6 +82,8 @@ public:
             for (size_t m = 0; m < minutes.size(); ++m)
                 polys[m] = net::service_area_polygons(network->graph, net::Cost::time, src, minutes[m] * 60, so);
         }
+        progress.end();
+        progress.begin("writing " + out_);
         cov::OutputCrs crs(project.output.crs, study->metric_epsg);
         geo::VectorOutput out(out_);
         OGRLayer* layer = out.create_layer("service_areas", wkbMultiPolygon, crs.epsg());
@@ -122,6 +128,7 @@ public:
         }
         layer->CommitTransaction();
         out.commit();
+        progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);
         std::printf("network: %zu nodes, %zu links, %zu components\n", network->graph.node_count(), network->graph.link_count(),
                     network->graph.component_count());

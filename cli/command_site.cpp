@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "coverage/report_html.hpp"
 #include "coverage/site_outputs.hpp"
 
@@ -45,18 +46,27 @@ public:
         app.add_option("--scenario", scenario_, "Facility set that already exists: existing (default) or a plan year");
     }
     int run() override {
+        Progress progress(flags_.quiet);
         cov::Project project = flags_.load();
+        progress.begin("reading layers");
         auto study = cov::load_study(project);
         if (!study->demand) throw std::runtime_error("site needs a demand layer");
+        progress.end();
         std::unique_ptr<cov::RoadNetwork> network;
-        if (!project.straight_line()) network = cov::load_network(project, study->metric_epsg, study->report);
+        if (!project.straight_line()) {
+            progress.begin("building the road network");
+            network = cov::load_network(project, study->metric_epsg, study->report);
+            progress.end(std::to_string(network->graph.node_count()) + " nodes");
+        }
         cov::TravelModel travel(*study, network.get(), study->report);
         req_.facility_types = project.travel.main_types;
         if (req_.facility_types.empty()) throw std::runtime_error("name the facility type with --facility-type (or [travel] main_types)");
         req_.minutes = project.travel.circles_min.empty() ? 15 : *std::max_element(project.travel.circles_min.begin(), project.travel.circles_min.end());
         if (problem_.empty()) problem_ = target_share_ > 0 ? "lscp" : "mclp";
         if (problem_ != "lscp" && k_ == 0) throw std::runtime_error("--add K is required for " + problem_);
+        progress.begin("candidates and their coverage sets");
         cov::SiteStudy ss = cov::build_site_study(*study, travel, req_, cov::Scenario::parse(scenario_));
+        progress.end(std::to_string(ss.problem.candidate_count) + " candidates, " + std::to_string(ss.problem.cover_demand.size()) + " pairs");
         if (study->report.has_errors()) {
             print_report(study->report, flags_.verbose, flags_.quiet);
             return cannot_run;
@@ -74,6 +84,7 @@ public:
         if (!flags_.quiet)
             std::fprintf(stderr, "siting %s (%s): %u candidates, %zu existing facilities, %zu households points, %.0f-minute circle\n",
                          problem_.c_str(), solver_.c_str(), ss.problem.candidate_count, ss.existing_rows.size(), study->demand->size(), req_.minutes);
+        progress.begin("solving");
         cov::SitingResult r;
         bool exact = solver_ == "exact";
         if (problem_ == "mclp") {
@@ -85,6 +96,8 @@ public:
         } else {
             r = exact ? cov::solve_pmedian_exact(ss.problem, opt) : cov::solve_pmedian(ss.problem, opt);
         }
+        progress.end(r.solver);
+        progress.begin("writing outputs");
         cov::SiteRunInfo info;
         info.run.command = "site";
         info.run.argv = g_argv;
@@ -120,6 +133,7 @@ public:
             for (size_t k = 0; k < r.covered_share.size(); ++k) sr.marginal.push_back({static_cast<int>(k + 1), r.covered_share[k]});
             cov::write_report_html(out_ + "/report.html", *study, travel, base, project.lang, &sr);
         }
+        progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);
         std::printf("%s by %s: %zu sites chosen; households covered %.0f -> %.0f of %.0f (%.1f%% -> %.1f%%)\n", r.problem.c_str(), r.solver.c_str(),
                     r.chosen.size(), r.before_weight, r.after_weight, r.total_weight, r.total_weight > 0 ? 100 * r.before_weight / r.total_weight : 0.0,

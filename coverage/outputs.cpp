@@ -109,6 +109,17 @@ std::vector<std::string> copy_schema(OGRLayer* layer, const OGRFeatureDefn* defn
     return names;
 }
 
+void resolve_service_areas(Study& s, const AnalysisResult& r) {
+    auto& setting = s.project.output.service_areas;
+    if (setting != "auto") return;
+    constexpr size_t kAutoLimit = 500;  // beyond this, drawing polygons costs far more than the analysis
+    setting = r.main_rows.size() <= kAutoLimit ? "yes" : "no";
+    if (setting == "no")
+        s.report.info("", "", "service_areas_skipped",
+                      std::to_string(r.main_rows.size()) + " main facilities: service-area polygons are not drawn in coverage.gpkg "
+                      "(more than 500; use --service-areas yes or 'lifecircle isochrones'). Coverage does not depend on them.");
+}
+
 std::string sha256_file(const std::string& path) { return geo::sha256_file_hex(path); }
 
 namespace {
@@ -364,7 +375,9 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         layer->CommitTransaction();
     }
     // --- service areas of the main facilities (cartography; coverage is counted from costs) ---
-    if (s.facilities && !r.main_rows.empty()) {
+    // "auto" is resolved by the caller (resolve_service_areas); here only "no" skips the layer.
+    const bool want_areas = p.output.service_areas != "no";
+    if (s.facilities && !r.main_rows.empty() && want_areas) {
         OGRLayer* layer = gpkg.create_layer("service_areas", wkbMultiPolygon, crs.epsg());
         for (const char* n : {"facility_id", "type", "town", "method"}) geo::add_field(layer, n, OFTString);
         geo::add_field(layer, "minutes", OFTReal);

@@ -42,6 +42,9 @@ struct RunInfo {
 void write_analysis_outputs(const std::string& outdir, const Study& study, const TravelModel& travel,
                             const AnalysisResult& result, const RunInfo& run, const AnalysisResult* baseline = nullptr);
 
+// Turns [output] service_areas = "auto" into "yes" (up to 500 main facilities) or "no" (with a note).
+void resolve_service_areas(Study& study, const AnalysisResult& result);
+
 // SHA-256 of a file (hex), "" if unreadable.
 std::string sha256_file(const std::string& path);
 

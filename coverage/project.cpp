@@ -208,6 +208,9 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.str("output", "metric_crs", p.output.metric_crs);
     r.str("output", "format", p.output.format);
     r.num("output", "buffer_m", p.output.buffer_m);
+    r.str("output", "service_areas", p.output.service_areas);
+    if (p.output.service_areas != "auto" && p.output.service_areas != "yes" && p.output.service_areas != "no")
+        r.bad("output", "service_areas", "must be auto, yes or no");
 
     // Validate the few settings whose bad values would make results meaningless.
     if (!(p.travel.speed_kmh > 0)) r.bad("travel", "speed_kmh", "must be positive");

@@ -72,6 +72,7 @@ struct Project {
         std::string metric_crs = "auto";
         std::string format = "gpkg";  // gpkg | shp
         double buffer_m = 50;
+        std::string service_areas = "auto";  // auto (up to 500 main facilities) | yes | no
     } output;
 
     std::string resolve(const std::string& path) const;  // against base_dir

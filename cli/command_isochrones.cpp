@@ -92,7 +92,7 @@ public:
         geo::add_field(layer, "minutes", OFTReal);
         geo::add_field(layer, "area_m2", OFTReal);
         geo::add_field(layer, "facilities", OFTInteger);
-        layer->StartTransaction();
+        geo::start_transaction(layer);
         auto town_of = [&](uint32_t f) { return study->fac_town[f].town >= 0 ? study->town_set->id(study->fac_town[f].town) : std::string(); };
         for (size_t m = 0; m < minutes.size(); ++m) {
             const double from = bands_ && m > 0 ? minutes[m - 1] : 0.0;
@@ -126,7 +126,7 @@ public:
                 }
             }
         }
-        layer->CommitTransaction();
+        geo::commit_transaction(layer);
         out.commit();
         progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);

@@ -54,7 +54,7 @@ public:
             geo::add_field(l, "time_fw_s", OFTReal);
             geo::add_field(l, "time_bw_s", OFTReal);
             geo::add_field(l, "source_fid", OFTInteger64);
-            l->StartTransaction();
+            geo::start_transaction(l);
         }
         for (uint32_t k = 0; k < g.link_count(); ++k) {
             uint32_t comp = g.link_component(k);
@@ -78,13 +78,13 @@ public:
                 OGRFeature::DestroyFeature(f);
             }
         }
-        for (OGRLayer* l : {links, islands}) l->CommitTransaction();
+        for (OGRLayer* l : {links, islands}) geo::commit_transaction(l);
 
         OGRLayer* conn = out.create_layer("connectors", wkbLineString, crs.epsg());
         for (const char* n : {"role", "id", "status"}) geo::add_field(conn, n, OFTString);
         geo::add_field(conn, "dist_m", OFTReal);
         geo::add_field(conn, "link", OFTInteger);
-        conn->StartTransaction();
+        geo::start_transaction(conn);
         auto write_connectors = [&](const char* role, const geo::Layer* layer, const std::vector<net::Snap>& snaps, int id_field) {
             if (!layer) return;
             for (size_t i = 0; i < snaps.size(); ++i) {
@@ -106,7 +106,7 @@ public:
         };
         write_connectors("facility", study->facilities.get(), travel.facility_snaps(), study->fac_id);
         write_connectors("demand", study->demand.get(), travel.demand_snaps(), study->dem_id);
-        conn->CommitTransaction();
+        geo::commit_transaction(conn);
         out.commit();
         print_report(study->report, flags_.verbose, flags_.quiet);
         std::printf("written: %s (layers links, small_components, connectors)\n", out_.c_str());

@@ -253,7 +253,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
             geo::add_field(layer, names[k++], OFTString);
         }
         geo::add_field(layer, names[k++], OFTInteger);
-        layer->StartTransaction();
+        geo::start_transaction(layer);
         for (size_t t = 0; t < nt; ++t) {
             OGRFeature* f = feature_from(layer, s.towns->attributes[t].get());
             k = 0;
@@ -279,7 +279,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
             write_feature(layer, f, s.towns->geom[t].get(), crs);
             OGRFeature::DestroyFeature(f);
         }
-        layer->CommitTransaction();
+        geo::commit_transaction(layer);
     }
     // --- demand and uncovered ---
     std::vector<std::string> dem_extra{"town", "status", "nearest_id", "nearest_m", "nearest_min"};
@@ -307,8 +307,8 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
             geo::add_field(layer, names[k++], OFTReal);
         }
         const auto& status = travel.demand_status();
-        demand->StartTransaction();
-        uncovered->StartTransaction();
+        geo::start_transaction(demand);
+        geo::start_transaction(uncovered);
         const size_t main_circle = labels.empty() ? 0 : labels.size() - 1;
         for (size_t d = 0; d < nd; ++d) {
             for (OGRLayer* layer : {demand, uncovered}) {
@@ -343,8 +343,8 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
             write_feature(demand, f, nullptr, crs);
             OGRFeature::DestroyFeature(f);
         }
-        demand->CommitTransaction();
-        uncovered->CommitTransaction();
+        geo::commit_transaction(demand);
+        geo::commit_transaction(uncovered);
     }
     // --- facilities ---
     if (s.facilities) {
@@ -355,7 +355,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         geo::add_field(layer, names[2], OFTInteger);
         geo::add_field(layer, names[3], OFTInteger);
         std::set<uint32_t> main(r.main_rows.begin(), r.main_rows.end());
-        layer->StartTransaction();
+        geo::start_transaction(layer);
         for (size_t i = 0; i < s.facilities->size(); ++i) {
             OGRFeature* f = feature_from(layer, s.facilities->attributes[i].get());
             if (s.fac_town[i].town >= 0) f->SetField(names[0].c_str(), s.town_set->id(s.fac_town[i].town).c_str());
@@ -372,7 +372,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
             write_feature(layer, f, nullptr, crs);
             OGRFeature::DestroyFeature(f);
         }
-        layer->CommitTransaction();
+        geo::commit_transaction(layer);
     }
     // --- service areas of the main facilities (cartography; coverage is counted from costs) ---
     // "auto" is resolved by the caller (resolve_service_areas); here only "no" skips the layer.
@@ -382,7 +382,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         for (const char* n : {"facility_id", "type", "town", "method"}) geo::add_field(layer, n, OFTString);
         geo::add_field(layer, "minutes", OFTReal);
         geo::add_field(layer, "area_m2", OFTReal);
-        layer->StartTransaction();
+        geo::start_transaction(layer);
         for (size_t c = 0; c < r.circles_min.size(); ++c) {
             const double cutoff_s = r.circles_min[c] * 60;
             std::vector<geo::GeomPtr> polys(r.main_rows.size());
@@ -412,7 +412,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
                 OGRFeature::DestroyFeature(f);
             }
         }
-        layer->CommitTransaction();
+        geo::commit_transaction(layer);
     }
     // QGIS default styles (layer_styles table), shared classes/colours with report.html.
     write_gpkg_styles(gpkg.dataset(), r.circles_min, p.lang);

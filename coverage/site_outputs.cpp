@@ -51,7 +51,7 @@ void write_site_outputs(const std::string& outdir, const Study& s, const TravelM
         geo::add_field(layer, names[0], OFTInteger);
         for (int i = 1; i <= 3; ++i) geo::add_field(layer, names[i], OFTString);
         for (int i = 4; i <= 9; ++i) geo::add_field(layer, names[i], OFTReal);
-        layer->StartTransaction();
+        geo::start_transaction(layer);
         for (size_t rank = 0; rank < r.chosen.size(); ++rank) {
             uint32_t j = r.chosen[rank];
             OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
@@ -76,7 +76,7 @@ void write_site_outputs(const std::string& outdir, const Study& s, const TravelM
             write_feature(layer, f, pt.get(), crs);
             OGRFeature::DestroyFeature(f);
         }
-        layer->CommitTransaction();
+        geo::commit_transaction(layer);
     }
     {
         OGRLayer* layer = gpkg.create_layer("service_areas", wkbMultiPolygon, crs.epsg());
@@ -101,7 +101,7 @@ void write_site_outputs(const std::string& outdir, const Study& s, const TravelM
                 polys.emplace_back(GEOSBuffer_r(geo::geos(), pt.get(), info.minutes * 60 * travel.speed_mps() / travel.detour_factor(), 16));
             }
         }
-        layer->StartTransaction();
+        geo::start_transaction(layer);
         for (size_t rank = 0; rank < r.chosen.size(); ++rank) {
             OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
             f->SetField("rank", static_cast<int>(rank + 1));
@@ -111,14 +111,14 @@ void write_site_outputs(const std::string& outdir, const Study& s, const TravelM
             write_feature(layer, f, GEOSisEmpty_r(geo::geos(), polys[rank].get()) == 1 ? nullptr : polys[rank].get(), crs);
             OGRFeature::DestroyFeature(f);
         }
-        layer->CommitTransaction();
+        geo::commit_transaction(layer);
     }
     {
         OGRLayer* layer = gpkg.create_layer("uncovered", s.project.demand.kind == "points" ? wkbPoint : wkbMultiPolygon, crs.epsg());
         auto names = copy_schema(layer, s.demand->defn.get(), {"town", "weight"});
         geo::add_field(layer, names[0], OFTString);
         geo::add_field(layer, names[1], OFTReal);
-        layer->StartTransaction();
+        geo::start_transaction(layer);
         for (size_t d = 0; d < s.demand->size(); ++d) {
             if (covered_after[d] || s.dem_weight_value[d] <= 0) continue;
             OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
@@ -130,7 +130,7 @@ void write_site_outputs(const std::string& outdir, const Study& s, const TravelM
             write_feature(layer, f, s.demand->geom[d].get(), crs);
             OGRFeature::DestroyFeature(f);
         }
-        layer->CommitTransaction();
+        geo::commit_transaction(layer);
     }
     gpkg.commit();
 

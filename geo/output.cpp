@@ -111,6 +111,16 @@ void VectorOutput::commit() {
     committed_ = true;
 }
 
+void start_transaction(OGRLayer* layer) {
+    if (layer->StartTransaction() != OGRERR_NONE)
+        throw std::runtime_error(std::string("cannot start writing layer ") + layer->GetName() + ": " + CPLGetLastErrorMsg());
+}
+
+void commit_transaction(OGRLayer* layer) {
+    if (layer->CommitTransaction() != OGRERR_NONE)
+        throw std::runtime_error(std::string("cannot finish writing layer ") + layer->GetName() + ": " + CPLGetLastErrorMsg());
+}
+
 void add_field(OGRLayer* layer, const std::string& name, OGRFieldType type, int width, int precision) {
     OGRFieldDefn fd(name.c_str(), type);
     if (width) fd.SetWidth(width);

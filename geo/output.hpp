@@ -41,6 +41,10 @@ private:
     bool committed_ = false;
 };
 
+// Transactions make GeoPackage writes fast; failures throw with the layer named.
+void start_transaction(OGRLayer* layer);
+void commit_transaction(OGRLayer* layer);
+
 // Adds a field or throws with the layer and field named.
 void add_field(OGRLayer* layer, const std::string& name, OGRFieldType type, int width = 0, int precision = 0);
 

@@ -1,0 +1,578 @@
+#include "network/graph.hpp"
+
+#include <geodesic.h>
+
+#include <algorithm>
+#include <bit>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/connected_components.hpp>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "network/grid.hpp"
+#include "network/parallel.hpp"
+
+namespace lc::net {
+namespace {
+
+using geo::XY;
+
+const geod_geodesic& wgs84() {
+    static const geod_geodesic g = [] {
+        geod_geodesic x;
+        geod_init(&x, 6378137.0, 1 / 298.257223563);
+        return x;
+    }();
+    return g;
+}
+
+// Exact-coordinate key; -0.0 and 0.0 are the same place.
+struct CoordKey {
+    uint64_t x, y;
+    bool operator==(const CoordKey&) const = default;
+};
+CoordKey key_of(XY p) {
+    return {std::bit_cast<uint64_t>(p.x + 0.0), std::bit_cast<uint64_t>(p.y + 0.0)};
+}
+// splitmix64 finaliser: coordinates on a regular grid have near-identical low bits, which a
+// weak hash turns into long bucket chains.
+uint64_t mix(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+struct CoordHash {
+    size_t operator()(const CoordKey& k) const noexcept { return static_cast<size_t>(mix(k.x ^ mix(k.y))); }
+};
+
+// Open-addressing map from exact coordinates to a number (linear probing, power-of-two size):
+// one cache miss per lookup on million-vertex networks, where std::unordered_map takes several.
+class CoordMap {
+public:
+    explicit CoordMap(size_t expected = 0) { rehash(std::max<size_t>(16, 2 * expected)); }
+    // Inserts (k, v) if k is absent; returns the stored value and whether it was inserted.
+    std::pair<uint32_t&, bool> try_emplace(CoordKey k, uint32_t v) {
+        if (2 * (size_ + 1) > slots_.size()) rehash(2 * slots_.size());
+        size_t h = CoordHash()(k) & mask_;
+        while (slots_[h].used) {
+            if (slots_[h].key == k) return {slots_[h].value, false};
+            h = (h + 1) & mask_;
+        }
+        slots_[h] = {k, v, true};
+        ++size_;
+        return {slots_[h].value, true};
+    }
+    uint32_t at(CoordKey k) const {  // 0 if absent
+        size_t h = CoordHash()(k) & mask_;
+        while (slots_[h].used) {
+            if (slots_[h].key == k) return slots_[h].value;
+            h = (h + 1) & mask_;
+        }
+        return 0;
+    }
+
+private:
+    struct Slot {
+        CoordKey key{};
+        uint32_t value = 0;
+        bool used = false;
+    };
+    void rehash(size_t want) {
+        size_t cap = 16;
+        while (cap < want) cap <<= 1;
+        std::vector<Slot> old = std::move(slots_);
+        slots_.assign(cap, Slot{});
+        mask_ = cap - 1;
+        size_ = 0;
+        for (const Slot& s : old)
+            if (s.used) try_emplace(s.key, s.value);
+    }
+    std::vector<Slot> slots_;
+    size_t mask_ = 0, size_ = 0;
+};
+
+bool same(XY a, XY b) { return a.x == b.x && a.y == b.y; }
+double dist2(XY a, XY b) { return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y); }
+XY lerp(XY a, XY b, double t) { return {a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)}; }
+
+// A line after cleaning, with a node flag per vertex.
+struct WorkLine {
+    uint32_t input;  // index into the input lines
+    std::vector<XY> xy, ll;
+    std::vector<uint8_t> node;
+};
+
+// Drops repeated consecutive vertices (OR-ing their node flags).
+void dedupe(WorkLine& w) {
+    size_t o = 0;
+    for (size_t i = 0; i < w.xy.size(); ++i) {
+        if (o > 0 && same(w.xy[o - 1], w.xy[i])) {
+            w.node[o - 1] |= w.node[i];
+            continue;
+        }
+        w.xy[o] = w.xy[i];
+        w.ll[o] = w.ll[i];
+        w.node[o] = w.node[i];
+        ++o;
+    }
+    w.xy.resize(o);
+    w.ll.resize(o);
+    w.node.resize(o);
+}
+
+// --- noding -------------------------------------------------------------------------------
+// Every split point is recorded once (so both lines get bit-identical coordinates) and then
+// inserted into each line it lies on at (segment, parameter).
+struct SplitPoint {
+    XY xy, ll;
+};
+struct Insert {
+    uint32_t seg;
+    double t;
+    uint32_t point;
+};
+
+void node_lines(std::vector<WorkLine>& lines, double tol, BuildReport& report) {
+    struct Seg {
+        uint32_t line, idx;
+    };
+    std::vector<Seg> segs;
+    std::vector<detail::BBox> boxes;
+    double total_len = 0;
+    for (uint32_t l = 0; l < lines.size(); ++l)
+        for (uint32_t i = 0; i + 1 < lines[l].xy.size(); ++i) {
+            const XY a = lines[l].xy[i], b = lines[l].xy[i + 1];
+            segs.push_back({l, i});
+            boxes.push_back({std::min(a.x, b.x) - tol, std::min(a.y, b.y) - tol, std::max(a.x, b.x) + tol,
+                             std::max(a.y, b.y) + tol});
+            total_len += std::sqrt(dist2(a, b));
+        }
+    if (segs.empty()) return;
+    detail::CellGrid grid;
+    grid.build(boxes, std::max(4 * tol, total_len / static_cast<double>(segs.size())));
+
+    std::vector<SplitPoint> points;
+    std::vector<std::vector<Insert>> inserts(lines.size());
+    auto interp_ll = [&](const Seg& s, double t) {
+        return lerp(lines[s.line].ll[s.idx], lines[s.line].ll[s.idx + 1], t);
+    };
+    auto adjacent = [&](const Seg& s, const Seg& o) {
+        if (s.line != o.line) return false;
+        if (s.idx + 1 == o.idx || o.idx + 1 == s.idx) return true;
+        return false;
+    };
+
+    // 1. Crossings and touches between segments (each unordered pair once).
+    std::vector<uint32_t> seen(segs.size(), UINT32_MAX);
+    for (uint32_t s = 0; s < segs.size(); ++s) {
+        const Seg S = segs[s];
+        const XY p = lines[S.line].xy[S.idx], p2 = lines[S.line].xy[S.idx + 1];
+        const XY r{p2.x - p.x, p2.y - p.y};
+        grid.for_each_in(boxes[s], [&](uint32_t o) {
+            if (o <= s || seen[o] == s) return;
+            seen[o] = s;
+            const Seg O = segs[o];
+            if (adjacent(S, O)) return;
+            const XY q = lines[O.line].xy[O.idx], q2 = lines[O.line].xy[O.idx + 1];
+            const XY d{q2.x - q.x, q2.y - q.y};
+            const double den = r.x * d.y - r.y * d.x;
+            const XY qp{q.x - p.x, q.y - p.y};
+            const double scale = std::sqrt((r.x * r.x + r.y * r.y) * (d.x * d.x + d.y * d.y));
+            if (std::abs(den) > 1e-12 * scale) {
+                const double t = (qp.x * d.y - qp.y * d.x) / den;
+                const double u = (qp.x * r.y - qp.y * r.x) / den;
+                if (t < 0 || t > 1 || u < 0 || u > 1) return;
+                const uint32_t id = static_cast<uint32_t>(points.size());
+                points.push_back({lerp(p, p2, t), interp_ll(S, t)});
+                inserts[S.line].push_back({S.idx, t, id});
+                inserts[O.line].push_back({O.idx, u, id});
+                ++report.crossings_noded;
+                return;
+            }
+            // Parallel: only collinear overlaps matter; each segment end lying on the other
+            // segment becomes a split point of the other.
+            auto on_seg = [](XY a, XY b, XY x, double& t) {
+                const XY ab{b.x - a.x, b.y - a.y};
+                const double l2 = ab.x * ab.x + ab.y * ab.y;
+                t = ((x.x - a.x) * ab.x + (x.y - a.y) * ab.y) / l2;
+                if (t < 0 || t > 1) return false;
+                return dist2(lerp(a, b, t), x) <= 1e-18 * l2 + 1e-18;
+            };
+            double t;
+            const uint32_t sl = S.line, ol = O.line;
+            const XY ends_o[2] = {q, q2}, ends_s[2] = {p, p2};
+            for (int k = 0; k < 2; ++k) {
+                if (on_seg(p, p2, ends_o[k], t)) {
+                    const uint32_t id = static_cast<uint32_t>(points.size());
+                    points.push_back({ends_o[k], lines[ol].ll[O.idx + k]});
+                    inserts[sl].push_back({S.idx, t, id});
+                    inserts[ol].push_back({O.idx, static_cast<double>(k), id});
+                }
+                if (on_seg(q, q2, ends_s[k], t)) {
+                    const uint32_t id = static_cast<uint32_t>(points.size());
+                    points.push_back({ends_s[k], lines[sl].ll[S.idx + k]});
+                    inserts[ol].push_back({O.idx, t, id});
+                    inserts[sl].push_back({S.idx, static_cast<double>(k), id});
+                }
+            }
+        });
+    }
+
+    // 2. Endpoints near another line (undershoots, near-miss junctions): the endpoint itself is
+    //    inserted into that line, so the line moves by at most tol and the endpoint stays put.
+    for (uint32_t l = 0; l < lines.size(); ++l) {
+        for (int end = 0; end < 2; ++end) {
+            const size_t vi = end == 0 ? 0 : lines[l].xy.size() - 1;
+            const XY e = lines[l].xy[vi];
+            const uint32_t own_seg = end == 0 ? 0 : static_cast<uint32_t>(vi - 1);
+            bool snapped = false;
+            uint32_t endpoint_point = UINT32_MAX;
+            grid.for_each_in({e.x, e.y, e.x, e.y}, [&](uint32_t o) {
+                const Seg O = segs[o];
+                if (O.line == l && (O.idx == own_seg)) return;
+                const XY q = lines[O.line].xy[O.idx], q2 = lines[O.line].xy[O.idx + 1];
+                const XY d{q2.x - q.x, q2.y - q.y};
+                const double l2 = d.x * d.x + d.y * d.y;
+                const double t = std::clamp(((e.x - q.x) * d.x + (e.y - q.y) * d.y) / l2, 0.0, 1.0);
+                const double dd = dist2(lerp(q, q2, t), e);
+                if (dd > tol * tol) return;
+                if (endpoint_point == UINT32_MAX) {
+                    endpoint_point = static_cast<uint32_t>(points.size());
+                    points.push_back({e, lines[l].ll[vi]});
+                }
+                inserts[O.line].push_back({O.idx, t, endpoint_point});
+                if (dd > 0) snapped = true;
+            });
+            if (snapped) ++report.endpoints_snapped;
+        }
+    }
+
+    // 3. Merge split points and endpoints closer than tol (union-find over a tol-sized hash
+    //    grid); each cluster takes the coordinates of its first member, so results are stable.
+    struct Cand {
+        XY xy, ll;
+    };
+    std::vector<Cand> cand;
+    cand.reserve(points.size() + 2 * lines.size());
+    for (const SplitPoint& p : points) cand.push_back({p.xy, p.ll});
+    std::vector<uint32_t> end_cand(2 * lines.size());
+    for (uint32_t l = 0; l < lines.size(); ++l) {
+        end_cand[2 * l] = static_cast<uint32_t>(cand.size());
+        cand.push_back({lines[l].xy.front(), lines[l].ll.front()});
+        end_cand[2 * l + 1] = static_cast<uint32_t>(cand.size());
+        cand.push_back({lines[l].xy.back(), lines[l].ll.back()});
+    }
+    std::vector<uint32_t> parent(cand.size());
+    std::iota(parent.begin(), parent.end(), 0u);
+    auto find = [&](uint32_t a) {
+        while (parent[a] != a) a = parent[a] = parent[parent[a]];
+        return a;
+    };
+    if (tol > 0) {
+        struct CellKey {
+            int64_t x, y;
+            bool operator==(const CellKey&) const = default;
+        };
+        struct CellHash {
+            size_t operator()(const CellKey& k) const noexcept {
+                return std::hash<int64_t>()(k.x * 73856093 ^ k.y * 19349663);
+            }
+        };
+        std::unordered_map<CellKey, std::vector<uint32_t>, CellHash> cells;
+        auto cell_of = [&](XY p) {
+            return CellKey{static_cast<int64_t>(std::floor(p.x / tol)), static_cast<int64_t>(std::floor(p.y / tol))};
+        };
+        for (uint32_t i = 0; i < cand.size(); ++i) cells[cell_of(cand[i].xy)].push_back(i);
+        for (uint32_t i = 0; i < cand.size(); ++i) {
+            const CellKey c = cell_of(cand[i].xy);
+            for (int64_t dy = -1; dy <= 1; ++dy)
+                for (int64_t dx = -1; dx <= 1; ++dx) {
+                    auto it = cells.find({c.x + dx, c.y + dy});
+                    if (it == cells.end()) continue;
+                    for (uint32_t j : it->second)
+                        if (j > i && dist2(cand[i].xy, cand[j].xy) <= tol * tol) {
+                            const uint32_t a = find(i), b = find(j);
+                            if (a != b) parent[std::max(a, b)] = std::min(a, b);  // root = first member
+                        }
+                }
+        }
+    }
+
+    // 4. Rebuild every line with its split points, all snapped to their cluster.
+    for (uint32_t l = 0; l < lines.size(); ++l) {
+        WorkLine& w = lines[l];
+        auto& ins = inserts[l];
+        std::stable_sort(ins.begin(), ins.end(), [](const Insert& a, const Insert& b) {
+            return a.seg != b.seg ? a.seg < b.seg : a.t < b.t;
+        });
+        WorkLine out{w.input, {}, {}, {}};
+        size_t k = 0;
+        for (uint32_t i = 0; i < w.xy.size(); ++i) {
+            const bool is_end = i == 0 || i + 1 == w.xy.size();
+            if (is_end) {
+                const Cand& c = cand[find(end_cand[2 * l + (i == 0 ? 0 : 1)])];
+                out.xy.push_back(c.xy);
+                out.ll.push_back(c.ll);
+                out.node.push_back(1);
+            } else {
+                out.xy.push_back(w.xy[i]);
+                out.ll.push_back(w.ll[i]);
+                out.node.push_back(w.node[i]);
+            }
+            for (; k < ins.size() && ins[k].seg == i; ++k) {
+                const Cand& c = cand[find(ins[k].point)];
+                out.xy.push_back(c.xy);
+                out.ll.push_back(c.ll);
+                out.node.push_back(1);
+            }
+        }
+        // Shape vertices within tol of a neighbouring node would leave sliver links: drop them.
+        WorkLine clean{w.input, {}, {}, {}};
+        for (size_t i = 0; i < out.xy.size(); ++i) {
+            if (!out.node[i]) {
+                const bool near_prev = i > 0 && out.node[i - 1] && dist2(out.xy[i], out.xy[i - 1]) <= tol * tol;
+                const bool near_next =
+                    i + 1 < out.xy.size() && out.node[i + 1] && dist2(out.xy[i], out.xy[i + 1]) <= tol * tol;
+                if (near_prev || near_next) continue;
+            }
+            clean.xy.push_back(out.xy[i]);
+            clean.ll.push_back(out.ll[i]);
+            clean.node.push_back(out.node[i]);
+        }
+        dedupe(clean);
+        w = std::move(clean);
+    }
+}
+
+}  // namespace
+
+double geodesic_m(XY a, XY b) {
+    double s12 = 0;
+    geod_inverse(&wgs84(), a.y, a.x, b.y, b.x, &s12, nullptr, nullptr);
+    return s12;
+}
+
+XY Graph::point_along(uint32_t link, double along_m) const {
+    const uint32_t b = link_geom_first[link], e = link_geom_first[link + 1];
+    if (along_m <= 0) return geom_xy[b];
+    // upper_bound over the cumulative geodesic distances finds the segment holding along_m.
+    const auto first = geom_along_m.begin() + b, last = geom_along_m.begin() + e;
+    auto it = std::upper_bound(first + 1, last, along_m);
+    if (it == last) return geom_xy[e - 1];
+    const size_t i = static_cast<size_t>(it - geom_along_m.begin()) - 1;
+    const double seg = geom_along_m[i + 1] - geom_along_m[i];
+    const double t = seg > 0 ? (along_m - geom_along_m[i]) / seg : 0.0;
+    return lerp(geom_xy[i], geom_xy[i + 1], t);
+}
+
+Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts) {
+    BuildReport r;
+    return build_graph(lines, opts, r);
+}
+
+Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts, BuildReport& report) {
+    report = BuildReport{};
+    report.lines_in = lines.size();
+
+    // 1. Clean the input.
+    std::vector<WorkLine> work;
+    work.reserve(lines.size());
+    for (uint32_t i = 0; i < lines.size(); ++i) {
+        const LineInput& in = lines[i];
+        if (!(std::isfinite(in.speed_kmh) && in.speed_kmh > 0)) {
+            ++report.bad_speed_lines;
+            report.dropped_fids.push_back(in.source_fid);
+            continue;
+        }
+        WorkLine w{i, in.xy, in.lonlat, std::vector<uint8_t>(in.xy.size(), 0)};
+        if (in.xy.size() == in.lonlat.size()) dedupe(w);
+        if (in.xy.size() != in.lonlat.size() || w.xy.size() < 2) {
+            ++report.degenerate_lines;
+            report.dropped_fids.push_back(in.source_fid);
+            continue;
+        }
+        w.node.front() = w.node.back() = 1;
+        work.push_back(std::move(w));
+    }
+    report.lines_used = work.size();
+
+    // 2. Decide which vertices are nodes.
+    if (opts.connectivity == Connectivity::any_vertex) {
+        size_t vertices = 0;
+        for (const WorkLine& w : work) vertices += w.xy.size();
+        CoordMap count(vertices);
+        for (const WorkLine& w : work)
+            for (const XY& p : w.xy) ++count.try_emplace(key_of(p), 0).first;
+        for (WorkLine& w : work)
+            for (size_t i = 0; i < w.xy.size(); ++i)
+                if (count.at(key_of(w.xy[i])) > 1) w.node[i] = 1;
+    } else if (opts.connectivity == Connectivity::noding) {
+        node_lines(work, std::max(0.0, opts.node_tolerance_m), report);
+    }
+
+    // 3. Number nodes by first appearance, cut lines into links at node vertices.
+    Graph g;
+    size_t node_vertices = 0;
+    for (const WorkLine& w : work)
+        for (uint8_t is_node : w.node) node_vertices += is_node;
+    CoordMap node_id(node_vertices);
+    auto node_of = [&](XY p) {
+        auto [id, inserted] = node_id.try_emplace(key_of(p), static_cast<uint32_t>(g.node_xy.size()));
+        if (inserted) g.node_xy.push_back(p);
+        return id;
+    };
+    std::vector<XY> geom_ll;  // lon/lat of every geometry vertex, for the lengths below
+    std::vector<uint32_t> link_line;
+    g.link_geom_first.push_back(0);
+    for (uint32_t wi = 0; wi < work.size(); ++wi) {
+        const WorkLine& w = work[wi];
+        if (w.xy.size() < 2) {  // noding merged all of the line into one node
+            ++report.zero_length_links;
+            continue;
+        }
+        size_t start = 0;
+        for (size_t i = 1; i < w.xy.size(); ++i) {
+            if (!w.node[i]) continue;
+            g.link_tail.push_back(node_of(w.xy[start]));
+            g.link_head.push_back(node_of(w.xy[i]));
+            link_line.push_back(w.input);
+            g.geom_xy.insert(g.geom_xy.end(), w.xy.begin() + start, w.xy.begin() + i + 1);
+            geom_ll.insert(geom_ll.end(), w.ll.begin() + start, w.ll.begin() + i + 1);
+            g.link_geom_first.push_back(static_cast<uint32_t>(g.geom_xy.size()));
+            start = i;
+        }
+    }
+    node_id = CoordMap();
+    work = {};
+
+    // Geodesic lengths: the costliest step on big networks, and independent per link.
+    const size_t m0 = g.link_tail.size();
+    g.geom_along_m.resize(g.geom_xy.size());
+    g.link_length_m.resize(m0);
+    parallel_for(m0, 4096, [&](size_t b, size_t e, unsigned) {
+        for (size_t l = b; l < e; ++l) {
+            double along = 0;
+            const uint32_t first = g.link_geom_first[l], last = g.link_geom_first[l + 1];
+            g.geom_along_m[first] = 0;
+            for (uint32_t k = first + 1; k < last; ++k) {
+                along += geodesic_m(geom_ll[k - 1], geom_ll[k]);
+                g.geom_along_m[k] = along;
+            }
+            g.link_length_m[l] = along;
+        }
+    });
+
+    // Collapsed pieces (identical lon/lat) have nothing to walk on: drop them, keeping order.
+    size_t kept = 0, gkept = 0;
+    for (size_t l = 0; l < m0; ++l) {
+        const uint32_t first = g.link_geom_first[l], last = g.link_geom_first[l + 1];
+        if (!(g.link_length_m[l] > 0)) {
+            ++report.zero_length_links;
+            continue;
+        }
+        g.link_tail[kept] = g.link_tail[l];
+        g.link_head[kept] = g.link_head[l];
+        g.link_length_m[kept] = g.link_length_m[l];
+        link_line[kept] = link_line[l];
+        g.link_geom_first[kept] = static_cast<uint32_t>(gkept);
+        for (uint32_t k = first; k < last; ++k, ++gkept) {
+            g.geom_xy[gkept] = g.geom_xy[k];
+            g.geom_along_m[gkept] = g.geom_along_m[k];
+        }
+        ++kept;
+    }
+    g.link_tail.resize(kept);
+    g.link_head.resize(kept);
+    g.link_length_m.resize(kept);
+    g.link_geom_first.resize(kept + 1);
+    g.link_geom_first[kept] = static_cast<uint32_t>(gkept);
+    g.geom_xy.resize(gkept);
+    g.geom_along_m.resize(gkept);
+    g.link_time_fw_s.resize(kept);
+    g.link_time_bw_s.resize(kept);
+    g.link_source_fid.resize(kept);
+    for (size_t l = 0; l < kept; ++l) {
+        const LineInput& in = lines[link_line[l]];
+        const double mps = in.speed_kmh / 3.6;
+        g.link_time_fw_s[l] = in.oneway < 0 ? kInf : g.link_length_m[l] / mps;
+        g.link_time_bw_s[l] = in.oneway > 0 ? kInf : g.link_length_m[l] / mps;
+        g.link_source_fid[l] = in.source_fid;
+    }
+    const size_t n = g.node_xy.size(), m = g.link_tail.size();
+
+    // 4. Arcs in CSR by tail (counting sort keeps link order within a tail: deterministic).
+    g.first_out.assign(n + 1, 0);
+    for (size_t l = 0; l < m; ++l) {
+        if (g.link_time_fw_s[l] < kInf) ++g.first_out[g.link_tail[l] + 1];
+        if (g.link_time_bw_s[l] < kInf) ++g.first_out[g.link_head[l] + 1];
+    }
+    for (size_t v = 0; v < n; ++v) g.first_out[v + 1] += g.first_out[v];
+    const size_t arcs = g.first_out[n];
+    g.arc_head.resize(arcs);
+    g.arc_link.resize(arcs);
+    g.arc_time_s.resize(arcs);
+    g.arc_length_m.resize(arcs);
+    g.arc_forward.resize(arcs);
+    std::vector<uint32_t> fill(g.first_out.begin(), g.first_out.end() - 1);
+    for (uint32_t l = 0; l < m; ++l) {
+        if (g.link_time_fw_s[l] < kInf) {
+            const uint32_t a = fill[g.link_tail[l]]++;
+            g.arc_head[a] = g.link_head[l];
+            g.arc_link[a] = l;
+            g.arc_time_s[a] = g.link_time_fw_s[l];
+            g.arc_length_m[a] = g.link_length_m[l];
+            g.arc_forward[a] = 1;
+        }
+        if (g.link_time_bw_s[l] < kInf) {
+            const uint32_t a = fill[g.link_head[l]]++;
+            g.arc_head[a] = g.link_tail[l];
+            g.arc_link[a] = l;
+            g.arc_time_s[a] = g.link_time_bw_s[l];
+            g.arc_length_m[a] = g.link_length_m[l];
+            g.arc_forward[a] = 0;
+        }
+    }
+
+    // 5. Weakly connected components with Boost.Graph: a CSR graph holding every link in both
+    //    directions is symmetric, so depth-first search finds exactly the undirected components.
+    g.node_component.assign(n, 0);
+    if (n > 0) {
+        std::vector<std::pair<uint32_t, uint32_t>> edges;
+        edges.reserve(2 * m);
+        for (size_t l = 0; l < m; ++l) {
+            edges.emplace_back(g.link_tail[l], g.link_head[l]);
+            edges.emplace_back(g.link_head[l], g.link_tail[l]);
+        }
+        using Csr = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
+                                                       boost::no_property, uint32_t, uint32_t>;
+        Csr csr(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), n);
+        std::vector<uint32_t> comp(n);
+        const uint32_t nc = static_cast<uint32_t>(boost::connected_components(
+            csr, boost::make_iterator_property_map(comp.begin(), boost::get(boost::vertex_index, csr))));
+        // Renumber: decreasing size, ties by lowest node id (the first node seen of each).
+        std::vector<uint32_t> size(nc, 0), lowest(nc, UINT32_MAX);
+        for (uint32_t v = 0; v < n; ++v) {
+            ++size[comp[v]];
+            lowest[comp[v]] = std::min(lowest[comp[v]], v);
+        }
+        std::vector<uint32_t> order(nc);
+        std::iota(order.begin(), order.end(), 0u);
+        std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+            return size[a] != size[b] ? size[a] > size[b] : lowest[a] < lowest[b];
+        });
+        std::vector<uint32_t> rank(nc);
+        g.component_nodes.resize(nc);
+        for (uint32_t i = 0; i < nc; ++i) {
+            rank[order[i]] = i;
+            g.component_nodes[i] = size[order[i]];
+        }
+        for (uint32_t v = 0; v < n; ++v) g.node_component[v] = rank[comp[v]];
+    }
+    return g;
+}
+
+}  // namespace lc::net

@@ -1,0 +1,251 @@
+// build_graph: connectivity modes, components, geodesic lengths, one-way arcs, dropped input.
+#include <geodesic.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "network/ascii_map.hpp"
+#include "network/graph.hpp"
+
+using namespace lc::net;
+using lc::geo::XY;
+using lc::net::testing::AsciiMap;
+
+namespace {
+
+// Independent of the library: PROJ geod_inverse on WGS84.
+double geod(XY a, XY b) {
+    geod_geodesic g;
+    geod_init(&g, 6378137, 1 / 298.257223563);
+    double s = 0;
+    geod_inverse(&g, a.y, a.x, b.y, b.x, &s, nullptr, nullptr);
+    return s;
+}
+
+LineInput metric_line(std::vector<XY> pts, double speed = 4.0, int oneway = 0) {
+    LineInput l;
+    l.xy = pts;
+    for (XY p : pts) l.lonlat.push_back(AsciiMap::to_lonlat(p));
+    l.speed_kmh = speed;
+    l.oneway = oneway;
+    return l;
+}
+
+Graph build(const std::vector<LineInput>& lines, Connectivity c, double tol = 1.0) {
+    BuildOptions o;
+    o.connectivity = c;
+    o.node_tolerance_m = tol;
+    return build_graph(lines, o);
+}
+
+// Every link's arcs in the CSR point back to it and agree with its direction flags.
+void check_csr(const Graph& g) {
+    REQUIRE(g.first_out.size() == g.node_count() + 1);
+    size_t expected = 0;
+    for (size_t l = 0; l < g.link_count(); ++l)
+        expected += (g.link_time_fw_s[l] < kInf) + (g.link_time_bw_s[l] < kInf);
+    REQUIRE(g.arc_count() == expected);
+    for (uint32_t v = 0; v < g.node_count(); ++v)
+        for (uint32_t a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
+            const uint32_t l = g.arc_link[a];
+            if (g.arc_forward[a]) {
+                CHECK(g.link_tail[l] == v);
+                CHECK(g.arc_head[a] == g.link_head[l]);
+                CHECK(g.arc_time_s[a] == g.link_time_fw_s[l]);
+            } else {
+                CHECK(g.link_head[l] == v);
+                CHECK(g.arc_head[a] == g.link_tail[l]);
+                CHECK(g.arc_time_s[a] == g.link_time_bw_s[l]);
+            }
+            CHECK(g.arc_length_m[a] == g.link_length_m[l]);
+        }
+}
+
+}  // namespace
+
+TEST_CASE("build_graph: crossing without shared vertex (bridge) vs noding", "[network]") {
+    const AsciiMap map(R"(
+    C
+    |
+A---X---B
+    |
+    D
+)", 10.0);
+    // Straight lines drawn through X, but X is not a vertex of either: a bridge.
+    const std::vector<LineInput> lines{map.way("AB"), map.way("CD")};
+
+    SECTION("endpoints: two separate streets") {
+        const Graph g = build(lines, Connectivity::endpoints);
+        CHECK(g.node_count() == 4);
+        CHECK(g.link_count() == 2);
+        CHECK(g.component_count() == 2);
+        CHECK(g.component_nodes == std::vector<uint32_t>{2, 2});
+        check_csr(g);
+    }
+    SECTION("any_vertex: still separate, nothing is shared") {
+        const Graph g = build(lines, Connectivity::any_vertex);
+        CHECK(g.node_count() == 4);
+        CHECK(g.component_count() == 2);
+    }
+    SECTION("noding: split at the crossing, one component") {
+        BuildReport rep;
+        BuildOptions o;
+        o.connectivity = Connectivity::noding;
+        const Graph g = build_graph(lines, o, rep);
+        CHECK(g.node_count() == 5);
+        CHECK(g.link_count() == 4);
+        CHECK(g.component_count() == 1);
+        CHECK(rep.crossings_noded >= 1);
+        // The crossing node is exactly X; the pieces add up to the original geodesic lengths.
+        bool found_x = false;
+        for (XY p : g.node_xy) found_x |= (p.x == map.xy('X').x && p.y == map.xy('X').y);
+        CHECK(found_x);
+        double total = 0;
+        for (double len : g.link_length_m) total += len;
+        CHECK(total == Approx(geod(map.lonlat('A'), map.lonlat('B')) + geod(map.lonlat('C'), map.lonlat('D')))
+                           .epsilon(1e-9));
+        check_csr(g);
+    }
+}
+
+TEST_CASE("build_graph: shared interior vertex connects only with any_vertex/noding", "[network]") {
+    const AsciiMap map(R"(
+    C
+    |
+A---X---B
+    |
+    D
+)", 10.0);
+    const std::vector<LineInput> lines{map.way("AXB"), map.way("CXD")};
+    const Graph ge = build(lines, Connectivity::endpoints);
+    CHECK(ge.node_count() == 4);
+    CHECK(ge.link_count() == 2);
+    CHECK(ge.component_count() == 2);
+    // X stays shape: the link A-B has three vertices and its along distances are geodesic.
+    REQUIRE(ge.link_geom_first[1] - ge.link_geom_first[0] == 3);
+    CHECK(ge.geom_along_m[1] == Approx(geod(map.lonlat('A'), map.lonlat('X'))).epsilon(1e-12));
+
+    const Graph ga = build(lines, Connectivity::any_vertex);
+    CHECK(ga.node_count() == 5);
+    CHECK(ga.link_count() == 4);
+    CHECK(ga.component_count() == 1);
+    check_csr(ga);
+
+    const Graph gn = build(lines, Connectivity::noding);
+    CHECK(gn.node_count() == 5);
+    CHECK(gn.link_count() == 4);
+    CHECK(gn.component_count() == 1);
+}
+
+TEST_CASE("build_graph: noding snaps near-miss endpoints within tolerance", "[network]") {
+    // A T-junction whose stem stops 0.6 m short of the road, and a road whose end misses the
+    // next road's start by 0.3 m.
+    const std::vector<LineInput> lines{
+        metric_line({{0, 0}, {100, 0}}),
+        metric_line({{50, -50}, {50, -0.6}}),
+        metric_line({{100.3, 0}, {200, 0}}),
+    };
+    SECTION("tolerance 1 m joins both") {
+        BuildReport rep;
+        BuildOptions o{Connectivity::noding, 1.0};
+        const Graph g = build_graph(lines, o, rep);
+        CHECK(g.component_count() == 1);
+        CHECK(g.node_count() == 5);  // (0,0) (50,-0.6) (100,0) (50,-50) (200,0)
+        CHECK(g.link_count() == 4);
+        CHECK(rep.endpoints_snapped >= 2);
+        // The stem's end did not move; the road now bends through it.
+        bool stem_end = false;
+        for (XY p : g.node_xy) stem_end |= (p.x == 50 && p.y == -0.6);
+        CHECK(stem_end);
+    }
+    SECTION("tolerance 0.2 m joins neither") {
+        const Graph g = build(lines, Connectivity::noding, 0.2);
+        CHECK(g.component_count() == 3);
+        CHECK(g.node_count() == 6);
+    }
+    SECTION("endpoints never snap") {
+        const Graph g = build(lines, Connectivity::endpoints);
+        CHECK(g.component_count() == 3);
+    }
+}
+
+TEST_CASE("build_graph: components numbered by size, ties by lowest node", "[network]") {
+    const AsciiMap map(R"(
+A---B   E---F---G
+
+C---D   H---I---J
+)", 10.0);
+    // Input order: a 2-node piece first, then two 3-node pieces, then another 2-node piece.
+    const std::vector<LineInput> lines{map.way("AB"), map.way("EF"), map.way("FG"), map.way("HI"),
+                                       map.way("IJ"), map.way("CD")};
+    const Graph g = build(lines, Connectivity::endpoints);
+    REQUIRE(g.node_count() == 10);
+    CHECK(g.component_nodes == std::vector<uint32_t>{3, 3, 2, 2});
+    // Nodes by first appearance: A0 B1 E2 F3 G4 H5 I6 J7 C8 D9.
+    CHECK(g.node_component == std::vector<uint32_t>{2, 2, 0, 0, 0, 1, 1, 1, 3, 3});
+}
+
+TEST_CASE("build_graph: geodesic lengths, speeds and one-way arcs", "[network]") {
+    const AsciiMap map(R"(
+A-------B
+        |
+        C
+)", 25.0);
+    const std::vector<LineInput> lines{map.way("AB", 5.0, 1), map.way("BC", 3.6, -1), map.way("CA", 4.0, 0)};
+    const Graph g = build(lines, Connectivity::endpoints);
+    REQUIRE(g.link_count() == 3);
+    const double ab = geod(map.lonlat('A'), map.lonlat('B'));
+    const double bc = geod(map.lonlat('B'), map.lonlat('C'));
+    CHECK(g.link_length_m[0] == Approx(ab).epsilon(1e-12));
+    CHECK(g.link_length_m[0] == Approx(200.0).epsilon(1e-4));  // local mapping is near-conformal
+    CHECK(g.link_time_fw_s[0] == Approx(ab / (5.0 / 3.6)).epsilon(1e-12));
+    CHECK(g.link_time_bw_s[0] == kInf);
+    CHECK(g.link_time_fw_s[1] == kInf);
+    CHECK(g.link_time_bw_s[1] == Approx(bc).epsilon(1e-12));  // 3.6 km/h = 1 m/s
+    CHECK(g.link_time_fw_s[2] == g.link_time_bw_s[2]);
+    CHECK(g.arc_count() == 4);
+    check_csr(g);
+}
+
+TEST_CASE("build_graph: degenerate input is dropped and counted", "[network]") {
+    std::vector<LineInput> lines{
+        metric_line({{0, 0}, {10, 0}, {10, 0}, {20, 0}}),  // repeated vertex: kept, deduped
+        metric_line({{5, 5}, {5, 5}}),                     // a point: degenerate
+        metric_line({{0, 0}, {0, 10}}, 0.0),               // no speed
+        metric_line({{20, 0}, {20.2, 0}}),                 // collapses under 1 m noding
+    };
+    lines[1].source_fid = 11;
+    lines[2].source_fid = 12;
+    BuildReport rep;
+    const Graph g = build_graph(lines, BuildOptions{Connectivity::noding, 1.0}, rep);
+    CHECK(rep.lines_in == 4);
+    CHECK(rep.degenerate_lines == 1);
+    CHECK(rep.bad_speed_lines == 1);
+    CHECK(rep.zero_length_links == 1);
+    CHECK(rep.dropped_fids == std::vector<int64_t>{11, 12});
+    REQUIRE(g.link_count() == 1);
+    CHECK(g.link_geom_first[1] - g.link_geom_first[0] == 3);  // repeated (10,0) kept once
+}
+
+TEST_CASE("build_graph: deterministic numbering", "[network]") {
+    std::vector<LineInput> lines;
+    uint32_t seed = 7;
+    auto rnd = [&] { return (seed = seed * 1103515245u + 12345u) >> 16 & 0x7fff; };
+    for (int i = 0; i < 300; ++i)
+        lines.push_back(metric_line({{double(rnd() % 500), double(rnd() % 500)},
+                                     {double(rnd() % 500), double(rnd() % 500)},
+                                     {double(rnd() % 500), double(rnd() % 500)}}));
+    for (Connectivity c : {Connectivity::endpoints, Connectivity::any_vertex, Connectivity::noding}) {
+        const Graph a = build(lines, c), b = build(lines, c);
+        CHECK(a.link_tail == b.link_tail);
+        CHECK(a.link_head == b.link_head);
+        CHECK(a.link_length_m == b.link_length_m);
+        CHECK(a.node_component == b.node_component);
+        CHECK(a.arc_link == b.arc_link);
+        check_csr(a);
+        if (c == Connectivity::noding) {
+            CHECK(a.link_count() > 600);  // 300 random zig-zags cross a lot
+            CHECK(a.component_nodes[0] > a.node_count() / 2);
+        }
+    }
+}

@@ -34,5 +34,12 @@ expect 0 "town a 甲镇"                                        -- validate --to
 expect 2 "file not found"                                  -- validate --towns $bad/does_not_exist.geojson
 expect 2 "unknown CRS"                                     -- validate --towns $bad/text_in_number.geojson --set towns.crs=EPSG:999999
 expect 2 "project file not found"                          -- validate $bad/nope.toml
+# Bad road networks.
+li=data/liechtenstein/municipalities.geojson
+expect 2 "motorway_only\.osm \[lines\]: no line usable by the 'walk' profile" -- network --towns $li --network $bad/motorway_only.osm --out "$out/n.gpkg"
+expect 2 "empty\.osm\.pbf: the file is empty"           -- network --towns $li --network $bad/empty.osm.pbf --out "$out/n.gpkg"
+expect 2 "truncated\.osm\.pbf \[lines\]: reading stopped" -- network --towns $li --network $bad/truncated.osm.pbf --out "$out/n.gpkg"
+expect 2 "lines_no_crs\.shp.*no coordinate reference system" -- network --towns $li --network $bad/lines_no_crs.shp --out "$out/n.gpkg"
+[ -e "$out/n.gpkg" ] && { echo "FAIL: a failed run left $out/n.gpkg behind"; fails=$((fails + 1)); } || passes=$((passes + 1))
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

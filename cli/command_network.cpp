@@ -54,8 +54,8 @@ public:
             geo::add_field(l, "time_fw_s", OFTReal);
             geo::add_field(l, "time_bw_s", OFTReal);
             geo::add_field(l, "source_fid", OFTInteger64);
-            geo::start_transaction(l);
         }
+        geo::start_transaction(links);  // a GeoPackage transaction covers both layers
         for (uint32_t k = 0; k < g.link_count(); ++k) {
             uint32_t comp = g.link_component(k);
             bool is_small = g.component_nodes[comp] < project.network.min_component_nodes;
@@ -78,7 +78,7 @@ public:
                 OGRFeature::DestroyFeature(f);
             }
         }
-        for (OGRLayer* l : {links, islands}) geo::commit_transaction(l);
+        geo::commit_transaction(links);
 
         OGRLayer* conn = out.create_layer("connectors", wkbLineString, crs.epsg());
         for (const char* n : {"role", "id", "status"}) geo::add_field(conn, n, OFTString);

@@ -12,6 +12,7 @@
 #include "coverage/report_html.hpp"
 #include "coverage/shapefile.hpp"
 #include "coverage/styles.hpp"
+#include "coverage/text.hpp"
 #include "geo/crs.hpp"
 #include "geo/sha256.hpp"
 #include "network/parallel.hpp"
@@ -124,16 +125,6 @@ std::string sha256_file(const std::string& path) { return geo::sha256_file_hex(p
 
 namespace {
 
-std::string circle_label(double m) {
-    char buf[32];
-    if (std::fabs(m - std::round(m)) < 1e-9) std::snprintf(buf, sizeof buf, "%d", static_cast<int>(std::lround(m)));
-    else {
-        std::snprintf(buf, sizeof buf, "%.1f", m);
-        for (char& c : buf)
-            if (c == '.') c = '_';
-    }
-    return buf;
-}
 
 // Copies the input attributes into a new feature of `layer` (same field order as copy_schema).
 OGRFeature* feature_from(OGRLayer* layer, const OGRFeature* src) {
@@ -149,18 +140,7 @@ double round_to(double v, int d) {
     return std::round(v * k) / k;
 }
 
-std::string num(double v, int d) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", d, v);
-    return buf;
-}
 
-std::string csv_escape(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 void set_double(OGRFeature* f, const std::string& name, std::optional<double> v, int decimals = 6) {
     int idx = f->GetFieldIndex(name.c_str());
@@ -307,8 +287,8 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
             geo::add_field(layer, names[k++], OFTReal);
         }
         const auto& status = travel.demand_status();
+        // A GeoPackage transaction covers the whole file, so one serves both layers.
         geo::start_transaction(demand);
-        geo::start_transaction(uncovered);
         const size_t main_circle = labels.empty() ? 0 : labels.size() - 1;
         for (size_t d = 0; d < nd; ++d) {
             for (OGRLayer* layer : {demand, uncovered}) {
@@ -344,7 +324,6 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
             OGRFeature::DestroyFeature(f);
         }
         geo::commit_transaction(demand);
-        geo::commit_transaction(uncovered);
     }
     // --- facilities ---
     if (s.facilities) {
@@ -434,7 +413,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
     for (size_t i : order) {
         const Indicator& ind = inds[i];
         const int dec = decimals_for(ind);
-        auto opt = [&](std::optional<double> v) { return v ? num(*v, dec) : std::string(); };
+        auto opt = [&](std::optional<double> v) { return v ? fixed(*v, dec) : std::string(); };
         nlohmann::ordered_json ji;
         ji["id"] = ind.id;
         ji["name_zh"] = ind.name_zh;
@@ -451,7 +430,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
             csv << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << ind.id << ","
                 << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << "," << ind.unit << "," << r.year
                 << "," << opt(e.value) << "," << opt(e.target) << "," << csv_escape(ind.comparator) << "," << to_string(e.status) << ","
-                << (e.status == Status::missed ? num(e.gap, 2) : std::string("0")) << "," << csv_escape(gap_text) << "\n";
+                << (e.status == Status::missed ? fixed(e.gap, 2) : std::string("0")) << "," << csv_escape(gap_text) << "\n";
             nlohmann::ordered_json jt;
             jt["town_id"] = s.town_set->id(t);
             jt["town_name"] = s.town_set->name(t);
@@ -468,11 +447,11 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         if (c.share_of_towns_met)
             city_text = with_commas(c.towns_met) + " of " + with_commas(c.towns_with_data) + " towns meet the target";
         if (c.rollup_status)
-            city_text += "; city target " + num(ind.rollup_target * 100, 0) + "% of towns: " + to_string(*c.rollup_status);
+            city_text += "; city target " + fixed(ind.rollup_target * 100, 0) + "% of towns: " + to_string(*c.rollup_status);
         csv << "CITY,全市," << ind.id << "," << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << ","
             << ind.unit << "," << r.year << "," << opt(c.pooled.value) << "," << opt(c.pooled.target) << ","
             << csv_escape(ind.comparator) << "," << (c.rollup_status ? to_string(*c.rollup_status) : to_string(c.pooled.status)) << ","
-            << (c.pooled.status == Status::missed ? num(c.pooled.gap, 2) : std::string("0")) << "," << csv_escape(city_text) << "\n";
+            << (c.pooled.status == Status::missed ? fixed(c.pooled.gap, 2) : std::string("0")) << "," << csv_escape(city_text) << "\n";
         ji["towns"] = towns;
         nlohmann::ordered_json jc;
         jc["pooled_value"] = c.pooled.value ? nlohmann::ordered_json(round_to(*c.pooled.value, 6)) : nlohmann::ordered_json();
@@ -500,10 +479,10 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         for (const auto& l : labels) sc << ",covered_" << l << "_" << baseline->scenario.name << ",covered_" << l << "_" << r.scenario.name << ",newly_covered_" << l;
         sc << ",indicators_met_" << baseline->scenario.name << ",indicators_met_" << r.scenario.name << ",newly_met\n";
         for (size_t t = 0; t < nt; ++t) {
-            sc << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << num(r.town_households[t], 0);
+            sc << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << fixed(r.town_households[t], 0);
             for (size_t c = 0; c < labels.size(); ++c)
-                sc << "," << num(baseline->town_covered[c][t], 0) << "," << num(r.town_covered[c][t], 0) << ","
-                   << num(r.town_covered[c][t] - baseline->town_covered[c][t], 0);
+                sc << "," << fixed(baseline->town_covered[c][t], 0) << "," << fixed(r.town_covered[c][t], 0) << ","
+                   << fixed(r.town_covered[c][t] - baseline->town_covered[c][t], 0);
             int before = 0, after = 0;
             std::string newly;
             for (size_t i = 0; i < inds.size(); ++i) {
@@ -532,7 +511,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         double cov = 0;
         for (double v : r.town_covered[c]) cov += v;
         md << "- " << (zh ? labels[c] + " 分钟服务圈覆盖住户：" : labels[c] + "-minute circle, households covered: ") << with_commas(cov)
-           << " (" << num(total_hh > 0 ? 100 * cov / total_hh : 0, 1) << "%)\n";
+           << " (" << fixed(total_hh > 0 ? 100 * cov / total_hh : 0, 1) << "%)\n";
     }
     md << "\n## " << (zh ? "指标（约束性在前）" : "Indicators (binding first)") << "\n\n";
     md << (zh ? "| 指标 | 类型 | 目标 | 全市 | 达标镇街 |\n|---|---|---|---|---|\n" : "| Indicator | Kind | Target | City | Towns meeting |\n|---|---|---|---|---|\n");
@@ -540,8 +519,8 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         const Indicator& ind = inds[i];
         const CityRollup& c = r.city[i];
         md << "| " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << " | " << ind.kind << " | "
-           << ind.comparator << " " << (c.pooled.target ? num(*c.pooled.target, decimals_for(ind)) : "") << " | "
-           << (c.pooled.value ? num(*c.pooled.value, decimals_for(ind)) : "—") << " | " << num(c.towns_met, 0) << "/" << num(c.towns_with_data, 0)
+           << ind.comparator << " " << (c.pooled.target ? fixed(*c.pooled.target, decimals_for(ind)) : "") << " | "
+           << (c.pooled.value ? fixed(*c.pooled.value, decimals_for(ind)) : "—") << " | " << fixed(c.towns_met, 0) << "/" << fixed(c.towns_with_data, 0)
            << (c.rollup_status ? std::string(" (") + to_string(*c.rollup_status) + ")" : "") << " |\n";
     }
     md << "\n## " << (zh ? "未达标镇街（按差距排序）" : "Towns missing targets (largest gap first)") << "\n";
@@ -570,7 +549,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         for (size_t t : towns) {
             md << "| " << s.town_set->name(t) << " | " << with_commas(r.town_households[t]);
             for (size_t c = 0; c < labels.size(); ++c)
-                md << " | " << (r.town_households[t] > 0 ? num(100 * r.town_covered[c][t] / r.town_households[t], 1) + "%" : "—");
+                md << " | " << (r.town_households[t] > 0 ? fixed(100 * r.town_covered[c][t] / r.town_households[t], 1) + "%" : "—");
             md << " |\n";
         }
     }

@@ -1,5 +1,7 @@
 #include "coverage/report_html.hpp"
 
+#include "coverage/text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -17,21 +19,7 @@ namespace fs = std::filesystem;
 
 namespace lc::cov {
 
-std::string html_escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size() + 16);
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+std::string html_escape(const std::string& s) { return markup_escape(s); }
 
 namespace {
 

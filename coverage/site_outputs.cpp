@@ -7,24 +7,13 @@
 #include <filesystem>
 #include <sstream>
 
+#include "coverage/text.hpp"
 #include "network/service_area.hpp"
 
 namespace lc::cov {
 namespace {
 
-std::string num(double v, int d) {
-    if (!std::isfinite(v)) return "";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", d, v);
-    return buf;
-}
 
-std::string csv_escape(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 }  // namespace
 
@@ -139,21 +128,21 @@ void write_site_outputs(const std::string& outdir, const Study& s, const TravelM
     for (size_t rank = 0; rank < r.chosen.size(); ++rank) {
         uint32_t j = r.chosen[rank];
         sites << rank + 1 << "," << csv_escape(c.label[j]) << "," << (c.town[j] >= 0 ? csv_escape(s.town_set->id(c.town[j])) : "") << ","
-              << num(c.xy[j].x, 2) << "," << num(c.xy[j].y, 2) << "," << num(rank < r.marginal.size() ? r.marginal[rank] : NAN, 2) << ","
-              << num(rank < r.cumulative.size() ? r.cumulative[rank] : NAN, 2) << ","
-              << num(rank < r.covered_share.size() ? r.covered_share[rank] : NAN, 6) << ","
-              << (c.capacity.empty() ? "" : num(c.capacity[j], 2)) << "," << (rank < alloc.site_load.size() ? num(alloc.site_load[rank], 2) : "") << ","
-              << (rank < alloc.site_unserved.size() ? num(alloc.site_unserved[rank], 2) : "") << "\n";
+              << fixed(c.xy[j].x, 2) << "," << fixed(c.xy[j].y, 2) << "," << fixed(rank < r.marginal.size() ? r.marginal[rank] : NAN, 2) << ","
+              << fixed(rank < r.cumulative.size() ? r.cumulative[rank] : NAN, 2) << ","
+              << fixed(rank < r.covered_share.size() ? r.covered_share[rank] : NAN, 6) << ","
+              << (c.capacity.empty() ? "" : fixed(c.capacity[j], 2)) << "," << (rank < alloc.site_load.size() ? fixed(alloc.site_load[rank], 2) : "") << ","
+              << (rank < alloc.site_unserved.size() ? fixed(alloc.site_unserved[rank], 2) : "") << "\n";
     }
     geo::write_text_atomic(outdir + "/sites.csv", sites.str());
 
     std::ostringstream curve;
     curve << "k,site_label,marginal_households,covered_households,covered_share\n";
-    curve << "0,," << num(0, 2) << "," << num(r.before_weight, 2) << "," << num(r.total_weight > 0 ? r.before_weight / r.total_weight : 0, 6) << "\n";
+    curve << "0,," << fixed(0, 2) << "," << fixed(r.before_weight, 2) << "," << fixed(r.total_weight > 0 ? r.before_weight / r.total_weight : 0, 6) << "\n";
     for (size_t k = 0; k < r.chosen.size(); ++k)
-        curve << k + 1 << "," << csv_escape(c.label[r.chosen[k]]) << "," << num(k < r.marginal.size() ? r.marginal[k] : NAN, 2) << ","
-              << num(r.before_weight + (k < r.cumulative.size() ? r.cumulative[k] : 0), 2) << ","
-              << num(k < r.covered_share.size() ? r.covered_share[k] : NAN, 6) << "\n";
+        curve << k + 1 << "," << csv_escape(c.label[r.chosen[k]]) << "," << fixed(k < r.marginal.size() ? r.marginal[k] : NAN, 2) << ","
+              << fixed(r.before_weight + (k < r.cumulative.size() ? r.cumulative[k] : 0), 2) << ","
+              << fixed(k < r.covered_share.size() ? r.covered_share[k] : NAN, 6) << "\n";
     geo::write_text_atomic(outdir + "/marginal_curve.csv", curve.str());
 
     std::ostringstream towns;
@@ -162,11 +151,11 @@ void write_site_outputs(const std::string& outdir, const Study& s, const TravelM
     for (size_t t = 0; t < nt; ++t) {
         auto at = [](const std::vector<double>& v, size_t i) { return i < v.size() ? v[i] : 0.0; };
         double total = at(r.group_total, t), before = at(r.group_before, t), after = at(r.group_after, t);
-        towns << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << num(total, 2) << "," << num(before, 2) << ","
-              << num(after, 2) << "," << num(total > 0 ? before / total : NAN, 6) << "," << num(total > 0 ? after / total : NAN, 6) << ","
+        towns << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << fixed(total, 2) << "," << fixed(before, 2) << ","
+              << fixed(after, 2) << "," << fixed(total > 0 ? before / total : NAN, 6) << "," << fixed(total > 0 ? after / total : NAN, 6) << ","
               << (t < r.group_sites.size() ? r.group_sites[t] : 0);
-        if (!r.group_target.empty()) towns << "," << num(at(r.group_target, t), 2);
-        if (!r.group_served.empty()) towns << "," << num(at(r.group_served, t), 2);
+        if (!r.group_target.empty()) towns << "," << fixed(at(r.group_target, t), 2);
+        if (!r.group_served.empty()) towns << "," << fixed(at(r.group_served, t), 2);
         towns << "\n";
     }
     geo::write_text_atomic(outdir + "/towns_before_after.csv", towns.str());

@@ -1,5 +1,7 @@
 #include "coverage/study.hpp"
 
+#include "network/load.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cmath>
@@ -27,15 +29,6 @@ std::optional<double> TownStats::number(size_t town, const std::string& column) 
 
 namespace {
 
-// Value of an OSM key kept in GDAL's hstore-like "other_tags" field: "k"=>"v","k2"=>"v2".
-std::string other_tag(const std::string& tags, const std::string& key) {
-    std::string needle = "\"" + key + "\"=>\"";
-    auto pos = tags.find(needle);
-    if (pos == std::string::npos) return {};
-    pos += needle.size();
-    auto end = tags.find('"', pos);
-    return end == std::string::npos ? std::string() : tags.substr(pos, end - pos);
-}
 
 void resolve_field(const geo::Layer& layer, const std::string& configured, const std::vector<std::string>& defaults,
                    int& index, const std::string& role, const std::string& key, bool required, geo::Report& report) {
@@ -132,7 +125,7 @@ void compute_demand_weight(Study& s) {
                 continue;
             }
             double lv = cfg.default_levels;
-            std::string t = levels >= 0 ? d.text(i, levels) : (tags >= 0 ? other_tag(d.text(i, tags), cfg.levels_field) : "");
+            std::string t = levels >= 0 ? d.text(i, levels) : (tags >= 0 ? net::osm_tag(d.text(i, tags), cfg.levels_field) : "");
             if (!t.empty()) {
                 char* end = nullptr;
                 double v = std::strtod(t.c_str(), &end);

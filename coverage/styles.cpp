@@ -1,5 +1,7 @@
 #include "coverage/styles.hpp"
 
+#include "coverage/text.hpp"
+
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
@@ -31,20 +33,6 @@ std::string circle_colour(size_t index, size_t count) {
 
 namespace {
 
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 // "#rrggbb" -> "r,g,b,a" as QML wants it.
 std::string qcolour(const std::string& hex, int alpha = 255) {
@@ -59,7 +47,7 @@ std::string minutes_text(double m) {
     return buf;
 }
 
-std::string prop(const std::string& k, const std::string& v) { return "          <prop k=\"" + k + "\" v=\"" + xml_escape(v) + "\"/>\n"; }
+std::string prop(const std::string& k, const std::string& v) { return "          <prop k=\"" + k + "\" v=\"" + markup_escape(v) + "\"/>\n"; }
 
 std::string fill_symbol(int name, const std::string& fill, int fill_alpha, const std::string& outline, double outline_mm) {
     std::ostringstream o;
@@ -114,16 +102,6 @@ std::string field_like(OGRLayer* layer, const std::string& name) {
     return "";
 }
 
-std::string circle_field_suffix(double m) {
-    char buf[32];
-    if (std::fabs(m - std::round(m)) < 1e-9) std::snprintf(buf, sizeof buf, "%d", static_cast<int>(std::lround(m)));
-    else {
-        std::snprintf(buf, sizeof buf, "%.1f", m);
-        for (char& c : buf)
-            if (c == '.') c = '_';
-    }
-    return buf;
-}
 
 }  // namespace
 
@@ -134,17 +112,17 @@ std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, c
     if (name == "towns") {
         if (circles_min.empty()) return "";
         const double main = *std::max_element(circles_min.begin(), circles_min.end());
-        const std::string attr = field_like(layer, "coverage_share_" + circle_field_suffix(main));
+        const std::string attr = field_like(layer, "coverage_share_" + circle_label(main));
         if (attr.empty()) return "";
         std::ostringstream o, sym;
-        o << "  <renderer-v2 type=\"graduatedSymbol\" attr=\"" << xml_escape(attr)
+        o << "  <renderer-v2 type=\"graduatedSymbol\" attr=\"" << markup_escape(attr)
           << "\" graduatedMethod=\"GraduatedColor\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"0\">\n    <ranges>\n";
         for (int c = 0; c < kShareClasses; ++c) {
             const int lo = c * 100 / kShareClasses, hi = (c + 1) * 100 / kShareClasses;
             std::string label = std::to_string(lo) + "–" + std::to_string(hi) + "%";
             if (c == 0) label = "≤ " + std::to_string(hi) + "%";
             o << "      <range lower=\"" << minutes_text(lo / 100.0) << "\" upper=\"" << minutes_text(hi / 100.0) << "\" symbol=\"" << c
-              << "\" label=\"" << xml_escape(label) << "\" render=\"true\"/>\n";
+              << "\" label=\"" << markup_escape(label) << "\" render=\"true\"/>\n";
             sym << fill_symbol(c, kShareColours[c], 255, "#737373", 0.26);
         }
         o << "    </ranges>\n    <symbols>\n" << sym.str() << "    </symbols>\n    <mode name=\"equal\"/>\n"
@@ -161,7 +139,7 @@ std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, c
         for (size_t c = 0; c < circles.size(); ++c) {
             const std::string v = minutes_text(circles[c]);
             o << "      <category render=\"true\" symbol=\"" << c << "\" value=\"" << v << "\" label=\""
-              << xml_escape(zh ? v + " 分钟步行" : v + " min walk") << "\"/>\n";
+              << markup_escape(zh ? v + " 分钟步行" : v + " min walk") << "\"/>\n";
             sym << fill_symbol(static_cast<int>(c), circle_colour(c, circles.size()), 90, circle_colour(c, circles.size()), 0.26);
         }
         o << "    </categories>\n    <symbols>\n" << sym.str() << "    </symbols>\n"
@@ -181,14 +159,14 @@ std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, c
         const std::string attr = field_like(layer, "main_type");
         if (attr.empty()) return wrap(single(marker_symbol(0, kFacilityColour, 2.4, "#ffffff", 0.3)), gc);
         std::ostringstream o;
-        o << "  <renderer-v2 type=\"categorizedSymbol\" attr=\"" << xml_escape(attr)
+        o << "  <renderer-v2 type=\"categorizedSymbol\" attr=\"" << markup_escape(attr)
           << "\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"1\">\n    <categories>\n"
           << "      <category render=\"true\" symbol=\"0\" value=\"1\" label=\"" << (zh ? "主要设施类型" : "Main facility types") << "\"/>\n"
           << "      <category render=\"true\" symbol=\"1\" value=\"0\" label=\"" << (zh ? "其他设施" : "Other facilities") << "\"/>\n"
           << "    </categories>\n    <symbols>\n"
           << marker_symbol(0, kFacilityColour, 2.6, "#ffffff", 0.3) << marker_symbol(1, "#969696", 1.6, "#ffffff", 0.2)
           << "    </symbols>\n"
-          << "    <orderby>\n      <orderByClause asc=\"1\" nullsFirst=\"1\">\"" << xml_escape(attr) << "\"</orderByClause>\n    </orderby>\n"
+          << "    <orderby>\n      <orderByClause asc=\"1\" nullsFirst=\"1\">\"" << markup_escape(attr) << "\"</orderByClause>\n    </orderby>\n"
           << "  </renderer-v2>\n";
         return wrap(o.str(), gc);
     }

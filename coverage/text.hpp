@@ -1,0 +1,16 @@
+#pragma once
+// Small text helpers shared by every writer (CSV, GeoPackage field names, HTML/QML).
+#include <string>
+
+namespace lc::cov {
+
+// Fixed decimals; "" for NaN/inf so tables never show "nan".
+std::string fixed(double v, int decimals);
+// Quotes a CSV cell when it holds a comma, quote or newline.
+std::string csv_escape(const std::string& s);
+// Escapes & < > " ' for HTML and XML (text and attribute values).
+std::string markup_escape(const std::string& s);
+// Field-name suffix of a circle: 15 -> "15", 7.5 -> "7_5".
+std::string circle_label(double minutes);
+
+}  // namespace lc::cov

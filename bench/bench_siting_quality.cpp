@@ -1,7 +1,7 @@
 // Siting quality benchmark: CBC (exact, time-limited) vs greedy and greedy+swap on random MCLP
 // instances, plus an optional scale run of the heuristic.
 //
-//   bench_siting_quality            quality table (3 instances, CBC limit 60 s)
+//   bench_siting_quality            quality tables (7 MCLP, 2 LSCP, 1 p-median; CBC limit 60 s)
 //   bench_siting_quality --scale    heuristic at 20,000 candidates x 300,000 demand, K=100
 #include "coverage/siting.hpp"
 
@@ -75,31 +75,79 @@ SitingProblem make_instance(uint32_t seed, uint32_t nc, uint32_t nd, double r_mi
     return p;
 }
 
+const char* yes_no(bool v) { return v ? "yes" : "no"; }
+
 int quality() {
     struct Case {
-        uint32_t seed, k;
+        uint32_t seed, nc, nd, k;
         double r;
     };
-    const Case cases[] = {{1, 10, 0.15}, {2, 15, 0.12}, {3, 20, 0.10}};
+    // Varied K and radius: few wide sites, many narrow ones, and a larger instance.
+    const Case cases[] = {{1, 300, 5000, 10, 0.15}, {2, 300, 5000, 15, 0.12}, {3, 300, 5000, 20, 0.10},
+                          {4, 300, 5000, 5, 0.20},  {5, 300, 5000, 30, 0.08}, {6, 500, 8000, 25, 0.10},
+                          {8, 400, 6000, 40, 0.07}};
+    std::printf("MCLP (heuristic = greedy + best-improvement swap + ILS, default options)\n\n");
     std::printf("| instance | candidates | demand | K | CBC objective | CBC bound | proven? | CBC s "
-                "| greedy | greedy+swap | heuristic s | greedy+swap / CBC |\n");
-    std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                "| greedy | greedy+swap | greedy+swap+ILS | ILS iterations | heuristic s "
+                "| greedy+swap / CBC | heuristic / CBC |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    double worst = 1;
     for (const Case& c : cases) {
-        const SitingProblem p = make_instance(c.seed, 300, 5000, c.r * 0.8, c.r * 1.2, 4);
+        const SitingProblem p = make_instance(c.seed, c.nc, c.nd, c.r * 0.8, c.r * 1.2, 4);
         SitingOptions o;
         o.k = c.k;
         o.mip_time_limit_s = 60;
         o.swap = false;
         const SitingResult g = solve_mclp(p, o);
         o.swap = true;
+        o.ils_iterations = 0;
+        const SitingResult s = solve_mclp(p, o);
+        o.ils_iterations = SitingOptions{}.ils_iterations;
         const SitingResult h = solve_mclp(p, o);
         const SitingResult e = solve_mclp_exact(p, o);
-        std::printf("| mclp-%u (r=%.2f, %zu pairs) | %u | %u | %u | %.0f | %.1f | %s | %.1f | %.0f | %.0f | "
-                    "%.4f | %.4f |\n",
+        const double ratio = e.objective > 0 ? h.objective / e.objective : 1.0;
+        if (e.proven_optimal) worst = std::min(worst, ratio);
+        std::printf("| mclp-%u (r=%.2f, %zu pairs) | %u | %u | %u | %.0f | %.1f | %s | %.1f | %.0f | %.0f | %.0f "
+                    "| %u | %.3f | %.4f | %.4f |\n",
                     c.seed, c.r, p.cover_demand.size(), p.candidate_count, p.demand_count, c.k,
-                    e.objective, e.bound, e.proven_optimal ? "yes" : "no", e.seconds, g.objective,
-                    h.objective, h.seconds, e.objective > 0 ? h.objective / e.objective : 1.0);
+                    e.objective, e.bound, yes_no(e.proven_optimal), e.seconds, g.objective, s.objective,
+                    h.objective, h.ils_iterations, h.seconds,
+                    e.objective > 0 ? s.objective / e.objective : 1.0, ratio);
         std::fflush(stdout);
+    }
+    std::printf("\nworst heuristic / CBC on proven instances: %.4f\n\n", worst);
+
+    std::printf("LSCP (heuristic = greedy + redundancy removal)\n\n");
+    std::printf("| instance | candidates | demand | target share | CBC sites | proven? | CBC s "
+                "| heuristic sites | heuristic s | CBC / heuristic |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    const struct { uint32_t seed; double r, share; } lcases[] = {{11, 0.12, 0.9}, {12, 0.10, 1.0}};
+    for (const auto& c : lcases) {
+        const SitingProblem p = make_instance(c.seed, 300, 5000, c.r * 0.8, c.r * 1.2, 4);
+        SitingOptions o;
+        o.target_share = c.share;
+        o.mip_time_limit_s = 60;
+        const SitingResult h = solve_lscp(p, o);
+        const SitingResult e = solve_lscp_exact(p, o);
+        std::printf("| lscp-%u (r=%.2f) | %u | %u | %.2f | %.0f | %s | %.1f | %.0f | %.3f | %.4f |\n", c.seed, c.r,
+                    p.candidate_count, p.demand_count, c.share, e.objective, yes_no(e.proven_optimal),
+                    e.seconds, h.objective, h.seconds, h.objective > 0 ? e.objective / h.objective : 1.0);
+        std::fflush(stdout);
+    }
+
+    std::printf("\np-median (heuristic = greedy + swap; one MIP column per coverage pair, so small)\n\n");
+    std::printf("| instance | candidates | demand | K | CBC cost | proven? | CBC s | heuristic cost "
+                "| heuristic s | CBC / heuristic |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    {
+        const SitingProblem p = make_instance(21, 120, 1500, 0.16, 0.24, 4);
+        SitingOptions o;
+        o.k = 8;
+        o.mip_time_limit_s = 60;
+        const SitingResult h = solve_pmedian(p, o);
+        const SitingResult e = solve_pmedian_exact(p, o);
+        std::printf("| pmedian-21 (r=0.20, %zu pairs) | %u | %u | %u | %.2f | %s | %.1f | %.2f | %.3f | %.4f |\n",
+                    p.cover_demand.size(), p.candidate_count, p.demand_count, o.k, e.objective,
+                    yes_no(e.proven_optimal), e.seconds, h.objective, h.seconds,
+                    h.objective > 0 ? e.objective / h.objective : 1.0);
     }
     return 0;
 }
@@ -118,9 +166,17 @@ int scale() {
                 g.covered_share.empty() ? 0.0 : g.covered_share.back(), g.seconds);
     o.swap = true;
     o.swap_time_limit_s = 30;
+    o.ils_iterations = 0;
+    const SitingResult s0 = solve_mclp(p, o);
+    std::printf("greedy+swap: objective %.0f, share %.4f, %u swaps, %.2f s\n", s0.objective,
+                s0.covered_share.empty() ? 0.0 : s0.covered_share.back(), s0.swaps, s0.seconds);
+    o.ils_iterations = SitingOptions{}.ils_iterations;
     const SitingResult h = solve_mclp(p, o);
-    std::printf("greedy+swap: objective %.0f, share %.4f, %u swaps, %.2f s\n", h.objective,
-                h.covered_share.empty() ? 0.0 : h.covered_share.back(), h.swaps, h.seconds);
+    std::printf("greedy+swap+ILS: objective %.0f (+%.3f%% over greedy+swap), share %.4f, %u swaps, "
+                "%u ILS iterations (%u improved), %.2f s%s%s\n",
+                h.objective, s0.objective > 0 ? 100 * (h.objective / s0.objective - 1) : 0.0,
+                h.covered_share.empty() ? 0.0 : h.covered_share.back(), h.swaps, h.ils_iterations,
+                h.ils_improvements, h.seconds, h.message.empty() ? "" : " -- ", h.message.c_str());
     const SitingResult m = solve_pmedian(p, o);
     std::printf("p-median greedy+swap: cost %.4g, %u swaps, %.2f s\n", m.objective, m.swaps, m.seconds);
     SitingProblem q = p; // capacity: about a third of a typical site's covered weight

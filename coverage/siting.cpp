@@ -398,9 +398,9 @@ void fill_capacity(const SitingProblem& p, const Baseline& b, SitingResult& r) {
     }
 }
 
-uint32_t swap_coverage(const SitingProblem& p, const Baseline& b, const Limits& lim,
-                       const SitingOptions& opt, std::vector<uint32_t>& sites, double deadline_s,
-                       const Stopwatch& clock) {
+uint32_t swap_coverage_scan(const SitingProblem& p, const Baseline& b, const Limits& lim,
+                            const SitingOptions& opt, std::vector<uint32_t>& sites, double deadline_s,
+                            const Stopwatch& clock) {
     const uint32_t K = uint32_t(sites.size()), m = p.candidate_count;
     if (K == 0 || K >= m) return 0;
     CoverState st(p, b);
@@ -517,7 +517,9 @@ SitingResult solve_mclp(const SitingProblem& p, const SitingOptions& opt) {
                               " sites add " + (capacitated ? "served weight" : "coverage"));
 
     if (opt.swap && !capacitated) {
-        r.swaps = swap_coverage(p, b, lim, opt, S, clock.seconds() + opt.swap_time_limit_s, clock);
+        const SearchOutcome so = search_coverage(p, b, lim, opt, S, clock.seconds() + opt.swap_time_limit_s, clock);
+        r.swaps = so.swaps, r.ils_iterations = so.ils_iterations, r.ils_improvements = so.ils_improvements;
+        append_message(r, so.note);
     } else if (opt.swap) {
         // Capacitated swap re-runs the allocation for each trial, so it is for small problems
         // and bounded by the time limit and the pass count.

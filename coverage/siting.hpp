@@ -1,8 +1,9 @@
 // Siting solvers (location-allocation) on a sparse coverage model, independent of geometry.
 //
 // Problems: MCLP (maximal covering), LSCP (fewest sites reaching per-group targets), capacitated
-// covering, and p-median. Each has a heuristic (lazy greedy + bounded swap local search) and an
-// exact CBC model for small and moderate instances. Solvers never throw on degenerate requests:
+// covering, and p-median. Each has a heuristic (lazy greedy + bounded swap local search; for
+// uncapacitated MCLP also a seeded iterated local search) and an exact CBC model for small and
+// moderate instances. Solvers never throw on degenerate requests:
 // they return what can be achieved, with `status` and `message` saying what was not.
 #pragma once
 
@@ -44,7 +45,21 @@ struct SitingOptions {
     bool use_capacity = true;               // MCLP: maximise served weight if capacities are given
     bool swap = true;                       // heuristics: run swap local search after greedy
     double swap_time_limit_s = 20.0;        // swap stops after this (keeps the greedy+ result)
-    uint32_t swap_max_passes = 100;         // full passes over the candidates
+    uint32_t swap_max_passes = 100;         // local search: at most this many x K swaps
+                                            // (capacitated: full passes over the candidates)
+    // MCLP (uncapacitated): iterated local search (ILS) after the swap search. Each iteration
+    // drops up to 8 sites (a random one and chosen sites sharing demand with it), refills them
+    // (the first at random among the 3 best, the rest greedily), swaps to a local optimum and
+    // keeps the result if it is not worse; the best plan seen is returned. The iteration and
+    // work caps are deterministic: same problem, options and seed -> same plan. The work cap
+    // (entries of the move table and the reverse coverage lists touched, roughly 5 ns each)
+    // bounds large instances: the default allows about 95 iterations (~10 s) at 50 M coverage
+    // pairs, K=100, and is not reached by instances of a few hundred thousand pairs. The time
+    // limit is only a safety net; the message says which limit stopped the search.
+    uint32_t ils_iterations = 1000;         // 0 = plain greedy+swap
+    uint64_t ils_work_limit = 2'000'000'000; // 0 = none
+    double ils_time_limit_s = 30.0;
+    uint64_t seed = 1;
     double mip_time_limit_s = 60.0;         // exact solvers: CBC time limit
     double unreached_cost = -1.0;           // p-median: cost of eligible demand no chosen site
                                             // reaches; < 0 = 2 x the largest cover cost
@@ -59,7 +74,7 @@ const char* to_string(SitingStatus s);
 
 struct SitingResult {
     std::string problem; // "mclp", "mclp-capacitated", "lscp", "pmedian"
-    std::string solver;  // "greedy", "greedy+swap", "cbc"
+    std::string solver;  // "greedy", "greedy+swap" (for MCLP including the ILS), "cbc"
     SitingStatus status = SitingStatus::ok;
     std::string message;
 
@@ -78,6 +93,8 @@ struct SitingResult {
     bool proven_optimal = false;
     double seconds = 0;
     uint32_t swaps = 0; // improving swaps applied by local search
+    uint32_t ils_iterations = 0, ils_improvements = 0; // MCLP iterated local search: rounds run,
+                                                       // rounds that improved the best plan
 
     // Weights: total, already covered, coverable (already or by some candidate), after the plan.
     double total_weight = 0, before_weight = 0, coverable_weight = 0, after_weight = 0;
@@ -96,9 +113,10 @@ struct SitingResult {
     double excluded_weight = 0, unreached_weight = 0, unreached_cost = 0;
 };
 
-// Heuristics (solve_mclp, solve_lscp, solve_pmedian) are deterministic unless the swap time limit
-// strikes. Exact solvers start CBC from the heuristic plan, so they never return less; they run
-// one at a time (CBC's driver is not re-entrant).
+// Heuristics (solve_mclp, solve_lscp, solve_pmedian) are deterministic (for MCLP: given
+// opt.seed and opt.ils_iterations) unless a swap or ILS time limit strikes. Exact solvers start
+// CBC from the heuristic plan, so they never return less; they run one at a time (CBC's driver
+// is not re-entrant).
 
 // Maximal covering: up to opt.k sites maximising newly covered weight (or served weight when the
 // problem has capacities and opt.use_capacity). Respects per-group min/max site counts.

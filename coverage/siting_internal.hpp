@@ -119,10 +119,32 @@ void fill_coverage(const SitingProblem& p, const Baseline& b, SitingResult& r);
 // Fills the capacity fields and replaces marginal/cumulative by served weight per rank prefix.
 void fill_capacity(const SitingProblem& p, const Baseline& b, SitingResult& r);
 
-// Swap local search on newly covered weight; returns improving swaps applied. sites keeps its size.
-uint32_t swap_coverage(const SitingProblem& p, const Baseline& b, const Limits& lim,
-                       const SitingOptions& opt, std::vector<uint32_t>& sites, double deadline_s,
-                       const Stopwatch& clock);
+// First-improvement swap scan on newly covered weight (no move table, O(pairs) per pass);
+// returns improving swaps applied. sites keeps its size. Fallback of search_coverage.
+uint32_t swap_coverage_scan(const SitingProblem& p, const Baseline& b, const Limits& lim,
+                            const SitingOptions& opt, std::vector<uint32_t>& sites, double deadline_s,
+                            const Stopwatch& clock);
+
+// Move table entries (candidates x sites, 8 bytes each) above which search_coverage falls back
+// to swap_coverage_scan.
+inline constexpr uint64_t kDenseSwapLimit = uint64_t(1) << 24; // 128 MiB (twice with ILS)
+
+struct SearchOutcome {
+    uint32_t swaps = 0;             // improving swaps, local search and ILS together
+    uint32_t ils_iterations = 0;    // perturbations tried
+    uint32_t ils_improvements = 0;  // of which improved the best plan
+    bool ils_timed_out = false;     // ILS stopped by opt.ils_time_limit_s
+    bool ils_work_stopped = false;  // ILS stopped by opt.ils_work_limit
+    std::string note;               // for the result message
+};
+
+// Best-improvement swap local search on newly covered weight, then opt.ils_iterations rounds of
+// iterated local search (seeded by opt.seed). sites keeps its size; the best plan is returned
+// in it (slot order, not ranked). deadline_s bounds the first local search,
+// opt.ils_time_limit_s and opt.ils_work_limit the ILS.
+SearchOutcome search_coverage(const SitingProblem& p, const Baseline& b, const Limits& lim,
+                              const SitingOptions& opt, std::vector<uint32_t>& sites,
+                              double deadline_s, const Stopwatch& clock);
 
 // Drops trailing ranks that add no coverage, unless a group minimum needs them.
 void trim_useless(const SitingProblem& p, const Baseline& b, const Limits& lim, SitingResult& r);

@@ -48,13 +48,15 @@ std::vector<int> TownSet::candidates(XY p, double radius_m) const {
     return hits.towns;
 }
 
-TownSet::Assignment TownSet::assign(XY p, double tolerance_m) const {
+TownSet::Assignment TownSet::assign(XY p, double tolerance_m) const { return assign(p, tolerance_m, prepared_); }
+
+TownSet::Assignment TownSet::assign(XY p, double tolerance_m, const std::vector<PreparedPtr>& prepared) const {
     Assignment a;
     GeomPtr pt = make_point(p.x, p.y);
     std::vector<int> cands = candidates(p, 0.0);
     int inside = 0;
     for (int t : cands) {
-        if (GEOSPreparedIntersects_r(geos(), prepared_[t].get(), pt.get()) == 1) {
+        if (GEOSPreparedIntersects_r(geos(), prepared[t].get(), pt.get()) == 1) {
             if (inside++ == 0) a.town = t;  // candidates are sorted: the first in input order wins
         }
     }
@@ -78,19 +80,15 @@ TownSet::Assignment TownSet::assign(XY p, double tolerance_m) const {
 
 std::vector<TownSet::Assignment> TownSet::assign_all(const std::vector<XY>& pts, double tolerance_m) const {
     std::vector<Assignment> out(pts.size());
-    // GEOS prepared geometries build lazy indexes on first use; warm them single-threaded so the
-    // threads below only read.
-    if (!pts.empty())
-        for (size_t t = 0; t < size(); ++t) {
-            GeomPtr probe = make_point(pts[0].x, pts[0].y);
-            GEOSPreparedIntersects_r(geos(), prepared_[t].get(), probe.get());
-        }
     unsigned workers = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
     if (pts.size() < 2000) workers = 1;
     std::vector<std::thread> pool;
     for (unsigned w = 0; w < workers; ++w)
         pool.emplace_back([&, w] {
-            for (size_t i = w; i < pts.size(); i += workers) out[i] = assign(pts[i], tolerance_m);
+            // Each thread prepares its own copies (cheap: one per town) - see assign().
+            std::vector<PreparedPtr> prepared;
+            for (const GEOSGeometry* g : geom_) prepared.emplace_back(GEOSPrepare_r(geos(), g));
+            for (size_t i = w; i < pts.size(); i += workers) out[i] = assign(pts[i], tolerance_m, prepared);
         });
     for (auto& th : pool) th.join();
     return out;

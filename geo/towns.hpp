@@ -34,6 +34,9 @@ public:
     // (overlapping boundaries) it belongs to the first of them in input order; inside none, to
     // the nearest town within `tolerance_m` (ties: first in input order); else to none.
     Assignment assign(XY p, double tolerance_m) const;
+    // Same, with prepared geometries owned by the calling thread: GEOS builds a prepared
+    // polygon's index lazily on first use, so prepared geometries must not be shared by threads.
+    Assignment assign(XY p, double tolerance_m, const std::vector<PreparedPtr>& prepared) const;
     std::vector<Assignment> assign_all(const std::vector<XY>& pts, double tolerance_m) const;  // parallel
 
     // Towns whose polygons contain or lie within `radius_m` of p (for coverage by town).

@@ -232,6 +232,75 @@ TEST_CASE("MCLP: greedy, greedy+swap and CBC against brute force", "[siting]") {
     }
 }
 
+TEST_CASE("MCLP: iterated local search improves on greedy+swap and is deterministic", "[siting]") {
+    for (uint32_t seed = 100; seed < 112; ++seed) {
+        const SitingProblem p = random_problem(seed, 60 + seed % 3 * 20, 400, 3, 0.12 + 0.01 * (seed % 5),
+                                               seed % 2, false);
+        const uint32_t k = 4 + seed % 6;
+        INFO("seed " << seed << " k " << k);
+        auto f = [&](const std::vector<uint32_t>& s) { return new_cover(p, s); };
+        SitingOptions o = options(k);
+        o.ils_iterations = 0;
+        const SitingResult plain = solve_mclp(p, o);
+        CHECK(plain.ils_iterations == 0);
+        o.ils_iterations = 150;
+        const SitingResult ils = solve_mclp(p, o);
+        const SitingResult again = solve_mclp(p, o);
+        CHECK(ils.solver == "greedy+swap");
+        CHECK(ils.ils_iterations <= 150);
+        CHECK(ils.objective >= plain.objective - 1e-9);
+        CHECK(ils.objective == Approx(f(ils.chosen)));
+        CHECK(ils.chosen.size() == k);
+        CHECK(swap_optimal(p, ils.chosen, f));
+        check_curve(ils);
+        // Ranked greedily within the plan: marginals never increase.
+        for (size_t r = 1; r < ils.marginal.size(); ++r) CHECK(ils.marginal[r] <= ils.marginal[r - 1] + 1e-9);
+        // Same input and options (seed, iteration cap): same plan in the same order.
+        CHECK(again.chosen == ils.chosen);
+        CHECK(again.objective == ils.objective);
+        CHECK(again.swaps == ils.swaps);
+        o.seed = 7;
+        const SitingResult other = solve_mclp(p, o);
+        CHECK(other.objective >= plain.objective - 1e-9);
+        CHECK(swap_optimal(p, other.chosen, f));
+        // The work cap is deterministic too, and says that it stopped the search.
+        o.seed = 1, o.ils_iterations = 1000, o.ils_work_limit = 20000;
+        const SitingResult capped = solve_mclp(p, o), capped2 = solve_mclp(p, o);
+        CHECK(capped.chosen == capped2.chosen);
+        CHECK(capped.objective >= plain.objective - 1e-9);
+        if (capped.ils_iterations < 1000) CHECK(capped.message.find("work limit") != std::string::npos);
+    }
+}
+
+TEST_CASE("MCLP: iterated local search keeps group limits and meets brute force on small cases", "[siting]") {
+    for (uint32_t seed = 120; seed < 128; ++seed) {
+        const SitingProblem p = random_problem(seed, 12, 60, 3, 0.22, seed % 2, false);
+        std::mt19937 rng(seed);
+        std::vector<uint32_t> mn(3), mx(3), available(3, 0);
+        for (uint32_t g : p.candidate_group) ++available[g];
+        for (uint32_t g = 0; g < 3; ++g) {
+            mn[g] = std::min<uint32_t>(available[g], rng() % 2);
+            mx[g] = std::min<uint32_t>(available[g], mn[g] + 1 + rng() % 2);
+        }
+        const uint32_t k = std::min<uint32_t>(4, mx[0] + mx[1] + mx[2]);
+        if (mn[0] + mn[1] + mn[2] > k) continue;
+        INFO("seed " << seed << " k " << k);
+        auto f = [&](const std::vector<uint32_t>& s) { return new_cover(p, s); };
+        const double best = brute_max(p, k, f, mn, mx);
+        SitingOptions o = options(k);
+        o.group_min_sites = mn, o.group_max_sites = mx;
+        o.ils_iterations = 0;
+        const SitingResult plain = solve_mclp(p, o);
+        o.ils_iterations = 300;
+        const SitingResult ils = solve_mclp(p, o);
+        CHECK(within_limits(p, ils.chosen, mn, mx));
+        CHECK(ils.objective >= plain.objective - 1e-9);
+        CHECK(ils.objective <= best + 1e-9);
+        CHECK(ils.objective == Approx(f(ils.chosen)));
+        CHECK(swap_optimal(p, ils.chosen, f, mn, mx));
+    }
+}
+
 TEST_CASE("MCLP: per-group minimum and maximum sites", "[siting]") {
     for (uint32_t seed = 20; seed < 28; ++seed) {
         const SitingProblem p = random_problem(seed, 11, 45, 3, 0.25, true, false);

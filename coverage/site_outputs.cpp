@@ -175,6 +175,8 @@ void write_site_outputs(const std::string& outdir, const Study& s, const TravelM
     res["gap"] = std::isfinite(r.gap) ? nlohmann::ordered_json(r.gap) : nlohmann::ordered_json();
     res["proven_optimal"] = r.proven_optimal;
     res["swaps"] = r.swaps;
+    res["ils_iterations"] = r.ils_iterations;
+    res["ils_improvements"] = r.ils_improvements;
     res["households_total"] = r.total_weight;
     res["households_covered_before"] = r.before_weight;
     res["households_coverable"] = r.coverable_weight;

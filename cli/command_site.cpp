@@ -1,5 +1,6 @@
 // lifecircle site: where should the next facilities go (location-allocation).
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "cli/command.hpp"
@@ -32,6 +33,8 @@ public:
         app.add_option("--grid-m", req_.grid_m, "Grid spacing of generated candidates in metres (default 200)");
         app.add_option("--add", k_, "Number of new sites (maximal covering / p-median)");
         app.add_option("--target-share", target_share_, "Set cover: fewest sites so every town reaches this share of its coverable households");
+        app.add_option("--town-targets", town_targets_, "Set cover: CSV of town_id,target_share giving towns their own share "
+                                                         "(towns not listed use --target-share)");
         app.add_option("--per-town-min", per_town_min_, "At least this many new sites in every town");
         app.add_option("--per-town-max", per_town_max_, "At most this many new sites in any town");
         app.add_option("--capacity-field", req_.capacity_field, "Candidate field: households a site can serve");
@@ -62,7 +65,7 @@ public:
         req_.facility_types = project.travel.main_types;
         if (req_.facility_types.empty()) throw std::runtime_error("name the facility type with --facility-type (or [travel] main_types)");
         req_.minutes = project.travel.circles_min.empty() ? 15 : *std::max_element(project.travel.circles_min.begin(), project.travel.circles_min.end());
-        if (problem_.empty()) problem_ = target_share_ > 0 ? "lscp" : "mclp";
+        if (problem_.empty()) problem_ = target_share_ > 0 || !town_targets_.empty() ? "lscp" : "mclp";
         if (problem_ != "lscp" && k_ == 0) throw std::runtime_error("--add K is required for " + problem_);
         progress.begin("candidates and their coverage sets");
         cov::SiteStudy ss = cov::build_site_study(*study, travel, req_, cov::Scenario::parse(scenario_));
@@ -79,6 +82,31 @@ public:
         if (per_town_min_ > 0) {
             opt.group_min_sites.assign(groups, static_cast<uint32_t>(per_town_min_));
             opt.group_min_sites[ss.outside_group] = 0;
+        }
+        if (!town_targets_.empty()) {
+            // town_id,share per line (a header line is allowed); unknown towns are an error.
+            std::ifstream in(town_targets_);
+            if (!in) throw std::runtime_error(town_targets_ + ": cannot read the town targets file");
+            opt.group_target_share.assign(groups, opt.target_share);
+            std::string line;
+            for (int n = 1; std::getline(in, line); ++n) {
+                if (!line.empty() && line.back() == '\r') line.pop_back();
+                auto comma = line.find(',');
+                if (line.empty() || comma == std::string::npos) continue;
+                std::string id = line.substr(0, comma), val = line.substr(comma + 1);
+                char* end = nullptr;
+                double share = std::strtod(val.c_str(), &end);
+                if (end == val.c_str()) {
+                    if (n == 1) continue;  // header
+                    throw std::runtime_error(town_targets_ + ":" + std::to_string(n) + ": '" + val + "' is not a share");
+                }
+                if (share < 0 || share > 1) throw std::runtime_error(town_targets_ + ":" + std::to_string(n) + ": share must be 0..1");
+                size_t t = 0;
+                while (t < study->town_set->size() && study->town_set->id(t) != id) ++t;
+                if (t == study->town_set->size()) throw std::runtime_error(town_targets_ + ":" + std::to_string(n) + ": no town with id '" + id + "'");
+                opt.group_target_share[t] = share;
+            }
+            if (problem_ != "lscp") throw std::runtime_error("--town-targets applies to set cover (--target-share / --problem lscp)");
         }
         if (per_town_max_ >= 0) opt.group_max_sites.assign(groups, static_cast<uint32_t>(per_town_max_));
         if (!flags_.quiet)
@@ -156,7 +184,7 @@ public:
 private:
     StudyFlags flags_;
     cov::SiteRequest req_;
-    std::string out_, problem_, solver_ = "greedy", scenario_;
+    std::string out_, problem_, solver_ = "greedy", scenario_, town_targets_;
     int k_ = 0, per_town_min_ = 0, per_town_max_ = -1;
     double target_share_ = 0, time_limit_ = 60;
 };

@@ -42,5 +42,16 @@ import csv, sys
 for r in csv.DictReader(open(sys.argv[1])):
     assert float(r["covered_after"]) >= float(r["target_households"]) - 1e-6, r
 PY
+# A town's own target: Humen must reach 80 % while the others reach 30 %.
+printf "town_id,share\nhumen,0.8\n" > "$out/targets.csv"
+"$bin" site data/dongguan/project.toml --facility-type day_care --target-share 0.3 --town-targets "$out/targets.csv" --out "$out/own" -q > "$out/own.txt" 2>&1 || bad "town targets exited $?"
+python3 - "$out/own/towns_before_after.csv" <<'PY' && ok || bad "town targets not met"
+import csv, sys
+rows = {r["town_id"]: r for r in csv.DictReader(open(sys.argv[1]))}
+h = rows["humen"]
+assert abs(float(h["target_households"]) - 0.8 * float(h["households"])) < 1e-6, h
+for r in rows.values():
+    assert float(r["covered_after"]) >= float(r["target_households"]) - 1e-6, r
+PY
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

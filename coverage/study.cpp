@@ -142,29 +142,13 @@ void compute_demand_weight(Study& s) {
     for (size_t i = 0; i < d.size(); ++i) {
         auto v = d.number(i, s.dem_weight, &s.report);
         if (!v) {
-            if (!d.attributes[i]->IsFieldSetAndNotNull(s.dem_weight)) {
-                geo::Message m;
-                m.level = geo::Level::warning;
-                m.file = d.file;
-                m.layer = d.name;
-                m.fid = d.fid[i];
-                m.field = d.defn->GetFieldDefn(s.dem_weight)->GetNameRef();
-                m.code = "missing_value";
-                m.text = "no value: counted as 0 households";
-                s.report.add(m);
-            }
+            if (!d.attributes[i]->IsFieldSetAndNotNull(s.dem_weight))
+                s.report.add(d.message(geo::Level::warning, i, s.dem_weight, "missing_value", "no value: counted as 0 households"));
             continue;
         }
         if (*v < 0) {
-            geo::Message m;
-            m.level = geo::Level::warning;
-            m.file = d.file;
-            m.layer = d.name;
-            m.fid = d.fid[i];
-            m.field = d.defn->GetFieldDefn(s.dem_weight)->GetNameRef();
-            m.code = "negative_weight";
-            m.text = "negative value " + std::to_string(*v) + ": counted as 0";
-            s.report.add(m);
+            s.report.add(d.message(geo::Level::warning, i, s.dem_weight, "negative_weight",
+                                   "negative value " + std::to_string(*v) + ": counted as 0"));
             continue;
         }
         s.dem_weight_value[i] = *v;

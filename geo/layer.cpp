@@ -280,35 +280,27 @@ std::optional<double> Layer::number(size_t row, int field, Report* report) const
         char* end = nullptr;
         v = std::strtod(s.c_str(), &end);
         if (end == s.c_str() || *end != '\0') {
-            if (report) {
-                Message m;
-                m.level = Level::error;
-                m.file = file;
-                m.layer = name;
-                m.fid = fid[row];
-                m.field = defn->GetFieldDefn(field)->GetNameRef();
-                m.code = "not_a_number";
-                m.text = "value '" + s + "' is not a number";
-                report->add(std::move(m));
-            }
+            if (report) report->add(message(Level::error, row, field, "not_a_number", "value '" + s + "' is not a number"));
             return std::nullopt;
         }
     }
     if (!std::isfinite(v)) {
-        if (report) {
-            Message m;
-            m.level = Level::error;
-            m.file = file;
-            m.layer = name;
-            m.fid = fid[row];
-            m.field = defn->GetFieldDefn(field)->GetNameRef();
-            m.code = "not_a_number";
-            m.text = "value is not a finite number";
-            report->add(std::move(m));
-        }
+        if (report) report->add(message(Level::error, row, field, "not_a_number", "value is not a finite number"));
         return std::nullopt;
     }
     return v;
+}
+
+Message Layer::message(Level level, size_t row, int field, std::string code, std::string text) const {
+    Message m;
+    m.level = level;
+    m.file = file;
+    m.layer = name;
+    m.fid = row < fid.size() ? fid[row] : -1;
+    if (field >= 0 && defn) m.field = defn->GetFieldDefn(field)->GetNameRef();
+    m.code = std::move(code);
+    m.text = std::move(text);
+    return m;
 }
 
 std::string Layer::label(size_t row, int id_field, int name_field) const {

@@ -85,6 +85,8 @@ struct Layer {
     // Numeric value of a field; nullopt when null/empty. Non-numeric text is an error reported
     // against the feature and field, and also gives nullopt.
     std::optional<double> number(size_t row, int field, Report* report = nullptr) const;
+    // A message about one row and field of this layer (file, layer, feature id and field filled in).
+    Message message(Level level, size_t row, int field, std::string code, std::string text) const;
     // "id=F12 name=虎门" style label for messages.
     std::string label(size_t row, int id_field = -1, int name_field = -1) const;
 };

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "network/parallel.hpp"
+#include "network/service_area.hpp"
 
 namespace lc::cov {
 
@@ -256,6 +257,27 @@ std::vector<std::vector<net::Reach>> TravelModel::reach_from_points(const std::v
             std::sort(out[j].begin(), out[j].end(), [](const net::Reach& a, const net::Reach& c) { return a.target < c.target; });
         }
     });
+    return out;
+}
+
+std::vector<geo::GeomPtr> TravelModel::service_areas(const std::vector<geo::XY>& points, double minutes, double buffer_m) const {
+    std::vector<geo::GeomPtr> out;
+    if (network_) {
+        net::SnapOptions so;
+        so.max_m = study_.project.network.snap_m;
+        so.far_m = study_.project.network.snap_far_m;
+        so.min_component_nodes = study_.project.network.min_component_nodes;
+        std::vector<net::Endpoint> src;
+        for (const auto& sn : network_->index->snap_all(points, so)) src.push_back(endpoint(sn));
+        net::ServiceAreaOptions sa;
+        sa.buffer_m = buffer_m;
+        return net::service_area_polygons(network_->graph, net::Cost::time, src, minutes * 60, sa);
+    }
+    const double radius = minutes * 60 * speed_mps_ / detour_;
+    for (const auto& p : points) {
+        geo::GeomPtr pt = geo::make_point(p.x, p.y);
+        out.emplace_back(GEOSBuffer_r(geo::geos(), pt.get(), radius, 16));
+    }
     return out;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "coverage/study.hpp"
+#include "geo/geos.hpp"
 #include "network/graph.hpp"
 #include "network/load.hpp"
 #include "network/search.hpp"
@@ -51,6 +52,10 @@ public:
     // For points (e.g. siting candidates, metric XY): the demand rows each reaches within cutoff_s.
     std::vector<std::vector<net::Reach>> reach_from_points(const std::vector<geo::XY>& points, double cutoff_s,
                                                            std::vector<std::string>* status = nullptr) const;
+
+    // Service-area shapes for points (cartography): the reached network buffered by buffer_m, or
+    // in straight-line mode the disc the cutoff allows. Points are snapped as facilities are.
+    std::vector<geo::GeomPtr> service_areas(const std::vector<geo::XY>& points, double minutes, double buffer_m) const;
 
     // Seconds for a straight distance in metres (access legs, straight-line mode).
     double seconds_for_metres(double m) const { return m / speed_mps_; }

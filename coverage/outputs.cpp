@@ -16,7 +16,6 @@
 #include "geo/crs.hpp"
 #include "geo/sha256.hpp"
 #include "network/parallel.hpp"
-#include "network/service_area.hpp"
 
 namespace fs = std::filesystem;
 
@@ -363,21 +362,9 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         geo::add_field(layer, "area_m2", OFTReal);
         geo::start_transaction(layer);
         for (size_t c = 0; c < r.circles_min.size(); ++c) {
-            const double cutoff_s = r.circles_min[c] * 60;
-            std::vector<geo::GeomPtr> polys(r.main_rows.size());
-            if (!travel.straight_line()) {
-                std::vector<net::Endpoint> src;
-                for (uint32_t f : r.main_rows) src.push_back(travel.endpoint(travel.facility_snaps()[f]));
-                net::ServiceAreaOptions so;
-                so.buffer_m = p.output.buffer_m;
-                polys = net::service_area_polygons(travel.network()->graph, net::Cost::time, src, cutoff_s, so);
-            } else {
-                const double radius = cutoff_s * travel.speed_mps() / travel.detour_factor();
-                for (size_t i = 0; i < r.main_rows.size(); ++i) {
-                    geo::GeomPtr pt = geo::make_point(s.facilities->point[r.main_rows[i]].x, s.facilities->point[r.main_rows[i]].y);
-                    polys[i].reset(GEOSBuffer_r(geo::geos(), pt.get(), radius, 16));
-                }
-            }
+            std::vector<geo::XY> pts;
+            for (uint32_t f : r.main_rows) pts.push_back(s.facilities->point[f]);
+            std::vector<geo::GeomPtr> polys = travel.service_areas(pts, r.circles_min[c], p.output.buffer_m);
             for (size_t i = 0; i < r.main_rows.size(); ++i) {
                 uint32_t fr = r.main_rows[i];
                 OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());

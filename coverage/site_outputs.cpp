@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "coverage/text.hpp"
-#include "network/service_area.hpp"
 
 namespace lc::cov {
 namespace {
@@ -73,23 +72,9 @@ void write_site_outputs(const std::string& outdir, const Study& s, const TravelM
         geo::add_field(layer, "site_label", OFTString);
         geo::add_field(layer, "minutes", OFTReal);
         geo::add_field(layer, "area_m2", OFTReal);
-        std::vector<geo::GeomPtr> polys;
-        if (!travel.straight_line()) {
-            net::SnapOptions so;
-            so.max_m = s.project.network.snap_m;
-            so.far_m = s.project.network.snap_far_m;
-            so.min_component_nodes = s.project.network.min_component_nodes;
-            std::vector<net::Endpoint> src;
-            for (uint32_t j : r.chosen) src.push_back(travel.endpoint(travel.network()->index->snap(c.xy[j], so)));
-            net::ServiceAreaOptions sa;
-            sa.buffer_m = s.project.output.buffer_m;
-            polys = net::service_area_polygons(travel.network()->graph, net::Cost::time, src, info.minutes * 60, sa);
-        } else {
-            for (uint32_t j : r.chosen) {
-                geo::GeomPtr pt = geo::make_point(c.xy[j].x, c.xy[j].y);
-                polys.emplace_back(GEOSBuffer_r(geo::geos(), pt.get(), info.minutes * 60 * travel.speed_mps() / travel.detour_factor(), 16));
-            }
-        }
+        std::vector<geo::XY> pts;
+        for (uint32_t j : r.chosen) pts.push_back(c.xy[j]);
+        std::vector<geo::GeomPtr> polys = travel.service_areas(pts, info.minutes, s.project.output.buffer_m);
         geo::start_transaction(layer);
         for (size_t rank = 0; rank < r.chosen.size(); ++rank) {
             OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());

@@ -180,11 +180,13 @@ double CoverState::sole_weight(uint32_t j) const {
     return g;
 }
 
-std::vector<uint32_t> rank_by_coverage(const SitingProblem& p, const Baseline& b,
-                                       std::span<const uint32_t> sites) {
+// Orders a chosen set greedily by the gain each site adds given the ones ranked before it, so
+// every prefix of the ranking (the marginal curve) is meaningful. State: CoverState or ServiceState.
+template <class State>
+std::vector<uint32_t> rank_greedily(const SitingProblem& p, const Baseline& b, std::span<const uint32_t> sites) {
     std::vector<uint32_t> set(sites.begin(), sites.end());
     std::sort(set.begin(), set.end());
-    CoverState st(p, b);
+    State st(p, b);
     std::vector<uint32_t> ranked;
     std::vector<uint8_t> used(set.size(), 0);
     lazy_greedy(
@@ -197,6 +199,10 @@ std::vector<uint32_t> rank_by_coverage(const SitingProblem& p, const Baseline& b
             return true;
         });
     return ranked;
+}
+
+std::vector<uint32_t> rank_by_coverage(const SitingProblem& p, const Baseline& b, std::span<const uint32_t> sites) {
+    return rank_greedily<CoverState>(p, b, sites);
 }
 
 SitingResult start_result(const SitingProblem& p, const char* problem, const char* solver) {
@@ -346,23 +352,8 @@ struct ServiceState {
     }
 };
 
-std::vector<uint32_t> rank_by_service(const SitingProblem& p, const Baseline& b,
-                                      std::span<const uint32_t> sites) {
-    std::vector<uint32_t> set(sites.begin(), sites.end());
-    std::sort(set.begin(), set.end());
-    ServiceState st(p, b);
-    std::vector<uint32_t> ranked;
-    std::vector<uint8_t> used(set.size(), 0);
-    lazy_greedy(
-        uint32_t(set.size()), [&](uint32_t k) { return st.gain(set[k]); },
-        [&](uint32_t k) { return !used[k]; },
-        [&](uint32_t k, double) {
-            used[k] = 1;
-            ranked.push_back(set[k]);
-            st.add(set[k]);
-            return true;
-        });
-    return ranked;
+std::vector<uint32_t> rank_by_service(const SitingProblem& p, const Baseline& b, std::span<const uint32_t> sites) {
+    return rank_greedily<ServiceState>(p, b, sites);
 }
 
 } // namespace

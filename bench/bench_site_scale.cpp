@@ -11,6 +11,7 @@
 #include <string>
 
 #include "bench/bench_common.hpp"
+#include "geo/memory.hpp"
 #include "coverage/access.hpp"
 #include "coverage/analysis.hpp"
 #include "coverage/project.hpp"
@@ -24,6 +25,7 @@ using namespace lc;
 using bench::now_s;
 
 int main(int argc, char** argv) {
+    lc::geo::reexec_with_huge_pages(argv);
     std::string dir = "/tmp/lc-bench";
     uint32_t k = 100;
     bool analyze_areas = false;

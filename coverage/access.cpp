@@ -188,7 +188,7 @@ NearestTable TravelModel::nearest(const std::vector<uint32_t>& rows, double cuto
         src.reserve(rows.size());
         for (uint32_t r : rows) src.push_back(endpoint(fac_snap_[r]));
         // Island and far-snapped points keep their network position: their cost is real, if long.
-        auto res = net::nearest_source(network_->graph, net::Cost::time, src, dem_end_, cutoff_s);
+        auto res = net::nearest_source(network_->graph, net::Cost::time, src, dem_end_, cutoff_s, search_pool_);
         for (size_t i = 0; i < nd; ++i)
             if (res.source[i] != net::kNone) {
                 t.facility[i] = static_cast<int32_t>(rows[res.source[i]]);

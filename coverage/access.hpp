@@ -69,6 +69,8 @@ private:
     std::vector<net::Snap> fac_snap_, dem_snap_;
     std::vector<std::string> fac_status_, dem_status_;
     std::vector<net::Endpoint> dem_end_;
+    // Search labels reused by nearest() (one per core): not thread-safe, like the rest.
+    mutable std::vector<net::SearchWorkspace> search_pool_;
 };
 
 }  // namespace lc::cov

@@ -59,20 +59,25 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
     r.nearest = nearest.facility;
     r.nearest_s = nearest.seconds;
 
-    // Per circle: covered by a main facility whose level allows it (one search per distinct set).
+    // Per circle: covered by a main facility whose level allows it. Coverage only asks "within
+    // the circle?", so each search stops at the circle's time (plus the comparison's 1e-9 s) -
+    // a 5-minute search is a fraction of a 60-minute one. The main set's table above already
+    // answers every circle. One search per distinct (facility set, cutoff).
     r.covered.assign(r.circles_min.size(), std::vector<uint8_t>(nd, 0));
-    std::map<std::vector<uint32_t>, NearestTable> cache;
-    auto eligible_nearest = [&](const std::vector<uint32_t>& rows, double cutoff_s) -> const NearestTable& {
-        auto it = cache.find(rows);
-        if (it == cache.end()) it = cache.emplace(rows, travel.nearest(rows, cutoff_s)).first;
+    std::map<std::pair<std::vector<uint32_t>, double>, NearestTable> cache;
+    auto covered_within = [&](const std::vector<uint32_t>& rows, double minutes) -> const NearestTable& {
+        const double cutoff_s = minutes * 60 + 1e-9;
+        if (rows == r.main_rows && cutoff_s <= r.nearest_cutoff_s) return nearest;
+        auto key = std::make_pair(rows, cutoff_s);
+        auto it = cache.find(key);
+        if (it == cache.end()) it = cache.emplace(key, travel.nearest(rows, cutoff_s)).first;
         return it->second;
     };
-    const double max_cutoff_s = r.nearest_cutoff_s;
     for (size_t c = 0; c < r.circles_min.size(); ++c) {
         std::vector<uint32_t> rows;
         for (uint32_t f : r.main_rows)
             if (counts_for_circle(p, s.fac_type_value[f], r.circles_min[c])) rows.push_back(f);
-        const NearestTable& t = rows == r.main_rows ? nearest : eligible_nearest(rows, max_cutoff_s);
+        const NearestTable& t = covered_within(rows, r.circles_min[c]);
         for (size_t d = 0; d < nd; ++d) r.covered[c][d] = t.seconds[d] <= r.circles_min[c] * 60 + 1e-9;
     }
 
@@ -127,7 +132,7 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
             for (size_t f = 0; f < nf; ++f)
                 if (r.active[f] && types.count(s.fac_type_value[f]) && counts_for_circle(p, s.fac_type_value[f], minutes))
                     rows.push_back(static_cast<uint32_t>(f));
-            const NearestTable& t = eligible_nearest(rows, std::max(max_cutoff_s, minutes * 60));
+            const NearestTable& t = covered_within(rows, minutes);
             auto& cov = r.indicator_covered[k];
             cov.assign(nd, 0);
             for (size_t d = 0; d < nd; ++d) {

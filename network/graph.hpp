@@ -93,5 +93,9 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
 
 // Geodesic distance in metres between two WGS84 lon/lat points (PROJ geod_inverse).
 double geodesic_m(geo::XY lonlat_a, geo::XY lonlat_b);
+// The same for the pieces of a road line: pieces up to 100 m long (nearly all of them) from the
+// ellipsoid's radii of curvature at their mid-latitude (within 1 micrometre of geod_inverse),
+// longer ones with geod_inverse. Link lengths are sums of these.
+double segment_geodesic_m(geo::XY lonlat_a, geo::XY lonlat_b);
 
 }  // namespace lc::net

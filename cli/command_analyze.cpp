@@ -48,21 +48,17 @@ public:
         if (!output_crs_.empty()) project.output.crs = output_crs_;
         if (!service_areas_.empty()) project.output.service_areas = service_areas_;
         cov::OutputCrs check_crs(project.output.crs, 4326);  // a bad CRS fails now, not after the analysis
-        progress.begin("reading layers");
-        auto study = cov::load_study(project);
+        progress.begin(project.straight_line() ? "reading layers" : "reading layers and building the road network (in parallel)");
+        auto [study, network] = cov::load_study_and_network(project);
         if (!study->demand) throw std::runtime_error("analyze needs a demand layer ([demand] path or --demand)");
         if (!study->facilities) throw std::runtime_error("analyze needs a facilities layer ([facilities] path or --facilities)");
-        progress.end(std::to_string(study->town_set->size()) + " towns, " + std::to_string(study->facilities->size()) + " facilities, " +
-                     std::to_string(study->demand->size()) + " demand rows");
-        std::unique_ptr<cov::RoadNetwork> network;
-        if (!project.straight_line()) {
-            if (!project.has_network()) throw std::runtime_error("[travel] mode = network but no [network] path is given");
-            progress.begin("building the road network");
-            network = cov::load_network(project, study->metric_epsg, study->report);
-            progress.end(std::to_string(network->graph.node_count()) + " nodes, " + std::to_string(network->graph.link_count()) + " links, " +
-                         std::to_string(network->graph.component_count()) + " components (largest " +
-                         std::to_string(network->graph.component_nodes.empty() ? 0u : network->graph.component_nodes[0]) + " nodes)");
-        }
+        std::string loaded = std::to_string(study->town_set->size()) + " towns, " + std::to_string(study->facilities->size()) +
+                             " facilities, " + std::to_string(study->demand->size()) + " demand rows";
+        if (network)
+            loaded += "; " + std::to_string(network->graph.node_count()) + " nodes, " + std::to_string(network->graph.link_count()) +
+                      " links, " + std::to_string(network->graph.component_count()) + " components (largest " +
+                      std::to_string(network->graph.component_nodes.empty() ? 0u : network->graph.component_nodes[0]) + " nodes)";
+        progress.end(loaded);
         progress.begin(network ? "snapping points to the network" : "straight-line mode (no network)");
         cov::TravelModel travel(*study, network.get(), study->report);
         progress.end();

@@ -51,16 +51,10 @@ public:
     int run() override {
         Progress progress(flags_.quiet);
         cov::Project project = flags_.load();
-        progress.begin("reading layers");
-        auto study = cov::load_study(project);
+        progress.begin(project.straight_line() ? "reading layers" : "reading layers and building the road network (in parallel)");
+        auto [study, network] = cov::load_study_and_network(project);
         if (!study->demand) throw std::runtime_error("site needs a demand layer");
-        progress.end();
-        std::unique_ptr<cov::RoadNetwork> network;
-        if (!project.straight_line()) {
-            progress.begin("building the road network");
-            network = cov::load_network(project, study->metric_epsg, study->report);
-            progress.end(std::to_string(network->graph.node_count()) + " nodes");
-        }
+        progress.end(network ? std::to_string(network->graph.node_count()) + " nodes" : std::string());
         cov::TravelModel travel(*study, network.get(), study->report);
         req_.facility_types = project.travel.main_types;
         if (req_.facility_types.empty()) throw std::runtime_error("name the facility type with --facility-type (or [travel] main_types)");

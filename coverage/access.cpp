@@ -3,11 +3,41 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
+#include <thread>
 
 #include "network/parallel.hpp"
 #include "network/service_area.hpp"
 
 namespace lc::cov {
+
+StudyAndNetwork load_study_and_network(const Project& project, const LoadOptions& opts) {
+    StudyAndNetwork out;
+    if (project.straight_line()) {
+        out.study = load_study(project, opts);
+        return out;
+    }
+    if (!project.has_network()) throw std::runtime_error("[travel] mode = network but no [network] path is given");
+    geo::Report network_report;
+    std::exception_ptr network_error;
+    std::jthread builder;  // joined when this scope ends, also when load_study throws
+    LoadOptions lo = opts;
+    lo.on_metric_crs = [&](int epsg) {
+        if (opts.on_metric_crs) opts.on_metric_crs(epsg);
+        builder = std::jthread([&, epsg] {
+            try {
+                out.network = load_network(project, epsg, network_report);
+            } catch (...) {
+                network_error = std::current_exception();
+            }
+        });
+    };
+    out.study = load_study(project, lo);
+    if (builder.joinable()) builder.join();
+    if (network_error) std::rethrow_exception(network_error);
+    out.study->report.append(network_report);
+    return out;
+}
 
 std::unique_ptr<RoadNetwork> load_network(const Project& p, int metric_epsg, geo::Report& report) {
     auto rn = std::make_unique<RoadNetwork>();

@@ -25,6 +25,16 @@ struct RoadNetwork {
 // Reads and builds the project's network (throws geo::InputError on unusable input).
 std::unique_ptr<RoadNetwork> load_network(const Project& project, int metric_epsg, geo::Report& report);
 
+// load_study, and with a network travel mode also load_network, at the same time: the network
+// is read and built in a second thread as soon as the towns have fixed the metric CRS (the two
+// share no state). The result is what the sequential calls give: the network's messages follow
+// the study's in study->report, and an error of the study wins over one of the network.
+struct StudyAndNetwork {
+    std::unique_ptr<Study> study;
+    std::unique_ptr<RoadNetwork> network;  // null in straight-line mode
+};
+StudyAndNetwork load_study_and_network(const Project& project, const LoadOptions& opts = {});
+
 struct NearestTable {
     std::vector<int32_t> facility;  // facility row, -1 = none within the cutoff
     std::vector<double> seconds;    // +inf when none

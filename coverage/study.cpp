@@ -224,6 +224,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         throw std::runtime_error(p.towns.src.path + ": coordinates fall outside lon/lat range after reading the CRS as " +
                                  towns_src.crs().describe() + "; is the CRS right? set [towns] crs");
     s->metric_epsg = geo::choose_metric_epsg(p.output.metric_crs, *extent);
+    if (opts.on_metric_crs) opts.on_metric_crs(s->metric_epsg);
 
     s->towns = std::make_unique<geo::Layer>(geo::read_layer(towns_src, geo::GeomKind::polygon, s->metric_epsg, s->report,
                                                                      pick(towns_src, p.towns.id, kTownIds), pick(towns_src, p.towns.name, kTownNames)));

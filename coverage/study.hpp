@@ -1,6 +1,7 @@
 #pragma once
 // A loaded study: the project's layers read into one metric CRS, towns indexed, points assigned
 // to towns, and every problem found on the way collected in one report.
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,6 +44,9 @@ struct Study {
 struct LoadOptions {
     bool need_facilities = true;
     bool need_demand = true;
+    // Called once the towns have fixed the metric CRS, before the other layers are read (e.g. to
+    // start building the road network in parallel). Not called when the towns are unusable.
+    std::function<void(int metric_epsg)> on_metric_crs;
 };
 
 // Reads everything the project names. Throws geo::InputError / std::runtime_error when the

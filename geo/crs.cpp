@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -196,6 +197,9 @@ class ShiftedDatumCT final : public OGRCoordinateTransformation {
 public:
     ShiftedDatumCT(CrsSpec::Datum datum, OGRSpatialReference* wgs84, OGRSpatialReference* metric)
         : datum_(datum), wgs84_(wgs84), metric_(metric), to_metric_(make_ct(wgs84, metric)) {}
+    ShiftedDatumCT(CrsSpec::Datum datum, OGRSpatialReference* wgs84, OGRSpatialReference* metric, CtPtr to_metric)
+        : datum_(datum), wgs84_(wgs84), metric_(metric), to_metric_(std::move(to_metric)) {}
+    const OGRCoordinateTransformation* inner() const { return to_metric_.get(); }
     OGRSpatialReference* GetSourceCS() override { return wgs84_; }
     OGRSpatialReference* GetTargetCS() override { return metric_; }
     int Transform(int n, double* x, double* y, double* z, double* t, int* ok) override {
@@ -219,29 +223,54 @@ private:
     CtPtr to_metric_;
 };
 
+// Creating a transformation looks the CRSs up in proj.db (~50 ms each), so the two that many
+// callers never use (to WGS84) are made on first use.
 struct Reprojector::Impl {
     CrsSpec spec;
     SrsPtr source, wgs84, metric;
-    CtPtr src_to_metric, src_to_wgs84, metric_to_wgs84;
+    CtPtr src_to_metric;
     std::unique_ptr<ShiftedDatumCT> shifted;
+    std::once_flag src_to_wgs84_once, metric_to_wgs84_once;
+    CtPtr src_to_wgs84, metric_to_wgs84;
+    OGRCoordinateTransformation* to_wgs84() {
+        std::call_once(src_to_wgs84_once, [&] { src_to_wgs84 = make_ct(source.get(), wgs84.get()); });
+        return src_to_wgs84.get();
+    }
+    OGRCoordinateTransformation* from_metric_to_wgs84() {
+        std::call_once(metric_to_wgs84_once, [&] { metric_to_wgs84 = make_ct(metric.get(), wgs84.get()); });
+        return metric_to_wgs84.get();
+    }
 };
 
 Reprojector::Reprojector(const CrsSpec& source, int metric_epsg) : impl_(new Impl), metric_epsg_(metric_epsg) {
     impl_->spec = source;
     impl_->wgs84.reset(make_srs(4326));
     impl_->metric.reset(make_srs(metric_epsg));
-    impl_->metric_to_wgs84 = make_ct(impl_->metric.get(), impl_->wgs84.get());
     if (source.datum == CrsSpec::Datum::ogc) {
         impl_->source.reset(new OGRSpatialReference());
         if (impl_->source->SetFromUserInput(source.definition.c_str()) != OGRERR_NONE)
             throw std::runtime_error("unknown CRS '" + source.definition + "'");
         impl_->source->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
         impl_->src_to_metric = make_ct(impl_->source.get(), impl_->metric.get());
-        impl_->src_to_wgs84 = make_ct(impl_->source.get(), impl_->wgs84.get());
     } else {
         impl_->shifted = std::make_unique<ShiftedDatumCT>(source.datum, impl_->wgs84.get(), impl_->metric.get());
     }
 }
+
+Reprojector::Reprojector(const Reprojector& other, CloneTag) : impl_(new Impl), metric_epsg_(other.metric_epsg_) {
+    // Cloning copies the PROJ pipelines without the proj.db lookups of the first construction.
+    const Impl& o = *other.impl_;
+    impl_->spec = o.spec;
+    impl_->wgs84.reset(o.wgs84->Clone());
+    impl_->metric.reset(o.metric->Clone());
+    if (o.source) impl_->source.reset(o.source->Clone());
+    if (o.src_to_metric) impl_->src_to_metric.reset(o.src_to_metric->Clone());
+    if (o.shifted)
+        impl_->shifted = std::make_unique<ShiftedDatumCT>(o.spec.datum, impl_->wgs84.get(), impl_->metric.get(),
+                                                          CtPtr(o.shifted->inner()->Clone()));
+}
+
+std::unique_ptr<Reprojector> Reprojector::clone() const { return std::unique_ptr<Reprojector>(new Reprojector(*this, CloneTag{})); }
 
 Reprojector::~Reprojector() = default;
 
@@ -256,19 +285,23 @@ bool Reprojector::to_metric(double* x, double* y, std::size_t n) const {
     return all_ok(ok);
 }
 
+bool Reprojector::source_is_wgs84() const {
+    return !impl_->shifted && impl_->source && impl_->source->IsSame(impl_->wgs84.get());
+}
+
 bool Reprojector::to_wgs84(double* x, double* y, std::size_t n) const {
     if (impl_->shifted) {
         for (std::size_t i = 0; i < n; ++i) impl_->shifted->shift_to_wgs84(x[i], y[i]);
         return true;
     }
     std::vector<int> ok(n, 1);
-    impl_->src_to_wgs84->Transform(static_cast<int>(n), x, y, nullptr, nullptr, ok.data());
+    impl_->to_wgs84()->Transform(static_cast<int>(n), x, y, nullptr, nullptr, ok.data());
     return all_ok(ok);
 }
 
 bool Reprojector::metric_to_wgs84(double* x, double* y, std::size_t n) const {
     std::vector<int> ok(n, 1);
-    impl_->metric_to_wgs84->Transform(static_cast<int>(n), x, y, nullptr, nullptr, ok.data());
+    impl_->from_metric_to_wgs84()->Transform(static_cast<int>(n), x, y, nullptr, nullptr, ok.data());
     return all_ok(ok);
 }
 

@@ -44,6 +44,9 @@ public:
     ~Reprojector();
     Reprojector(const Reprojector&) = delete;
     Reprojector& operator=(const Reprojector&) = delete;
+    // An independent copy for another thread (a Reprojector must not be used by two threads
+    // at once); much cheaper than constructing a new one.
+    std::unique_ptr<Reprojector> clone() const;
 
     // Source coordinates -> metric, in place. Returns false for points that cannot be
     // transformed (the caller reports them).
@@ -56,8 +59,12 @@ public:
     // An OGR transformation usable with OGRGeometry::transform (source -> metric).
     OGRCoordinateTransformation* ogr_to_metric() const;
     int metric_epsg() const { return metric_epsg_; }
+    // The source already is WGS84 lon/lat (to_wgs84 would change nothing).
+    bool source_is_wgs84() const;
 
 private:
+    struct CloneTag {};
+    Reprojector(const Reprojector&, CloneTag);
     struct Impl;
     std::unique_ptr<Impl> impl_;
     int metric_epsg_;

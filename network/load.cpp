@@ -6,6 +6,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "network/parallel.hpp"
+
 namespace lc::net {
 
 Profile walk_profile(double speed_kmh) {
@@ -74,25 +76,77 @@ WayRule apply_profile(const Profile& p, const std::string& highway, const std::s
 
 namespace {
 
-void add_linestring(const OGRLineString* ls, const geo::Reprojector& rp, bool source_is_wgs84, const WayRule& rule,
-                    int64_t fid, LoadedLines& out) {
-    int n = ls->getNumPoints();
-    if (n < 2) return;
-    LineInput li;
-    std::vector<double> x(n), y(n), lx(n), ly(n);
-    for (int i = 0; i < n; ++i) x[i] = lx[i] = ls->getX(i), y[i] = ly[i] = ls->getY(i);
-    if (!rp.to_metric(x.data(), y.data(), n)) return;
-    if (!source_is_wgs84 && !rp.to_wgs84(lx.data(), ly.data(), n)) return;
-    li.xy.resize(n);
-    li.lonlat.resize(n);
-    for (int i = 0; i < n; ++i) {
-        li.xy[i] = {x[i], y[i]};
-        li.lonlat[i] = {lx[i], ly[i]};
+// Input lines as read, before reprojection: coordinates of all lines in flat arrays, so they
+// are transformed in a few big batches (one PROJ call per line costs more than the maths).
+struct RawLines {
+    std::vector<double> x, y;  // source CRS
+    std::vector<size_t> first{0};  // line i: vertices first[i] .. first[i+1]-1
+    std::vector<WayRule> rule;
+    std::vector<int64_t> fid;
+    void add(const OGRLineString* ls, const WayRule& r, int64_t f) {
+        const int n = ls->getNumPoints();
+        if (n < 2) return;
+        for (int i = 0; i < n; ++i) {
+            x.push_back(ls->getX(i));
+            y.push_back(ls->getY(i));
+        }
+        first.push_back(x.size());
+        rule.push_back(r);
+        fid.push_back(f);
     }
-    li.speed_kmh = rule.speed_kmh;
-    li.oneway = rule.oneway;
-    li.source_fid = fid;
-    out.lines.push_back(std::move(li));
+};
+
+// Reprojects the raw lines into LineInputs (metric + WGS84). A line with a vertex that cannot
+// be transformed is left out, as before. The transformation (~0.4 us per point with PROJ's
+// exact transverse Mercator) runs on all cores, one Reprojector per thread (OGR
+// transformations are not thread-safe).
+void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool source_is_wgs84, LoadedLines& out) {
+    std::vector<double> mx = raw.x, my = raw.y, lx = raw.x, ly = raw.y;
+    std::vector<uint8_t> ok(raw.rule.size(), 1);
+    const size_t lines = raw.rule.size();
+    // Batches of whole lines (~64k vertices): a failed batch is redone line by line to find
+    // the lines that cannot be transformed.
+    std::vector<std::unique_ptr<geo::Reprojector>> clones(worker_count());
+    for (size_t w = 1; w < clones.size(); ++w) clones[w] = reprojector.clone();
+    parallel_for(lines, std::max<size_t>(1, lines / worker_count() + 1), [&](size_t first_line, size_t last_line, unsigned w) {
+        const geo::Reprojector& rp = w == 0 ? reprojector : *clones[w];
+        size_t line = first_line;
+        while (line < last_line) {
+            size_t end = line;
+            while (end < last_line && raw.first[end + 1] - raw.first[line] < 65536) ++end;
+            if (end == line) ++end;
+            const size_t b = raw.first[line], e = raw.first[end];
+            bool good = rp.to_metric(mx.data() + b, my.data() + b, e - b);
+            if (!source_is_wgs84) good = rp.to_wgs84(lx.data() + b, ly.data() + b, e - b) && good;
+            if (!good)
+                for (size_t l = line; l < end; ++l) {
+                    const size_t lb = raw.first[l], le = raw.first[l + 1];
+                    std::copy(raw.x.begin() + lb, raw.x.begin() + le, mx.begin() + lb);
+                    std::copy(raw.y.begin() + lb, raw.y.begin() + le, my.begin() + lb);
+                    std::copy(raw.x.begin() + lb, raw.x.begin() + le, lx.begin() + lb);
+                    std::copy(raw.y.begin() + lb, raw.y.begin() + le, ly.begin() + lb);
+                    ok[l] = rp.to_metric(mx.data() + lb, my.data() + lb, le - lb) &&
+                            (source_is_wgs84 || rp.to_wgs84(lx.data() + lb, ly.data() + lb, le - lb));
+                }
+            line = end;
+        }
+    });
+    out.lines.reserve(out.lines.size() + raw.rule.size());
+    for (size_t l = 0; l < raw.rule.size(); ++l) {
+        if (!ok[l]) continue;
+        LineInput li;
+        const size_t lb = raw.first[l], le = raw.first[l + 1];
+        li.xy.resize(le - lb);
+        li.lonlat.resize(le - lb);
+        for (size_t i = lb; i < le; ++i) {
+            li.xy[i - lb] = {mx[i], my[i]};
+            li.lonlat[i - lb] = {lx[i], ly[i]};
+        }
+        li.speed_kmh = raw.rule[l].speed_kmh;
+        li.oneway = raw.rule[l].oneway;
+        li.source_fid = raw.fid[l];
+        out.lines.push_back(std::move(li));
+    }
 }
 
 }  // namespace
@@ -114,7 +168,8 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
     OGRLayer* layer = opened.layer();
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     geo::Reprojector rp(opened.crs(), metric_epsg);
-    bool wgs84 = out.osm;  // GDAL's OSM driver always yields WGS84 lon/lat
+    const bool wgs84 = out.osm || rp.source_is_wgs84();  // GDAL's OSM driver always yields WGS84 lon/lat
+    RawLines raw;
 
     int f_highway = defn->GetFieldIndex(out.osm ? "highway" : (ns.class_field.empty() ? "highway" : ns.class_field.c_str()));
     int f_tags = defn->GetFieldIndex("other_tags");
@@ -160,26 +215,30 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
             OGRFeature::DestroyFeature(f);
             continue;
         }
-        size_t before = out.lines.size();
+        const size_t before = raw.rule.size();
         OGRwkbGeometryType t = wkbFlatten(g->getGeometryType());
         if (t == wkbLineString) {
-            add_linestring(g->toLineString(), rp, wgs84, rule, f->GetFID(), out);
+            raw.add(g->toLineString(), rule, f->GetFID());
         } else if (t == wkbMultiLineString) {
-            for (const OGRLineString* part : *g->toMultiLineString()) add_linestring(part, rp, wgs84, rule, f->GetFID(), out);
+            for (const OGRLineString* part : *g->toMultiLineString()) raw.add(part, rule, f->GetFID());
         } else {
             ++out.excluded;
         }
-        if (out.lines.size() > before) ++out.by_class[cls.empty() ? "(none)" : cls];
+        if (raw.rule.size() > before) ++out.by_class[cls.empty() ? "(none)" : cls];
         OGRFeature::DestroyFeature(f);
     }
-    if (CPLGetLastErrorType() >= CE_Failure) {
+    const bool read_failed = CPLGetLastErrorType() >= CE_Failure;
+    std::string read_error = CPLGetLastErrorMsg();
+    finish_lines(raw, rp, wgs84, out);
+    raw = RawLines{};
+    if (read_failed) {
         geo::Message m;
         m.level = geo::Level::error;
         m.file = out.file;
         m.layer = out.layer;
         m.code = "read_error";
         m.text = "reading stopped after " + std::to_string(out.features_read) + " features (truncated or corrupt file?): " +
-                 CPLGetLastErrorMsg();
+                 read_error;
         throw geo::InputError(m);
     }
     if (out.lines.empty()) {

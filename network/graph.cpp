@@ -4,8 +4,7 @@
 
 #include <algorithm>
 #include <bit>
-#include <boost/graph/compressed_sparse_row_graph.hpp>
-#include <boost/graph/connected_components.hpp>
+#include <boost/pending/disjoint_sets.hpp>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -629,22 +628,23 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
         }
     }
 
-    // 6. Weakly connected components with Boost.Graph: a CSR graph holding every link in both
-    //    directions is symmetric, so depth-first search finds exactly the undirected components.
+    // 6. Weakly connected components (links joined regardless of direction) with Boost's
+    //    disjoint sets (union-find, the structure of Boost.Graph's incremental_components):
+    //    one pass over the links, no second graph to build.
     g.node_component.assign(n, 0);
     if (n > 0) {
-        std::vector<std::pair<uint32_t, uint32_t>> edges;
-        edges.reserve(2 * m);
-        for (size_t l = 0; l < m; ++l) {
-            edges.emplace_back(g.link_tail[l], g.link_head[l]);
-            edges.emplace_back(g.link_head[l], g.link_tail[l]);
+        std::vector<uint32_t> rank(n, 0), parent(n);
+        boost::disjoint_sets<uint32_t*, uint32_t*> sets(rank.data(), parent.data());
+        for (uint32_t v = 0; v < n; ++v) sets.make_set(v);
+        for (size_t l = 0; l < m; ++l) sets.union_set(g.link_tail[l], g.link_head[l]);
+        // Dense component numbers in order of each component's lowest node.
+        std::vector<uint32_t> comp(n), dense(n, kNone);
+        uint32_t nc = 0;
+        for (uint32_t v = 0; v < n; ++v) {
+            uint32_t& d = dense[sets.find_set(v)];
+            if (d == kNone) d = nc++;
+            comp[v] = d;
         }
-        using Csr = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
-                                                       boost::no_property, uint32_t, uint32_t>;
-        Csr csr(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), n);
-        std::vector<uint32_t> comp(n);
-        const uint32_t nc = static_cast<uint32_t>(boost::connected_components(
-            csr, boost::make_iterator_property_map(comp.begin(), boost::get(boost::vertex_index, csr))));
         // Renumber: decreasing size, ties by the component that appears first in the input.
         std::vector<uint32_t> size(nc, 0), lowest(nc, UINT32_MAX);
         for (uint32_t v = 0; v < n; ++v) {
@@ -656,13 +656,13 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
         std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
             return size[a] != size[b] ? size[a] > size[b] : lowest[a] < lowest[b];
         });
-        std::vector<uint32_t> rank(nc);
+        std::vector<uint32_t> new_rank(nc);
         g.component_nodes.resize(nc);
         for (uint32_t i = 0; i < nc; ++i) {
-            rank[order[i]] = i;
+            new_rank[order[i]] = i;
             g.component_nodes[i] = size[order[i]];
         }
-        for (uint32_t v = 0; v < n; ++v) g.node_component[v] = rank[comp[v]];
+        for (uint32_t v = 0; v < n; ++v) g.node_component[v] = new_rank[comp[v]];
     }
     return g;
 }

@@ -286,3 +286,45 @@ TEST_CASE("segment_geodesic_m: within a micrometre of geod_inverse; long pieces 
     CHECK(segment_geodesic_m({179.9995, 10}, {-179.9995, 10}) == Approx(geod_inverse_m({179.9995, 10}, {-179.9995, 10})).epsilon(1e-9));
     CHECK(segment_geodesic_m({113.7, 23.0}, {113.71, 23.0}) == geod_inverse_m({113.7, 23.0}, {113.71, 23.0}));
 }
+
+TEST_CASE("build_graph: components equal a breadth-first search over the links", "[network]") {
+    // Short random lines on a coarse lattice: many shared endpoints, many small components.
+    std::vector<LineInput> lines;
+    uint32_t seed = 99;
+    auto rnd = [&] { return (seed = seed * 1103515245u + 12345u) >> 16 & 0x7fff; };
+    for (int i = 0; i < 2000; ++i) {
+        const double x = 10.0 * (rnd() % 60), y = 10.0 * (rnd() % 60);
+        const bool east = rnd() % 2;
+        lines.push_back(metric_line({{x, y}, {east ? x + 10 : x, east ? y : y + 10}}, 4.0, int(rnd() % 3) - 1));
+    }
+    const Graph g = build(lines, Connectivity::endpoints);
+    const size_t n = g.node_count();
+    std::vector<std::vector<uint32_t>> adj(n);
+    for (size_t l = 0; l < g.link_count(); ++l) {  // both ways whatever the one-way rules
+        adj[g.link_tail[l]].push_back(g.link_head[l]);
+        adj[g.link_head[l]].push_back(g.link_tail[l]);
+    }
+    std::vector<int> label(n, -1);
+    std::vector<size_t> sizes;
+    for (uint32_t s = 0; s < n; ++s) {
+        if (label[s] >= 0) continue;
+        const int id = int(sizes.size());
+        std::vector<uint32_t> queue{s};
+        label[s] = id;
+        for (size_t k = 0; k < queue.size(); ++k)
+            for (uint32_t w : adj[queue[k]])
+                if (label[w] < 0) label[w] = id, queue.push_back(w);
+        sizes.push_back(queue.size());
+    }
+    REQUIRE(g.component_count() == sizes.size());
+    CHECK(sizes.size() > 20);
+    // Same partition: nodes share a BFS label exactly when they share a component id.
+    std::vector<int> comp_to_label(g.component_count(), -1);
+    for (uint32_t v = 0; v < n; ++v) {
+        int& m = comp_to_label[g.node_component[v]];
+        if (m < 0) m = label[v];
+        CHECK(m == label[v]);
+        CHECK(g.component_nodes[g.node_component[v]] == sizes[label[v]]);
+    }
+    CHECK(std::is_sorted(g.component_nodes.rbegin(), g.component_nodes.rend()));
+}

@@ -468,22 +468,44 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
     // 2. Noding inserts split points (and marks them as nodes) before vertices are numbered.
     if (opts.connectivity == Connectivity::noding) node_lines(work, std::max(0.0, opts.node_tolerance_m), report);
 
-    // 3. One hash pass gives every vertex the number of its coordinate (in order of first
-    //    appearance) and counts how often each coordinate occurs.
+    // 3. One hash pass gives every vertex the number of its coordinate and counts how often
+    //    each coordinate occurs. The cores split the coordinates by high bits of their hash:
+    //    each worker numbers its own share, and the shares are laid end to end afterwards.
     size_t vertices = 0;
     for (const WorkLine& w : work) vertices += w.xy.size();
     std::vector<uint32_t> vertex_coord(vertices);
     std::vector<uint32_t> coord_count;
     {
-        CoordIndex index(vertices);
-        size_t v = 0;
-        for (const WorkLine& w : work)
-            for (const XY& p : w.xy) {
-                const uint32_t c = index.find_or_add(p);
-                if (c == coord_count.size()) coord_count.push_back(0);
-                ++coord_count[c];
-                vertex_coord[v++] = c;
+        const unsigned parts = worker_count();
+        auto part_of = [&](const XY& p) { return static_cast<unsigned>((CoordHash()(key_of(p)) >> 40) % parts); };
+        std::vector<std::vector<uint32_t>> part_count(parts);
+        parallel_for(parts, 1, [&](size_t b, size_t e, unsigned) {
+            for (size_t part = b; part < e; ++part) {
+                CoordIndex index(vertices / parts + 16);
+                std::vector<uint32_t>& count = part_count[part];
+                size_t v = 0;
+                for (const WorkLine& w : work)
+                    for (const XY& p : w.xy) {
+                        if (part_of(p) == part) {
+                            const uint32_t c = index.find_or_add(p);
+                            if (c == count.size()) count.push_back(0);
+                            ++count[c];
+                            vertex_coord[v] = c;
+                        }
+                        ++v;
+                    }
             }
+        });
+        std::vector<uint32_t> offset(parts, 0);
+        for (unsigned part = 0; part < parts; ++part) {
+            offset[part] = static_cast<uint32_t>(coord_count.size());
+            coord_count.insert(coord_count.end(), part_count[part].begin(), part_count[part].end());
+        }
+        if (parts > 1) {
+            size_t v = 0;
+            for (const WorkLine& w : work)
+                for (const XY& p : w.xy) vertex_coord[v++] += offset[part_of(p)];
+        }
     }
     if (opts.connectivity == Connectivity::any_vertex) {
         size_t v = 0;

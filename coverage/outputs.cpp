@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <sstream>
 
@@ -66,24 +67,37 @@ geo::GeomPtr OutputCrs::convert(const GEOSGeometry* g) const {
     return geo::GeomPtr(GEOSGeom_transformXY_r(geo::geos(), g, transform_xy, &ctx));
 }
 
-void write_feature(OGRLayer* layer, OGRFeature* f, const GEOSGeometry* geom, const OutputCrs& crs) {
-    if (geom) {
-        geo::GeomPtr out = crs.convert(geom);
-        size_t size = 0;
-        GEOSWKBWriter* w = GEOSWKBWriter_create_r(geo::geos());
-        unsigned char* wkb = GEOSWKBWriter_write_r(geo::geos(), w, out.get(), &size);
-        GEOSWKBWriter_destroy_r(geo::geos(), w);
-        OGRGeometry* og = nullptr;
-        OGRGeometryFactory::createFromWkb(wkb, nullptr, &og, size);
-        GEOSFree_r(geo::geos(), wkb);
-        if (og) {
-            // GeoPackage layers are declared multi/single as created: promote when needed.
-            OGRwkbGeometryType want = wkbFlatten(layer->GetGeomType());
-            if (want == wkbMultiPolygon && wkbFlatten(og->getGeometryType()) == wkbPolygon)
-                og = OGRGeometryFactory::forceToMultiPolygon(og);
-            f->SetGeometryDirectly(og);
-        }
+void OutputCrs::convert(std::vector<geo::XY>& pts) const {
+    if (!back_ || pts.empty()) return;
+    std::vector<double> x(pts.size()), y(pts.size());
+    for (size_t i = 0; i < pts.size(); ++i) x[i] = pts[i].x, y[i] = pts[i].y;
+    if (!back_->to_metric(x.data(), y.data(), pts.size()))  // to_metric of a metric-sourced reprojector = to target
+        throw std::runtime_error("some points cannot be transformed to the output CRS " + describe());
+    for (size_t i = 0; i < pts.size(); ++i) {
+        if (gcj_) geo::wgs84_to_gcj02(x[i], y[i], x[i], y[i]);
+        pts[i] = {x[i], y[i]};
     }
+}
+
+OGRGeometry* to_output_geometry(const GEOSGeometry* geom, OGRwkbGeometryType layer_type, const OutputCrs& crs) {
+    if (!geom) return nullptr;
+    geo::GeomPtr out = crs.convert(geom);
+    if (!out) throw std::runtime_error("a geometry cannot be transformed to the output CRS " + crs.describe());
+    size_t size = 0;
+    GEOSWKBWriter* w = GEOSWKBWriter_create_r(geo::geos());
+    unsigned char* wkb = GEOSWKBWriter_write_r(geo::geos(), w, out.get(), &size);
+    GEOSWKBWriter_destroy_r(geo::geos(), w);
+    OGRGeometry* og = nullptr;
+    OGRGeometryFactory::createFromWkb(wkb, nullptr, &og, size);
+    GEOSFree_r(geo::geos(), wkb);
+    // GeoPackage layers are declared multi/single as created: promote when needed.
+    if (og && wkbFlatten(layer_type) == wkbMultiPolygon && wkbFlatten(og->getGeometryType()) == wkbPolygon)
+        og = OGRGeometryFactory::forceToMultiPolygon(og);
+    return og;
+}
+
+void write_feature(OGRLayer* layer, OGRFeature* f, const GEOSGeometry* geom, const OutputCrs& crs) {
+    if (OGRGeometry* og = to_output_geometry(geom, layer->GetGeomType(), crs)) f->SetGeometryDirectly(og);
     if (layer->CreateFeature(f) != OGRERR_NONE)
         throw std::runtime_error(std::string("cannot write a feature to layer ") + layer->GetName() + ": " + CPLGetLastErrorMsg());
 }
@@ -122,6 +136,13 @@ void resolve_service_areas(Study& s, const AnalysisResult& r) {
 
 std::string sha256_file(const std::string& path) { return geo::sha256_file_hex(path); }
 
+std::map<std::string, std::string> hash_inputs(const std::vector<std::string>& paths) {
+    std::map<std::string, std::string> out;
+    for (const auto& path : paths)
+        if (!path.empty() && !out.count(path)) out[path] = sha256_file(path);
+    return out;
+}
+
 namespace {
 
 
@@ -132,6 +153,45 @@ OGRFeature* feature_from(OGRLayer* layer, const OGRFeature* src) {
         for (int i = 0; i < src->GetFieldCount(); ++i)
             if (src->IsFieldSetAndNotNull(i)) f->SetField(i, src->GetRawFieldRef(i));
     return f;
+}
+
+// Sets the input attributes of a reused feature (the output layer starts with the input's
+// `n_input` fields, in order): a value where the input has one, else unset, as in a fresh feature.
+void set_input_fields(OGRFeature* f, const OGRFeature* src, int n_input) {
+    for (int i = 0; i < n_input; ++i)
+        if (src && src->IsFieldSetAndNotNull(i)) f->SetField(i, src->GetRawFieldRef(i));
+        else f->UnsetField(i);
+}
+
+void set_text(OGRFeature* f, int idx, const char* text) {  // null: unset
+    if (text) f->SetField(idx, text);
+    else f->UnsetField(idx);
+}
+
+// Sets `geom` (metric CRS, may be null) as f's geometry in the output CRS and appends f.
+void write_row(geo::BulkLayer& layer, OGRFeature* f, const GEOSGeometry* geom, const OutputCrs& crs) {
+    f->SetGeometryDirectly(to_output_geometry(geom, layer.layer()->GetGeomType(), crs));
+    layer.write(f);
+}
+
+// Appends one feature per element of `rows` to `layer`, `fill(feature, row)` setting every field
+// and the geometry. The filling runs on another thread one chunk ahead: GDAL and SQLite keep this
+// thread busy, and the features of a chunk are independent of each other.
+template <class Fill>
+void write_rows(geo::BulkLayer& layer, const std::vector<size_t>& rows, const Fill& fill) {
+    constexpr size_t kChunk = 4096;
+    std::vector<geo::FeaturePtr> chunk[2];
+    for (auto& c : chunk)
+        for (size_t i = 0; i < std::min(kChunk, rows.size()); ++i) c.emplace_back(OGRFeature::CreateFeature(layer.layer()->GetLayerDefn()));
+    auto fill_chunk = [&](int c, size_t begin) {
+        for (size_t i = begin; i < std::min(rows.size(), begin + kChunk); ++i) fill(chunk[c][i - begin].get(), rows[i]);
+    };
+    std::future<void> next = std::async(std::launch::async, fill_chunk, 0, 0);
+    for (size_t begin = 0, c = 0; begin < rows.size(); begin += kChunk, c ^= 1) {
+        next.get();
+        if (begin + kChunk < rows.size()) next = std::async(std::launch::async, fill_chunk, c ^ 1, begin + kChunk);
+        for (size_t i = begin; i < std::min(rows.size(), begin + kChunk); ++i) layer.write(chunk[c][i - begin].get());
+    }
 }
 
 double round_to(double v, int d) {
@@ -152,7 +212,8 @@ int decimals_for(const Indicator& ind) { return ind.unit == "share" ? 4 : 2; }
 
 }  // namespace
 
-std::string json_run_info(const Study& s, const RunInfo& run, const std::string& extra_json) {
+std::string json_run_info(const Study& s, const RunInfo& run, const std::string& extra_json,
+                          const std::map<std::string, std::string>* hashes) {
     nlohmann::ordered_json j;
     j["tool"] = "lifecircle";
     j["version"] = LC_VERSION;
@@ -165,7 +226,7 @@ std::string json_run_info(const Study& s, const RunInfo& run, const std::string&
         if (path.empty() || !seen.insert(path).second) continue;
         nlohmann::ordered_json in;
         in["path"] = path;
-        in["sha256"] = sha256_file(path);
+        in["sha256"] = hashes && hashes->count(path) ? hashes->at(path) : sha256_file(path);
         std::error_code ec;
         in["bytes"] = fs::is_regular_file(path, ec) ? static_cast<int64_t>(fs::file_size(path, ec)) : -1;
         inputs.push_back(in);
@@ -208,6 +269,9 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
     std::vector<std::string> labels;
     for (double c : r.circles_min) labels.push_back(circle_label(c));
 
+    // Checksumming the inputs for run.json is plain file reading (~90 MB for a city): done on the
+    // second core while this thread writes coverage.gpkg.
+    std::future<std::map<std::string, std::string>> input_hashes = std::async(std::launch::async, hash_inputs, run.inputs);
     geo::VectorOutput gpkg(outdir + "/coverage.gpkg");
     // --- towns ---
     {
@@ -217,7 +281,8 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         for (const auto& ind : inds)
             for (const char* suf : {"_value", "_target", "_status", "_gap", "_gap_text"}) extra.push_back(ind.id + suf);
         extra.push_back("indicators_missed");
-        OGRLayer* layer = gpkg.create_layer("towns", wkbMultiPolygon, crs.epsg());
+        geo::BulkLayer& towns = gpkg.create_bulk_layer("towns", wkbMultiPolygon, crs.epsg());
+        OGRLayer* layer = towns.layer();
         auto names = copy_schema(layer, s.towns->defn.get(), extra);
         size_t k = 0;
         geo::add_field(layer, names[k++], OFTString);
@@ -255,22 +320,34 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
                 missed += e.status == Status::missed;
             }
             f->SetField(names[k++].c_str(), missed);
-            write_feature(layer, f, s.towns->geom[t].get(), crs);
+            write_row(towns, f, s.towns->geom[t].get(), crs);
             OGRFeature::DestroyFeature(f);
         }
         geo::commit_transaction(layer);
+        towns.finish();
     }
+    // Facility ids as written in nearest_id (one string per facility, not one per household),
+    // read before report.html starts reading the same features on another thread.
+    std::vector<std::string> fac_ids;
+    if (s.facilities)
+        for (size_t i = 0; i < s.facilities->size(); ++i)
+            fac_ids.push_back(s.fac_id >= 0 ? s.facilities->text(i, s.fac_id) : std::to_string(s.facilities->fid[i]));
+    // report.html only reads the study and the results; the page is built on the second core too
+    // (after the towns layer, so the two threads never use the same GEOS geometry at once) and
+    // written below in its usual turn.
+    std::future<std::string> html = std::async(std::launch::async, [&] { return report_html(s, travel, r, p.lang); });
     // --- demand and uncovered ---
+    // 300k+ rows: features reused, fields set by index, points built directly (see write_rows).
     std::vector<std::string> dem_extra{"town", "status", "nearest_id", "nearest_m", "nearest_min"};
     for (const auto& l : labels) dem_extra.push_back("covered_" + l);
     for (size_t i = 0; i < inds.size(); ++i)
         if (!r.indicator_covered[i].empty()) dem_extra.push_back("cov_" + inds[i].id);
     if (s.demand) {
         const OGRwkbGeometryType gtype = p.demand.kind == "points" ? wkbPoint : wkbMultiPolygon;
-        OGRLayer* demand = gpkg.create_layer("demand", gtype, crs.epsg());
-        OGRLayer* uncovered = gpkg.create_layer("uncovered", gtype, crs.epsg());
+        geo::BulkLayer& demand = gpkg.create_bulk_layer("demand", gtype, crs.epsg());
+        geo::BulkLayer& uncovered = gpkg.create_bulk_layer("uncovered", gtype, crs.epsg());
         std::vector<std::string> names;
-        for (OGRLayer* layer : {demand, uncovered}) {
+        for (OGRLayer* layer : {demand.layer(), uncovered.layer()}) {
             std::vector<std::string> extra = dem_extra;
             extra.push_back("weight");
             names = copy_schema(layer, s.demand->defn.get(), extra);
@@ -285,78 +362,107 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
                 if (!r.indicator_covered[i].empty()) geo::add_field(layer, names[k++], OFTInteger);
             geo::add_field(layer, names[k++], OFTReal);
         }
-        const auto& status = travel.demand_status();
-        // A GeoPackage transaction covers the whole file, so one serves both layers.
-        geo::start_transaction(demand);
-        const size_t main_circle = labels.empty() ? 0 : labels.size() - 1;
-        for (size_t d = 0; d < nd; ++d) {
-            for (OGRLayer* layer : {demand, uncovered}) {
-                if (layer == uncovered && (labels.empty() || r.covered[main_circle][d])) continue;
-                OGRFeature* f = feature_from(layer, s.demand->attributes[d].get());
-                size_t k = 0;
-                int town = s.dem_town[d].town;
-                if (town >= 0) f->SetField(names[k].c_str(), s.town_set->id(town).c_str());
-                ++k;
-                f->SetField(names[k++].c_str(), status[d].c_str());
-                if (r.nearest[d] >= 0) {
-                    std::string fid = s.fac_id >= 0 ? s.facilities->text(r.nearest[d], s.fac_id) : std::to_string(s.facilities->fid[r.nearest[d]]);
-                    f->SetField(names[k++].c_str(), fid.c_str());
-                    if (walk_like) f->SetField(names[k].c_str(), round_to(r.nearest_s[d] * travel.speed_mps(), 1));
-                    ++k;
-                    f->SetField(names[k++].c_str(), round_to(r.nearest_s[d] / 60, 2));
-                } else {
-                    k += 3;
-                }
-                for (size_t c = 0; c < labels.size(); ++c) f->SetField(names[k++].c_str(), static_cast<int>(r.covered[c][d]));
-                for (size_t i = 0; i < inds.size(); ++i)
-                    if (!r.indicator_covered[i].empty()) f->SetField(names[k++].c_str(), static_cast<int>(r.indicator_covered[i][d]));
-                f->SetField(names[k++].c_str(), round_to(s.dem_weight_value[d], 4));
-                write_feature(layer, f, s.demand->geom[d].get(), crs);
-                OGRFeature::DestroyFeature(f);
+        // Both layers have the same fields: the input's, then `names` (positions in `col`).
+        const int n_input = s.demand->defn ? s.demand->defn->GetFieldCount() : 0;
+        std::vector<int> col;
+        for (const auto& n : names) col.push_back(demand.layer()->GetLayerDefn()->GetFieldIndex(n.c_str()));
+        // Point rows become OGRPoints reprojected in one batch; other geometries go through WKB.
+        std::vector<geo::XY> out_pt;      // output CRS, of the point rows
+        std::vector<int> pt_of(nd, -1);   // row -> index in out_pt
+        for (size_t d = 0; d < nd; ++d)
+            if (GEOSGeomTypeId_r(geo::geos(), s.demand->geom[d].get()) == GEOS_POINT) {
+                pt_of[d] = static_cast<int>(out_pt.size());
+                out_pt.push_back(s.demand->point[d]);
             }
+        crs.convert(out_pt);
+        const auto& status = travel.demand_status();
+        const size_t main_circle = labels.empty() ? 0 : labels.size() - 1;
+        // Every field of the reused feature is set (or unset) for each row, as in a fresh feature.
+        auto fill = [&](OGRFeature* f, size_t d) {
+            set_input_fields(f, s.demand->attributes[d].get(), n_input);
+            size_t k = 0;
+            const int town = s.dem_town[d].town;
+            set_text(f, col[k++], town >= 0 ? s.town_set->id(town).c_str() : nullptr);
+            f->SetField(col[k++], status[d].c_str());
+            const int near = r.nearest[d];
+            set_text(f, col[k++], near >= 0 ? fac_ids[near].c_str() : nullptr);
+            if (near >= 0 && walk_like) f->SetField(col[k++], round_to(r.nearest_s[d] * travel.speed_mps(), 1));
+            else f->UnsetField(col[k++]);
+            if (near >= 0) f->SetField(col[k++], round_to(r.nearest_s[d] / 60, 2));
+            else f->UnsetField(col[k++]);
+            for (size_t c = 0; c < labels.size(); ++c) f->SetField(col[k++], static_cast<int>(r.covered[c][d]));
+            for (size_t i = 0; i < inds.size(); ++i)
+                if (!r.indicator_covered[i].empty()) f->SetField(col[k++], static_cast<int>(r.indicator_covered[i][d]));
+            f->SetField(col[k++], round_to(s.dem_weight_value[d], 4));
+            f->SetGeometryDirectly(pt_of[d] >= 0 ? new OGRPoint(out_pt[pt_of[d]].x, out_pt[pt_of[d]].y)
+                                                 : to_output_geometry(s.demand->geom[d].get(), gtype, crs));
+        };
+        std::vector<size_t> all(nd), not_covered;
+        for (size_t d = 0; d < nd; ++d) {
+            all[d] = d;
+            if (!labels.empty() && !r.covered[main_circle][d]) not_covered.push_back(d);
         }
+        // A GeoPackage transaction covers the whole file, so one serves both layers.
+        geo::start_transaction(demand.layer());
+        write_rows(demand, all, fill);
         // Rows that could not be used still appear, with their status and no geometry.
+        geo::FeaturePtr f(OGRFeature::CreateFeature(demand.layer()->GetLayerDefn()));
         for (const auto& sk : s.demand->skipped) {
-            OGRFeature* f = feature_from(demand, sk.attributes.get());
-            f->SetField(names[1].c_str(), sk.reason.c_str());
-            write_feature(demand, f, nullptr, crs);
-            OGRFeature::DestroyFeature(f);
+            set_input_fields(f.get(), sk.attributes.get(), n_input);
+            for (int c : col) f->UnsetField(c);
+            f->SetField(col[1], sk.reason.c_str());
+            demand.write(f.get());
         }
-        geo::commit_transaction(demand);
+        // Each spatial index is packed on another thread while this one goes on writing.
+        demand.prepare_index();
+        write_rows(uncovered, not_covered, fill);
+        uncovered.prepare_index();
+        geo::commit_transaction(demand.layer());
+        demand.finish();
+        uncovered.finish();
     }
     // --- facilities ---
     if (s.facilities) {
-        OGRLayer* layer = gpkg.create_layer("facilities", wkbPoint, crs.epsg());
+        geo::BulkLayer& facilities = gpkg.create_bulk_layer("facilities", wkbPoint, crs.epsg());
+        OGRLayer* layer = facilities.layer();
         auto names = copy_schema(layer, s.facilities->defn.get(), {"town", "status_network", "in_scenario", "main_type"});
         geo::add_field(layer, names[0], OFTString);
         geo::add_field(layer, names[1], OFTString);
         geo::add_field(layer, names[2], OFTInteger);
         geo::add_field(layer, names[3], OFTInteger);
+        const int n_input = s.facilities->defn ? s.facilities->defn->GetFieldCount() : 0;
+        std::vector<int> col;
+        for (const auto& n : names) col.push_back(layer->GetLayerDefn()->GetFieldIndex(n.c_str()));
+        std::vector<geo::XY> out_pt = s.facilities->point;
+        crs.convert(out_pt);
         std::set<uint32_t> main(r.main_rows.begin(), r.main_rows.end());
+        geo::FeaturePtr f(OGRFeature::CreateFeature(layer->GetLayerDefn()));
         geo::start_transaction(layer);
         for (size_t i = 0; i < s.facilities->size(); ++i) {
-            OGRFeature* f = feature_from(layer, s.facilities->attributes[i].get());
-            if (s.fac_town[i].town >= 0) f->SetField(names[0].c_str(), s.town_set->id(s.fac_town[i].town).c_str());
-            f->SetField(names[1].c_str(), travel.facility_status()[i].c_str());
-            f->SetField(names[2].c_str(), static_cast<int>(r.active[i]));
-            f->SetField(names[3].c_str(), static_cast<int>(main.count(static_cast<uint32_t>(i))));
-            geo::GeomPtr pt = geo::make_point(s.facilities->point[i].x, s.facilities->point[i].y);
-            write_feature(layer, f, pt.get(), crs);
-            OGRFeature::DestroyFeature(f);
+            set_input_fields(f.get(), s.facilities->attributes[i].get(), n_input);
+            set_text(f.get(), col[0], s.fac_town[i].town >= 0 ? s.town_set->id(s.fac_town[i].town).c_str() : nullptr);
+            f->SetField(col[1], travel.facility_status()[i].c_str());
+            f->SetField(col[2], static_cast<int>(r.active[i]));
+            f->SetField(col[3], static_cast<int>(main.count(static_cast<uint32_t>(i))));
+            f->SetGeometryDirectly(new OGRPoint(out_pt[i].x, out_pt[i].y));
+            facilities.write(f.get());
         }
         for (const auto& sk : s.facilities->skipped) {
-            OGRFeature* f = feature_from(layer, sk.attributes.get());
-            f->SetField(names[1].c_str(), sk.reason.c_str());
-            write_feature(layer, f, nullptr, crs);
-            OGRFeature::DestroyFeature(f);
+            set_input_fields(f.get(), sk.attributes.get(), n_input);
+            for (int c : col) f->UnsetField(c);
+            f->SetField(col[1], sk.reason.c_str());
+            f->SetGeometryDirectly(nullptr);
+            facilities.write(f.get());
         }
         geo::commit_transaction(layer);
+        facilities.finish();
     }
     // --- service areas of the main facilities (cartography; coverage is counted from costs) ---
     // "auto" is resolved by the caller (resolve_service_areas); here only "no" skips the layer.
     const bool want_areas = p.output.service_areas != "no";
     if (s.facilities && !r.main_rows.empty() && want_areas) {
-        OGRLayer* layer = gpkg.create_layer("service_areas", wkbMultiPolygon, crs.epsg());
+        geo::BulkLayer& areas = gpkg.create_bulk_layer("service_areas", wkbMultiPolygon, crs.epsg());
+        OGRLayer* layer = areas.layer();
         for (const char* n : {"facility_id", "type", "town", "method"}) geo::add_field(layer, n, OFTString);
         geo::add_field(layer, "minutes", OFTReal);
         geo::add_field(layer, "area_m2", OFTReal);
@@ -368,22 +474,22 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
             for (size_t i = 0; i < r.main_rows.size(); ++i) {
                 uint32_t fr = r.main_rows[i];
                 OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
-                f->SetField("facility_id", s.fac_id >= 0 ? s.facilities->text(fr, s.fac_id).c_str() : std::to_string(s.facilities->fid[fr]).c_str());
+                f->SetField("facility_id", fac_ids[fr].c_str());
                 f->SetField("type", s.fac_type_value[fr].c_str());
                 if (s.fac_town[fr].town >= 0) f->SetField("town", s.town_set->id(s.fac_town[fr].town).c_str());
                 f->SetField("method", travel.straight_line() ? "straight_line_disc" : "network");
                 f->SetField("minutes", r.circles_min[c]);
                 f->SetField("area_m2", round_to(polys[i] ? geo::area(polys[i].get()) : 0.0, 1));
-                write_feature(layer, f, polys[i] && GEOSisEmpty_r(geo::geos(), polys[i].get()) != 1 ? polys[i].get() : nullptr, crs);
+                write_row(areas, f, polys[i] && GEOSisEmpty_r(geo::geos(), polys[i].get()) != 1 ? polys[i].get() : nullptr, crs);
                 OGRFeature::DestroyFeature(f);
             }
         }
         geo::commit_transaction(layer);
+        areas.finish();
     }
     // QGIS default styles (layer_styles table), shared classes/colours with report.html.
     write_gpkg_styles(gpkg.dataset(), r.circles_min, p.lang);
     gpkg.commit();
-
     // --- compliance tables ---
     std::ostringstream csv;
     csv << "town_id,town_name,indicator_id,indicator,kind,binding,unit,year,value,target,comparator,status,gap,gap_text\n";
@@ -481,7 +587,6 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         }
         geo::write_text_atomic(outdir + "/scenario_comparison.csv", sc.str());
     }
-
     // --- report.md ---
     std::ostringstream md;
     const bool zh = p.lang == "zh";
@@ -543,7 +648,6 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
     md << "\n" << (zh ? "服务圈按 GB 50180-2018 分级计算，不相互替代：高等级设施不计入低等级服务圈。" :
                         "Circles follow GB 50180-2018 levels and are not inclusive: a higher-level facility does not count toward a lower-level circle.") << "\n";
     geo::write_text_atomic(outdir + "/report.md", md.str());
-
     // --- run.json ---
     nlohmann::ordered_json res;
     res["metric_crs"] = "EPSG:" + std::to_string(s.metric_epsg);
@@ -555,10 +659,10 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
     res["demand"] = nd;
     res["households"] = total_hh;
     res["messages"] = {{"errors", s.report.count(geo::Level::error)}, {"warnings", s.report.count(geo::Level::warning)}};
-    geo::write_text_atomic(outdir + "/run.json", json_run_info(s, run, res.dump()));
-
+    const std::map<std::string, std::string> hashes = input_hashes.get();
+    geo::write_text_atomic(outdir + "/run.json", json_run_info(s, run, res.dump(), &hashes));
     // --- report.html (always drawn in the metric CRS) and optional Shapefiles ---
-    write_report_html(outdir + "/report.html", s, travel, r, p.lang);
+    geo::write_text_atomic(outdir + "/report.html", html.get());
     if (p.output.format == "shp") write_shapefiles(outdir + "/coverage.gpkg", outdir + "/shp");
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 // Writing results: GeoPackage layers for GIS, CSV/JSON tables, a Markdown summary and run.json.
+#include <map>
 #include <string>
 #include <vector>
 
 #include "coverage/analysis.hpp"
 #include "geo/geos.hpp"
 #include "geo/output.hpp"
+#include "geo/xy.hpp"
 
 namespace lc::cov {
 
@@ -17,12 +19,19 @@ public:
     int epsg() const { return epsg_; }
     std::string describe() const;
     geo::GeomPtr convert(const GEOSGeometry* metric) const;  // new geometry in the output CRS
+    // Metric points to the output CRS in place, in one batch (as convert() does point by point);
+    // throws if a point cannot be transformed.
+    void convert(std::vector<geo::XY>& points) const;
 
 private:
     int metric_epsg_, epsg_;
     bool gcj_ = false;
     std::unique_ptr<geo::Reprojector> back_;
 };
+
+// `geom` (metric CRS) as a new OGR geometry in the output CRS, promoted to multi when the layer
+// type `layer_type` is multi; null if `geom` is null. Throws if it cannot be transformed.
+OGRGeometry* to_output_geometry(const GEOSGeometry* geom, OGRwkbGeometryType layer_type, const OutputCrs& crs);
 
 // Appends a feature with `geom` (may be null) to `layer`; throws on failure.
 void write_feature(OGRLayer* layer, OGRFeature* feature, const GEOSGeometry* geom, const OutputCrs& crs);
@@ -48,6 +57,11 @@ void resolve_service_areas(Study& study, const AnalysisResult& result);
 // SHA-256 of a file (hex), "" if unreadable.
 std::string sha256_file(const std::string& path);
 
-std::string json_run_info(const Study& study, const RunInfo& run, const std::string& extra_json = "{}");
+// SHA-256 (hex, "" if unreadable) of each distinct input file.
+std::map<std::string, std::string> hash_inputs(const std::vector<std::string>& paths);
+
+// run.json; `hashes` (from hash_inputs) saves checksumming the inputs again.
+std::string json_run_info(const Study& study, const RunInfo& run, const std::string& extra_json = "{}",
+                          const std::map<std::string, std::string>* hashes = nullptr);
 
 }  // namespace lc::cov

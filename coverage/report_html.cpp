@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
-#include <set>
 #include <sstream>
+#include <unordered_set>
 
 #include "coverage/styles.hpp"
 #include "coverage/targets.hpp"
@@ -52,6 +52,10 @@ std::string key(double v) {
     std::snprintf(buf, sizeof buf, "%.10g", v);
     return buf;
 }
+
+struct CellHash {  // an SVG unit cell (x, y)
+    size_t operator()(const std::pair<long, long>& c) const { return std::hash<long>()(c.first * 1000003L ^ c.second); }
+};
 
 // Metric CRS -> SVG units (integers, y down).
 struct Frame {
@@ -377,7 +381,9 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
     double uncovered_hh = 0;
     size_t uncovered_points = 0;
     if (nc && nd) {
-        std::set<std::pair<long, long>> seen;
+        // Hashed, not ordered: the dots keep their first-seen order either way.
+        std::unordered_set<std::pair<long, long>, CellHash> seen;
+        seen.reserve(nd / 4);
         for (size_t d = 0; d < nd; ++d) {
             if (r.covered[imain][d] || s.dem_town[d].town < 0 || !(s.dem_weight_value[d] > 0)) continue;
             uncovered_hh += s.dem_weight_value[d];
@@ -394,8 +400,11 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
         bool first = true;
         size_t shown = 0;
         for (size_t i = 0; i < dots.size(); i += stride, ++shown) {
-            if (first) d += "M" + std::to_string(dots[i].first) + " " + std::to_string(dots[i].second) + "h0";
-            else d += "m" + std::to_string(dots[i].first - px) + " " + std::to_string(dots[i].second - py) + "h0";
+            d += first ? 'M' : 'm';
+            d += std::to_string(first ? dots[i].first : dots[i].first - px);
+            d += ' ';
+            d += std::to_string(first ? dots[i].second : dots[i].second - py);
+            d += "h0";
             px = dots[i].first;
             py = dots[i].second;
             first = false;

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <mutex>
 #include <set>
-#include <unordered_map>
+#include <string_view>
 
 namespace fs = std::filesystem;
 
@@ -368,6 +368,54 @@ GeomPtr polygonal_part(GeomPtr g) {
     return GeomPtr(GEOSGeom_createCollection_r(geos(), GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size())));
 }
 
+// The first feature using each id, to report repeated ids. Open addressing on the ids' hashes:
+// a node-based map of 300k strings costs about as much as reading the features themselves.
+class IdIndex {
+public:
+    explicit IdIndex(size_t expected) {
+        size_t n = 1024;
+        while (n < 2 * expected) n *= 2;
+        slots_.assign(n, Slot{});
+    }
+    // The fid of the first feature with `id`; -1 (after recording `fid` as that first) if none.
+    int64_t first_use(const char* id, int64_t fid) {
+        if (2 * (firsts_.size() + 1) > slots_.size()) grow();
+        const size_t h = std::hash<std::string_view>()(id);
+        for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+            Slot& s = slots_[i];
+            if (s.first < 0) {
+                s = {h, static_cast<int64_t>(firsts_.size())};
+                firsts_.push_back({id, fid});
+                return -1;
+            }
+            if (s.hash == h && firsts_[s.first].id == id) return firsts_[s.first].fid;
+        }
+    }
+
+private:
+    struct Slot {
+        size_t hash = 0;
+        int64_t first = -1;  // index in firsts_, -1 = empty
+    };
+    struct First {
+        std::string id;
+        int64_t fid;
+    };
+    void grow() {
+        std::vector<Slot> old(slots_.size() * 2);
+        old.swap(slots_);
+        for (const Slot& s : old)
+            if (s.first >= 0)
+                for (size_t i = s.hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1))
+                    if (slots_[i].first < 0) {
+                        slots_[i] = s;
+                        break;
+                    }
+    }
+    std::vector<Slot> slots_;
+    std::vector<First> firsts_;
+};
+
 GeomKind kind_of(OGRwkbGeometryType t) {
     switch (wkbFlatten(t)) {
         case wkbPoint: case wkbMultiPoint: return GeomKind::point;
@@ -409,8 +457,11 @@ Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Repo
     Reprojector rp(opened.crs(), metric_epsg);
     OGRCoordinateTransformation* ct = rp.ogr_to_metric();
     std::set<std::string> types;
+    OGRwkbGeometryType last_type = wkbUnknown;  // already in `types` (saves a set lookup per row)
     size_t wrong_type = 0, polygons_as_points = 0;
-    std::unordered_map<std::string, int64_t> seen_ids;
+    const GIntBig count = layer->GetFeatureCount(FALSE);  // -1 unless the count is cheap
+    if (count > 0) out.fid.reserve(count), out.attributes.reserve(count), out.geom.reserve(count), out.point.reserve(count), out.repaired.reserve(count);
+    IdIndex seen_ids(count > 0 && id_idx >= 0 ? static_cast<size_t>(count) : 0);
 
     auto message = [&](Level lvl, int64_t fid, const std::string& label, const std::string& code, const std::string& text,
                        const std::string& field = "") {
@@ -425,50 +476,70 @@ Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Repo
         m.text = text;
         report.add(std::move(m));
     };
+    // "id name" of a feature for messages, built only when there is a message.
+    auto label_of = [&](const OGRFeature* f) {
+        std::string label;
+        if (id_idx >= 0 && f->IsFieldSetAndNotNull(id_idx)) label = f->GetFieldAsString(id_idx);
+        if (name_idx >= 0 && f->IsFieldSetAndNotNull(name_idx))
+            label += (label.empty() ? "" : " ") + std::string(f->GetFieldAsString(name_idx));
+        return label;
+    };
 
-    layer->ResetReading();
-    gdal_last();
-    while (true) {
-        FeaturePtr feat(layer->GetNextFeature());
-        if (!feat) {
-            std::string err = gdal_last();
-            // A truncated or corrupt file shows as an error while iterating.
-            if (!err.empty() && CPLGetLastErrorType() >= CE_Failure)
-                fail(out.file, out.name, "read_error", "reading stopped after " + std::to_string(out.features_read) + " features: " + err);
-            break;
-        }
+    // Features are read in batches so that the plain 2D points among them are reprojected in one
+    // call (a PROJ call per point costs more than reading the point); then each feature is handled
+    // in read order. `metric` holds those points' coordinates after the transformation.
+    struct Metric {
+        std::vector<double> x, y, z;
+        std::vector<int> ok;
+    } metric;
+    auto handle = [&](FeaturePtr feat, int slot) {  // slot: index in `metric`, or -1
         ++out.features_read;
         const int64_t fid = feat->GetFID();
-        std::string label;
-        if (id_idx >= 0 && feat->IsFieldSetAndNotNull(id_idx)) label = feat->GetFieldAsString(id_idx);
-        if (name_idx >= 0 && feat->IsFieldSetAndNotNull(name_idx))
-            label += (label.empty() ? "" : " ") + std::string(feat->GetFieldAsString(name_idx));
         if (id_idx >= 0 && feat->IsFieldSetAndNotNull(id_idx)) {
-            std::string id = feat->GetFieldAsString(id_idx);
-            auto [it, fresh] = seen_ids.emplace(id, fid);
-            if (!fresh)
-                message(Level::warning, fid, label, "duplicate_id", "id '" + id + "' is also used by feature " + std::to_string(it->second), id_field);
+            const std::string id = feat->GetFieldAsString(id_idx);
+            if (const int64_t first = seen_ids.first_use(id.c_str(), fid); first >= 0)
+                message(Level::warning, fid, label_of(feat.get()), "duplicate_id",
+                        "id '" + id + "' is also used by feature " + std::to_string(first), id_field);
         }
         std::unique_ptr<OGRGeometry> g(feat->StealGeometry());
         auto skip = [&](const std::string& code, const std::string& text) {
-            message(Level::warning, fid, label, code, text + ": feature skipped");
+            message(Level::warning, fid, label_of(feat.get()), code, text + ": feature skipped");
             out.skipped.push_back({fid, std::move(feat), code});
         };
-        if (!g || g->IsEmpty()) {
-            skip("empty_geometry", "geometry is empty or missing");
-            continue;
+        if (!g || g->IsEmpty()) return skip("empty_geometry", "geometry is empty or missing");
+        if (g->getGeometryType() != last_type) {
+            last_type = g->getGeometryType();
+            types.insert(OGRGeometryTypeToName(last_type));
         }
-        types.insert(OGRGeometryTypeToName(g->getGeometryType()));
-        if (!envelope_finite(g.get())) {
-            skip("nan_coordinates", "coordinates are NaN or infinite");
-            continue;
-        }
+        if (slot < 0 && !envelope_finite(g.get())) return skip("nan_coordinates", "coordinates are NaN or infinite");
         GeomKind gk = kind_of(g->getGeometryType());
         if (kind != GeomKind::any && gk != kind && !(kind == GeomKind::point && gk == GeomKind::polygon)) {
             ++wrong_type;
-            skip("wrong_geometry_type", std::string("geometry is ") + OGRGeometryTypeToName(g->getGeometryType()) +
-                                            ", expected " + kind_name(kind));
-            continue;
+            return skip("wrong_geometry_type", std::string("geometry is ") + OGRGeometryTypeToName(g->getGeometryType()) +
+                                                   ", expected " + kind_name(kind));
+        }
+        auto keep = [&](GeomPtr gg, XY pt, uint8_t repaired, bool is_point = false) {
+            double x0 = pt.x, y0 = pt.y, x1 = pt.x, y1 = pt.y;  // a point's own bounds (GEOS would allocate them)
+            if (is_point || (GEOSGeom_getXMin_r(geos(), gg.get(), &x0) && GEOSGeom_getYMin_r(geos(), gg.get(), &y0) &&
+                             GEOSGeom_getXMax_r(geos(), gg.get(), &x1) && GEOSGeom_getYMax_r(geos(), gg.get(), &y1))) {
+                if (out.fid.empty()) {
+                    out.min_x = x0, out.min_y = y0, out.max_x = x1, out.max_y = y1;
+                } else {
+                    out.min_x = std::min(out.min_x, x0), out.min_y = std::min(out.min_y, y0);
+                    out.max_x = std::max(out.max_x, x1), out.max_y = std::max(out.max_y, y1);
+                }
+            }
+            out.fid.push_back(fid);
+            out.attributes.push_back(std::move(feat));
+            out.geom.push_back(std::move(gg));
+            out.point.push_back(pt);
+            out.repaired.push_back(repaired);
+        };
+        if (slot >= 0) {  // a plain point, transformed with its batch; a finite point is valid
+            const double x = metric.x[slot], y = metric.y[slot];
+            if (!metric.ok[slot] || !std::isfinite(x) || !std::isfinite(y))
+                return skip("crs_transform_failed", "coordinates cannot be transformed to the metric CRS");
+            return keep(make_point(x, y), XY{x, y}, 0, true);
         }
         if (gk == GeomKind::polygon) {
             // Linearise curves, then repair rings before GEOS sees them (GEOS rejects open rings).
@@ -483,22 +554,14 @@ Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Repo
                     if (auto p = repair_rings(mp->getGeometryRef(i), notes, i)) m->addGeometryDirectly(p.release());
                 if (!m->IsEmpty()) fixed = std::move(m);
             }
-            for (const auto& n : notes) message(Level::warning, fid, label, "ring_repaired", n);
-            if (!fixed || fixed->IsEmpty()) {
-                skip("invalid_geometry", "no usable ring left");
-                continue;
-            }
+            for (const auto& n : notes) message(Level::warning, fid, label_of(feat.get()), "ring_repaired", n);
+            if (!fixed || fixed->IsEmpty()) return skip("invalid_geometry", "no usable ring left");
             g = std::move(fixed);
         }
-        if (g->transform(ct) != OGRERR_NONE || !envelope_finite(g.get())) {
-            skip("crs_transform_failed", "coordinates cannot be transformed to the metric CRS");
-            continue;
-        }
+        if (g->transform(ct) != OGRERR_NONE || !envelope_finite(g.get()))
+            return skip("crs_transform_failed", "coordinates cannot be transformed to the metric CRS");
         GeomPtr gg = to_geos(g.get());
-        if (!gg) {
-            skip("invalid_geometry", "GEOS cannot build the geometry: " + geos_last_error());
-            continue;
-        }
+        if (!gg) return skip("invalid_geometry", "GEOS cannot build the geometry: " + geos_last_error());
         uint8_t repaired = 0;
         if (GEOSisValid_r(geos(), gg.get()) != 1) {
             char* reason = GEOSisValidReason_r(geos(), gg.get());
@@ -506,11 +569,10 @@ Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Repo
             GEOSFree_r(geos(), reason);
             GeomPtr fixed(GEOSMakeValid_r(geos(), gg.get()));
             if (fixed && gk == GeomKind::polygon) fixed = polygonal_part(std::move(fixed));
-            if (!fixed || GEOSisEmpty_r(geos(), fixed.get()) == 1) {
-                skip("invalid_geometry", "invalid geometry (" + why + ") that cannot be repaired");
-                continue;
-            }
-            message(Level::warning, fid, label, "invalid_geometry_repaired", "invalid geometry (" + why + "): repaired with GEOS MakeValid");
+            if (!fixed || GEOSisEmpty_r(geos(), fixed.get()) == 1)
+                return skip("invalid_geometry", "invalid geometry (" + why + ") that cannot be repaired");
+            message(Level::warning, fid, label_of(feat.get()), "invalid_geometry_repaired",
+                    "invalid geometry (" + why + "): repaired with GEOS MakeValid");
             gg = std::move(fixed);
             repaired = 1;
         }
@@ -528,21 +590,48 @@ Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Repo
             }
             if (kind == GeomKind::point && gk == GeomKind::polygon) ++polygons_as_points;
         }
-        double x0, y0, x1, y1;
-        if (GEOSGeom_getXMin_r(geos(), gg.get(), &x0) && GEOSGeom_getYMin_r(geos(), gg.get(), &y0) &&
-            GEOSGeom_getXMax_r(geos(), gg.get(), &x1) && GEOSGeom_getYMax_r(geos(), gg.get(), &y1)) {
-            if (out.fid.empty()) {
-                out.min_x = x0, out.min_y = y0, out.max_x = x1, out.max_y = y1;
-            } else {
-                out.min_x = std::min(out.min_x, x0), out.min_y = std::min(out.min_y, y0);
-                out.max_x = std::max(out.max_x, x1), out.max_y = std::max(out.max_y, y1);
+        keep(std::move(gg), pt, repaired);
+    };
+
+    constexpr size_t kBatch = 4096;
+    const bool points_wanted = kind == GeomKind::point || kind == GeomKind::any;
+    std::vector<FeaturePtr> batch;
+    std::vector<int> slots;
+    layer->ResetReading();
+    for (bool more = true; more;) {
+        batch.clear(), slots.clear(), metric.x.clear(), metric.y.clear();
+        CPLErrorReset();  // so that only errors raised by reading this batch count below
+        gdal_last();
+        while (more && batch.size() < kBatch) {
+            FeaturePtr feat(layer->GetNextFeature());
+            if (!feat) {
+                more = false;
+                break;
             }
+            int slot = -1;
+            const OGRGeometry* g = feat->GetGeometryRef();
+            if (points_wanted && g && g->getGeometryType() == wkbPoint && !g->IsEmpty()) {
+                const double x = g->toPoint()->getX(), y = g->toPoint()->getY();
+                if (std::isfinite(x) && std::isfinite(y)) {
+                    slot = static_cast<int>(metric.x.size());
+                    metric.x.push_back(x), metric.y.push_back(y);
+                }
+            }
+            slots.push_back(slot);
+            batch.push_back(std::move(feat));
         }
-        out.fid.push_back(fid);
-        out.attributes.push_back(std::move(feat));
-        out.geom.push_back(std::move(gg));
-        out.point.push_back(pt);
-        out.repaired.push_back(repaired);
+        // A truncated or corrupt file shows as an error while iterating (reported after the rows
+        // read before it, as they were).
+        std::string read_error = more ? std::string() : gdal_last();
+        if (CPLGetLastErrorType() < CE_Failure) read_error.clear();
+        // z = 0 and one call: what OGRPoint::transform() does for each 2D point.
+        metric.z.assign(metric.x.size(), 0.0);
+        metric.ok.assign(metric.x.size(), 1);
+        if (!metric.x.empty())
+            ct->Transform(static_cast<int>(metric.x.size()), metric.x.data(), metric.y.data(), metric.z.data(), nullptr, metric.ok.data());
+        for (size_t i = 0; i < batch.size(); ++i) handle(std::move(batch[i]), slots[i]);
+        if (!read_error.empty())
+            fail(out.file, out.name, "read_error", "reading stopped after " + std::to_string(out.features_read) + " features: " + read_error);
     }
     out.geometry_types.assign(types.begin(), types.end());
     if (polygons_as_points)

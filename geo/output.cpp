@@ -3,9 +3,13 @@
 #include <cpl_string.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -71,6 +75,7 @@ VectorOutput::VectorOutput(const std::string& path, const std::string& driver) :
     std::error_code ec;
     fs::remove_all(tmp_, ec);
     TempRegistry::add(tmp_);
+    TempRegistry::add(tmp_ + "-journal");  // SQLite's rollback journal while a transaction is open
     if (driver == "ESRI Shapefile") fs::create_directories(tmp_, ec);
     ds_ = drv->Create(tmp_.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
     if (!ds_) throw std::runtime_error("cannot create " + path + ": " + CPLGetLastErrorMsg());
@@ -81,8 +86,10 @@ VectorOutput::~VectorOutput() {
     if (!committed_) {
         std::error_code ec;
         fs::remove_all(tmp_, ec);
+        fs::remove(tmp_ + "-journal", ec);
         TempRegistry::remove(tmp_);
     }
+    TempRegistry::remove(tmp_ + "-journal");
 }
 
 OGRLayer* VectorOutput::create_layer(const std::string& name, OGRwkbGeometryType type, int epsg,
@@ -96,7 +103,13 @@ OGRLayer* VectorOutput::create_layer(const std::string& name, OGRwkbGeometryType
     return layer;
 }
 
+BulkLayer& VectorOutput::create_bulk_layer(const std::string& name, OGRwkbGeometryType type, int epsg) {
+    bulk_.push_back(std::make_unique<BulkLayer>(*this, name, type, epsg, tmp_ + "." + name + ".rtree"));
+    return *bulk_.back();
+}
+
 void VectorOutput::commit() {
+    for (auto& b : bulk_) b->finish();
     CPLErrorReset();
     GDALClose(ds_);
     ds_ = nullptr;
@@ -109,6 +122,241 @@ void VectorOutput::commit() {
     if (ec) throw std::runtime_error("cannot move the finished file into place at " + path_ + ": " + ec.message());
     TempRegistry::remove(tmp_);
     committed_ = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// BulkLayer
+
+namespace {
+
+// Runs one SQL statement on a GeoPackage; returns the first column of the first row ("" if none).
+std::string run_sql(GDALDataset* ds, const std::string& sql, const std::string& what) {
+    CPLErrorReset();
+    OGRLayer* result = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    std::string value;
+    if (result) {
+        if (OGRFeature* f = result->GetNextFeature()) {
+            if (f->GetFieldCount() > 0 && f->IsFieldSetAndNotNull(0)) value = f->GetFieldAsString(0);
+            OGRFeature::DestroyFeature(f);
+        }
+        ds->ReleaseResultSet(result);
+    }
+    if (CPLGetLastErrorType() >= CE_Failure) throw std::runtime_error(what + ": " + CPLGetLastErrorMsg());
+    return value;
+}
+
+std::string sql_text(const std::string& s) {  // 'quoted' SQL string literal
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+std::string sql_name(const std::string& s) {  // "quoted" SQL identifier
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+// SQLite stores R-tree coordinates as 32-bit floats rounded outwards; this is its own rounding
+// (rtreeValueDown/rtreeValueUp in sqlite's rtree.c), so the entries equal those of row inserts.
+float rtree_down(double d) {
+    float f = static_cast<float>(d);
+    if (f > d) f = static_cast<float>(d * (d < 0 ? 1.0 + 1.0 / 8388608.0 : 1.0 - 1.0 / 8388608.0));
+    return f;
+}
+float rtree_up(double d) {
+    float f = static_cast<float>(d);
+    if (f < d) f = static_cast<float>(d * (d < 0 ? 1.0 - 1.0 / 8388608.0 : 1.0 + 1.0 / 8388608.0));
+    return f;
+}
+
+void put_be(GByte* out, uint64_t v, int bytes) {  // big-endian, as SQLite's R-tree stores numbers
+    for (int i = 0; i < bytes; ++i) out[i] = static_cast<GByte>(v >> (8 * (bytes - 1 - i)));
+}
+uint32_t float_bits(float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+// Sort-tile-recursive order: vertical slices by x centre, each sorted by y centre, so that every
+// run of `fanout` consecutive entries is a compact tile (ties by id keep the order deterministic).
+void str_order(std::vector<BulkLayer::Entry>& v, size_t fanout) {
+    auto cx = [](const BulkLayer::Entry& e) { return static_cast<double>(e.minx) + e.maxx; };
+    auto cy = [](const BulkLayer::Entry& e) { return static_cast<double>(e.miny) + e.maxy; };
+    std::sort(v.begin(), v.end(), [&](const auto& a, const auto& b) { return cx(a) != cx(b) ? cx(a) < cx(b) : a.id < b.id; });
+    const size_t nodes = (v.size() + fanout - 1) / fanout;
+    const size_t slice = static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(nodes)))) * fanout;
+    for (size_t i = 0; i < v.size(); i += slice)
+        std::sort(v.begin() + i, v.begin() + std::min(v.size(), i + slice),
+                  [&](const auto& a, const auto& b) { return cy(a) != cy(b) ? cy(a) < cy(b) : a.id < b.id; });
+}
+
+// Packs the entries into an R-tree (sort-tile-recursive) in SQLite's own format and writes its
+// three tables into a new SQLite file `scratch`, from where BulkLayer::finish() copies them into
+// the output's R-tree tables <rtree>_node, _rowid and _parent. The format (sqlite's rtree.c):
+// node 1 is the root; a node is a blob of node_size bytes: the tree depth (2 bytes, root only),
+// the cell count (2 bytes), then cells of an 8-byte id (the row id in leaves, the child node
+// above) and minx, maxx, miny, maxy as floats, all big-endian; _rowid maps every row id to its
+// leaf, _parent every other node to its parent. Works on its own file, so it runs on another
+// thread while the output is still being written (and the blobs go in as bound values, not SQL
+// text: GDAL scans every SQL statement several times).
+void pack_rtree(const std::string& scratch, std::vector<BulkLayer::Entry> level, size_t node_size) {
+    const std::string what = "cannot pack a spatial index in " + scratch;
+    const size_t fanout = (node_size - 4) / 24;
+    if (fanout < 2) throw std::runtime_error(what + ": unexpected R-tree node size " + std::to_string(node_size));
+    GDALDriver* sqlite = GetGDALDriverManager()->GetDriverByName("SQLite");
+    CPLStringList options;
+    options.AddString("METADATA=NO");
+    GDALDataset* db = sqlite ? sqlite->Create(scratch.c_str(), 0, 0, 0, GDT_Unknown, options.List()) : nullptr;
+    if (!db) throw std::runtime_error(what + ": " + CPLGetLastErrorMsg());
+    struct Close {
+        GDALDataset* db;
+        ~Close() { GDALClose(db); }
+    } close{db};
+    run_sql(db, "PRAGMA journal_mode = OFF", what);  // a scratch file: nothing to roll back
+    CPLStringList layer_options;
+    layer_options.AddString("FID=nodeno");
+    OGRLayer* nodes = db->CreateLayer("node", nullptr, wkbNone, layer_options.List());
+    OGRFieldDefn data("data", OFTBinary);
+    if (!nodes || nodes->CreateField(&data) != OGRERR_NONE || nodes->StartTransaction() != OGRERR_NONE)
+        throw std::runtime_error(what + ": " + CPLGetLastErrorMsg());
+    geo::FeaturePtr f(OGRFeature::CreateFeature(nodes->GetLayerDefn()));
+    std::vector<GByte> blob(node_size);
+
+    int64_t min_id = level.front().id, max_id = level.front().id;
+    for (const auto& e : level) min_id = std::min(min_id, e.id), max_id = std::max(max_id, e.id);
+    std::vector<int64_t> leaf_of(static_cast<size_t>(max_id - min_id + 1), 0);  // by row id - min_id; 0 = no entry
+    std::vector<int64_t> parent_of;                                            // by node number - 2
+    int64_t next_node = 2;
+    for (int depth = 0;; ++depth) {
+        const bool root = level.size() <= fanout;
+        str_order(level, fanout);
+        std::vector<BulkLayer::Entry> parents;
+        for (size_t i = 0; i < level.size(); i += fanout) {
+            const size_t n = std::min(fanout, level.size() - i);
+            const int64_t node = root ? 1 : next_node++;
+            BulkLayer::Entry box = level[i];
+            box.id = node;
+            std::fill(blob.begin(), blob.end(), 0);
+            put_be(&blob[0], root ? depth : 0, 2);
+            put_be(&blob[2], n, 2);
+            for (size_t k = 0; k < n; ++k) {
+                const auto& e = level[i + k];
+                GByte* cell = &blob[4 + 24 * k];
+                put_be(cell, static_cast<uint64_t>(e.id), 8);
+                put_be(cell + 8, float_bits(e.minx), 4);
+                put_be(cell + 12, float_bits(e.maxx), 4);
+                put_be(cell + 16, float_bits(e.miny), 4);
+                put_be(cell + 20, float_bits(e.maxy), 4);
+                box.minx = std::min(box.minx, e.minx), box.maxx = std::max(box.maxx, e.maxx);
+                box.miny = std::min(box.miny, e.miny), box.maxy = std::max(box.maxy, e.maxy);
+                if (depth == 0) leaf_of[e.id - min_id] = node;
+                else parent_of[e.id - 2] = node;
+            }
+            f->SetFID(node);
+            f->SetField(0, static_cast<int>(blob.size()), blob.data());
+            if (nodes->CreateFeature(f.get()) != OGRERR_NONE) throw std::runtime_error(what + ": " + CPLGetLastErrorMsg());
+            parents.push_back(box);
+        }
+        if (root) break;
+        parent_of.resize(static_cast<size_t>(next_node - 2), 0);
+        level = std::move(parents);
+    }
+    if (nodes->CommitTransaction() != OGRERR_NONE) throw std::runtime_error(what + ": " + CPLGetLastErrorMsg());
+    // The mappings go in as one JSON array each (SQLite's json_each): far less SQL than VALUES rows.
+    auto json_array = [](const std::vector<int64_t>& v) {
+        std::string s = "'[";
+        for (size_t i = 0; i < v.size(); ++i) (s += i ? "," : "") += std::to_string(v[i]);
+        return s + "]'";
+    };
+    run_sql(db, "CREATE TABLE rowid(rowid INTEGER PRIMARY KEY, nodeno)", what);
+    run_sql(db, "INSERT INTO rowid SELECT key + " + std::to_string(min_id) + ", value FROM json_each(" + json_array(leaf_of) +
+                    ") WHERE value > 0", what);
+    run_sql(db, "CREATE TABLE parent(nodeno INTEGER PRIMARY KEY, parentnode)", what);
+    run_sql(db, "INSERT INTO parent SELECT key + 2, value FROM json_each(" + json_array(parent_of) + ")", what);
+}
+
+}  // namespace
+
+BulkLayer::BulkLayer(VectorOutput& out, const std::string& name, OGRwkbGeometryType type, int epsg, const std::string& scratch)
+    : ds_(out.dataset()), gpkg_(EQUAL(out.dataset()->GetDriver()->GetDescription(), "GPKG")), scratch_(scratch) {
+    // No per-row index upkeep: begin() creates the index empty, finish() fills it.
+    layer_ = out.create_layer(name, type, epsg, gpkg_ && type != wkbNone ? std::vector<std::string>{"SPATIAL_INDEX=NO"} : std::vector<std::string>{});
+}
+
+BulkLayer::~BulkLayer() {
+    if (packed_.valid()) packed_.wait();  // an error left it packing: let it end, then clean up
+    std::error_code ec;
+    fs::remove(scratch_, ec);
+    TempRegistry::remove(scratch_);
+}
+
+// Creates the (empty) spatial index with GDAL, so its tables, triggers and metadata are GDAL's own,
+// and drops the trigger that would add every new row to it. Runs at the first write(), once the
+// fields exist.
+void BulkLayer::begin() {
+    begun_ = true;
+    if (!gpkg_ || layer_->GetGeomType() == wkbNone) return;
+    const std::string table = layer_->GetName(), column = layer_->GetGeometryColumn();
+    const std::string what = "cannot create the spatial index of layer " + table;
+    run_sql(ds_, "SELECT CreateSpatialIndex(" + sql_text(table) + ", " + sql_text(column) + ")", what);
+    rtree_ = "rtree_" + table + "_" + column;
+    const std::string trigger = run_sql(ds_, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = " + sql_text(rtree_ + "_insert"), what);
+    if (trigger.empty()) return;  // another GDAL version, which maintains the index itself: leave it be
+    const std::string node_size = run_sql(ds_, "SELECT length(data) FROM " + sql_name(rtree_ + "_node") + " WHERE nodeno = 1", what);
+    if (node_size.empty()) return;
+    node_size_ = std::stoul(node_size);
+    insert_trigger_ = trigger;
+    run_sql(ds_, "DROP TRIGGER " + sql_name(rtree_ + "_insert"), what);
+}
+
+void BulkLayer::write(OGRFeature* f) {
+    if (!begun_) begin();
+    if (packed_.valid()) throw std::logic_error(std::string("layer ") + layer_->GetName() + " written after prepare_index()");
+    f->SetFID(OGRNullFID);
+    if (layer_->CreateFeature(f) != OGRERR_NONE)
+        throw std::runtime_error(std::string("cannot write a feature to layer ") + layer_->GetName() + ": " + CPLGetLastErrorMsg());
+    // The dropped trigger's rule: rows with a non-empty geometry are indexed.
+    const OGRGeometry* g = f->GetGeometryRef();
+    if (!insert_trigger_.empty() && g && !g->IsEmpty()) {
+        OGREnvelope e;
+        g->getEnvelope(&e);
+        entries_.push_back({f->GetFID(), rtree_down(e.MinX), rtree_up(e.MaxX), rtree_down(e.MinY), rtree_up(e.MaxY)});
+    }
+}
+
+void BulkLayer::prepare_index() {
+    if (!begun_) begin();
+    if (insert_trigger_.empty() || entries_.empty() || packed_.valid()) return;
+    TempRegistry::add(scratch_);
+    packed_ = std::async(std::launch::async, pack_rtree, scratch_, std::move(entries_), node_size_);
+    entries_.clear();
+}
+
+void BulkLayer::finish() {
+    if (finished_) return;
+    finished_ = true;
+    prepare_index();
+    if (insert_trigger_.empty()) return;
+    const std::string what = "cannot write the spatial index " + rtree_;
+    if (packed_.valid()) {
+        packed_.get();
+        // Copies the packed tables in (ATTACH needs to be outside a transaction).
+        run_sql(ds_, "ATTACH DATABASE " + sql_text(scratch_) + " AS lc_rtree", what);
+        if (ds_->StartTransaction() != OGRERR_NONE) throw std::runtime_error(what + ": " + CPLGetLastErrorMsg());
+        run_sql(ds_, "DELETE FROM " + sql_name(rtree_ + "_node"), what);  // the empty root SQLite made
+        run_sql(ds_, "INSERT INTO " + sql_name(rtree_ + "_node") + " SELECT nodeno, data FROM lc_rtree.node", what);
+        run_sql(ds_, "INSERT INTO " + sql_name(rtree_ + "_rowid") + " SELECT rowid, nodeno FROM lc_rtree.rowid", what);
+        run_sql(ds_, "INSERT INTO " + sql_name(rtree_ + "_parent") + " SELECT nodeno, parentnode FROM lc_rtree.parent", what);
+        run_sql(ds_, insert_trigger_, what);
+        if (ds_->CommitTransaction() != OGRERR_NONE) throw std::runtime_error(what + ": " + CPLGetLastErrorMsg());
+        run_sql(ds_, "DETACH DATABASE lc_rtree", what);
+        std::error_code ec;
+        fs::remove(scratch_, ec);
+        TempRegistry::remove(scratch_);
+    } else {
+        run_sql(ds_, insert_trigger_, what);
+    }
 }
 
 void start_transaction(OGRLayer* layer) {

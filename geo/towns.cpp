@@ -41,9 +41,13 @@ GeomPtr box(double x0, double y0, double x1, double y1) {
 }  // namespace
 
 std::vector<int> TownSet::candidates(XY p, double radius_m) const {
-    QueryHits hits;
     GeomPtr env = box(p.x - radius_m, p.y - radius_m, p.x + radius_m, p.y + radius_m);
-    GEOSSTRtree_query_r(geos(), tree_, env.get(), collect_hit, &hits);
+    return candidates(env.get());
+}
+
+std::vector<int> TownSet::candidates(const GEOSGeometry* g) const {
+    QueryHits hits;
+    GEOSSTRtree_query_r(geos(), tree_, g, collect_hit, &hits);
     std::sort(hits.towns.begin(), hits.towns.end());
     return hits.towns;
 }
@@ -53,7 +57,7 @@ TownSet::Assignment TownSet::assign(XY p, double tolerance_m) const { return ass
 TownSet::Assignment TownSet::assign(XY p, double tolerance_m, const std::vector<PreparedPtr>& prepared) const {
     Assignment a;
     GeomPtr pt = make_point(p.x, p.y);
-    std::vector<int> cands = candidates(p, 0.0);
+    std::vector<int> cands = candidates(pt.get());  // the point is its own (empty) search box
     int inside = 0;
     for (int t : cands) {
         if (GEOSPreparedIntersects_r(geos(), prepared[t].get(), pt.get()) == 1) {

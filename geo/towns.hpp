@@ -43,6 +43,7 @@ public:
     std::vector<int> candidates(XY p, double radius_m) const;
 
 private:
+    std::vector<int> candidates(const GEOSGeometry* g) const;  // towns whose envelopes meet g's, sorted
     std::vector<std::string> id_, name_;
     std::vector<const GEOSGeometry*> geom_;  // owned by the Layer
     std::vector<PreparedPtr> prepared_;

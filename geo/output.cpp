@@ -204,6 +204,8 @@ void pack_rtree(const std::string& scratch, std::vector<BulkLayer::Entry> level,
     const std::string what = "cannot pack a spatial index in " + scratch;
     const size_t fanout = (node_size - 4) / 24;
     if (fanout < 2) throw std::runtime_error(what + ": unexpected R-tree node size " + std::to_string(node_size));
+    std::error_code ec;
+    fs::remove(scratch, ec);  // a stale one from an earlier, killed run
     GDALDriver* sqlite = GetGDALDriverManager()->GetDriverByName("SQLite");
     CPLStringList options;
     options.AddString("METADATA=NO");

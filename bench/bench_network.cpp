@@ -45,7 +45,7 @@ double graph_mib(const net::Graph& g) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    lc::geo::reexec_with_huge_pages(argv);
+    lc::geo::tune_memory(argv);
     std::string dir = "/tmp/lc-bench";
     int reps = 3, area_reps = 1;
     long areas = -1;

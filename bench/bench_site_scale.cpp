@@ -25,7 +25,7 @@ using namespace lc;
 using bench::now_s;
 
 int main(int argc, char** argv) {
-    lc::geo::reexec_with_huge_pages(argv);
+    lc::geo::tune_memory(argv);
     std::string dir = "/tmp/lc-bench";
     uint32_t k = 100;
     bool analyze_areas = false;

@@ -1,5 +1,6 @@
 #include "geo/memory.hpp"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -7,10 +8,15 @@
 #include <string>
 
 namespace lc::geo {
+namespace {
+
+bool env_is_zero(const char* name) {
+    const char* v = std::getenv(name);
+    return v && std::strcmp(v, "0") == 0;
+}
 
 void reexec_with_huge_pages(char** argv) {
-    const char* off = std::getenv("LC_HUGE_PAGES");
-    if (off && std::strcmp(off, "0") == 0) return;
+    if (env_is_zero("LC_HUGE_PAGES")) return;
     const char* tunables = std::getenv("GLIBC_TUNABLES");
     if (tunables && std::strstr(tunables, "glibc.malloc.hugetlb")) return;
     std::string value = tunables && *tunables ? std::string(tunables) + ":" : std::string();
@@ -20,6 +26,17 @@ void reexec_with_huge_pages(char** argv) {
     setenv("LC_HUGE_PAGES", "0", 1);
     execv("/proc/self/exe", argv);
     unsetenv("LC_HUGE_PAGES");  // exec failed: carry on without huge pages
+}
+
+}  // namespace
+
+void tune_memory(char** argv) {
+    reexec_with_huge_pages(argv);
+    if (env_is_zero("LC_MALLOC_TUNING")) return;
+    // 32 MiB is the largest mmap threshold glibc accepts on 64-bit (half its arena heap size).
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);  // in practice never: memory stays for reuse until exit
+    mallopt(M_TOP_PAD, 64 << 20);
 }
 
 }  // namespace lc::geo

@@ -33,7 +33,7 @@ inline double link_part_cost(const Graph& g, Cost c, uint32_t link, bool forward
     return c == Cost::length ? x : t * (x / g.link_length_m[link]);
 }
 
-// Reusable state of one bounded Dijkstra (4-ary heap, lazy deletion).
+// Reusable state of one bounded Dijkstra (radix heap, lazy deletion).
 // Labels are timestamped, so starting a new search is O(1); keep one per thread and reuse it
 // for thousands of searches (one per facility).
 class SearchWorkspace {
@@ -68,13 +68,22 @@ private:
         double d;
         uint32_t tag, node;
     };
-    static bool less(const Entry& a, const Entry& b) { return a.d < b.d || (a.d == b.d && a.tag < b.tag); }
     void push(const Entry& e);
-    void pop();  // removes heap_[0]
+    Entry pop_min();  // requires queued_ > 0
     void relax(uint32_t v, double d, uint32_t tag);
+    unsigned bucket_of(const Entry& e) const;
 
     std::vector<NodeLabel> node_;
-    std::vector<Entry> heap_;
+    // Radix heap on the 96-bit key (bits of the non-negative double cost, tag): every key
+    // pushed is >= the last one popped (arc costs are >= 0 and a relaxation keeps the tag), so
+    // an entry waits in the bucket of the highest bit where it differs from the last popped key
+    // and moves only to lower buckets. Bucket 0 holds keys equal to the last popped one.
+    static constexpr unsigned kBuckets = 97;
+    std::vector<Entry> bucket_[kBuckets];
+    uint64_t nonempty_[2] = {0, 0};  // bit b: bucket_[b] has entries
+    uint64_t last_bits_ = 0;         // last popped key
+    uint32_t last_tag_ = 0;
+    size_t queued_ = 0;
     std::vector<uint32_t> settled_;
     uint32_t round_ = 0;
 };

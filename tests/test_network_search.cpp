@@ -355,6 +355,90 @@ TEST_CASE("search: workspace reuse gives identical results", "[network]") {
     CHECK(a.cost == b.cost);
 }
 
+// The search's labels (cost, source tag) on graphs with small integer arc costs (exact in
+// doubles), zero-cost arcs and many seeds at equal cost: nearly every node has tied candidates,
+// which is where a priority queue that orders by cost only, or pops equal keys in the wrong
+// order, would hand out the wrong tag. The reference: one plain O(V^2) Dijkstra per seed, then
+// per node the lexicographic minimum of (cost, tag) over the seeds.
+TEST_CASE("search: exact (cost, tag) labels with many ties and zero-cost arcs", "[network]") {
+    for (uint32_t seed = 1; seed <= 40; ++seed) {
+        CAPTURE(seed);
+        Random rnd(seed);
+        const uint32_t n = 30 + uint32_t(rnd.pick(90));
+        std::vector<std::vector<std::pair<uint32_t, double>>> out(n);
+        const int arcs = int(n) * (1 + rnd.pick(3));
+        for (int k = 0; k < arcs; ++k) {
+            const uint32_t u = uint32_t(rnd.pick(int(n))), v = uint32_t(rnd.pick(int(n)));
+            if (u != v) out[u].push_back({v, double(rnd.pick(4))});  // costs 0..3 s
+        }
+        Graph g;
+        g.node_xy.resize(n);
+        g.first_out.push_back(0);
+        for (uint32_t u = 0; u < n; ++u) {
+            for (auto [v, w] : out[u]) {
+                g.arc.push_back({w, v, 0});
+                g.arc_length_m.push_back(w);
+            }
+            g.first_out.push_back(uint32_t(g.arc.size()));
+        }
+        struct Seed {
+            uint32_t node;
+            double cost;
+            uint32_t tag;
+        };
+        std::vector<Seed> seeds;
+        const int seed_count = 1 + rnd.pick(8);
+        for (int k = 0; k < seed_count; ++k)
+            seeds.push_back({uint32_t(rnd.pick(int(n))), double(rnd.pick(3)), uint32_t(rnd.pick(5))});
+
+        // Reference on exact integers.
+        std::vector<double> want_cost(n, INFINITY);
+        std::vector<uint32_t> want_tag(n, kNone);
+        for (const Seed& s : seeds) {
+            std::vector<double> d(n, INFINITY);
+            std::vector<char> done(n, 0);
+            d[s.node] = s.cost;
+            for (uint32_t it = 0; it < n; ++it) {
+                uint32_t u = kNone;
+                for (uint32_t v = 0; v < n; ++v)
+                    if (!done[v] && std::isfinite(d[v]) && (u == kNone || d[v] < d[u])) u = v;
+                if (u == kNone) break;
+                done[u] = 1;
+                for (auto [v, w] : out[u]) d[v] = std::min(d[v], d[u] + w);
+            }
+            for (uint32_t v = 0; v < n; ++v)
+                if (d[v] < want_cost[v] || (d[v] == want_cost[v] && s.tag < want_tag[v]))
+                    want_cost[v] = d[v], want_tag[v] = s.tag;
+        }
+
+        SearchWorkspace ws;
+        for (Cost c : {Cost::time, Cost::length}) {
+            for (double cutoff : {1e9, 4.0, 4.5}) {
+                CAPTURE(cutoff);
+                ws.clear(n);
+                for (const Seed& s : seeds) ws.seed(s.node, s.cost, s.tag);
+                ws.run(g, c, cutoff);
+                for (uint32_t v = 0; v < n; ++v) {
+                    CAPTURE(v);
+                    if (want_cost[v] <= cutoff) {
+                        REQUIRE(ws.reached(v));
+                        CHECK(ws.cost(v) == want_cost[v]);
+                        CHECK(ws.tag(v) == want_tag[v]);
+                    } else {
+                        CHECK(!ws.reached(v));
+                    }
+                }
+                // Settle order is by (cost, tag).
+                const auto& order = ws.settled();
+                for (size_t k = 1; k < order.size(); ++k) {
+                    const uint32_t a = order[k - 1], b = order[k];
+                    CHECK((ws.cost(a) < ws.cost(b) || (ws.cost(a) == ws.cost(b) && ws.tag(a) <= ws.tag(b))));
+                }
+            }
+        }
+    }
+}
+
 TEST_CASE("reached_pieces: the last link is cut exactly where the budget runs out", "[network]") {
     const AsciiMap map(R"(
 A-------B-------C

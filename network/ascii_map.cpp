@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <numbers>
+#include <random>
 #include <stdexcept>
 
 namespace lc::net::testing {
@@ -53,6 +54,19 @@ LineInput AsciiMap::way(const std::string& names, double speed_kmh, int oneway, 
     l.oneway = oneway;
     l.source_fid = fid;
     return l;
+}
+
+std::vector<LineInput> random_crossing_lines(uint32_t seed, int count, double extent_m) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0, extent_m);
+    std::vector<LineInput> lines;
+    for (int i = 0; i < count; ++i) {
+        LineInput l;
+        l.xy = {{u(rng), u(rng)}, {u(rng), u(rng)}, {u(rng), u(rng)}};  // braced list: evaluated in order
+        for (geo::XY p : l.xy) l.lonlat.push_back(AsciiMap::to_lonlat(p));
+        lines.push_back(l);
+    }
+    return lines;
 }
 
 }  // namespace lc::net::testing

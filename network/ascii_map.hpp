@@ -9,6 +9,7 @@
 // Lon/lat come from a local mapping around (9.5 E, 47.1 N) that uses the WGS84 radii of
 // curvature there, so geodesic lengths match planar ones to ~1e-4 relative over a kilometre;
 // tests that need exact lengths use segment_geodesic_m on lonlat() (graph.hpp).
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,5 +33,10 @@ public:
 private:
     std::map<char, geo::XY> points_;
 };
+
+// `count` random two-piece lines (three uniform random vertices each) in a square of side
+// extent_m metres from the origin, with lon/lat from AsciiMap::to_lonlat: a tangle that only
+// Connectivity::noding turns into a network. Same seed, same lines.
+std::vector<LineInput> random_crossing_lines(uint32_t seed, int count, double extent_m);
 
 }  // namespace lc::net::testing

@@ -109,16 +109,7 @@ TEST_CASE("bench: 1M-node grid, 2,000 facilities, 300,000 homes", "[.][network_b
 }
 
 TEST_CASE("bench: service area on a dense noded network", "[.][network_bench]") {
-    std::mt19937 rng(3);
-    std::uniform_real_distribution<double> u(0, 1000);
-    std::vector<LineInput> lines;
-    for (int i = 0; i < 120; ++i) {
-        LineInput l;
-        l.xy = {{u(rng), u(rng)}, {u(rng), u(rng)}, {u(rng), u(rng)}};
-        for (XY p : l.xy) l.lonlat.push_back(AsciiMap::to_lonlat(p));
-        lines.push_back(l);
-    }
-    const Graph g = build_graph(lines, BuildOptions{Connectivity::noding, 1.0});
+    const Graph g = build_graph(lc::net::testing::random_crossing_lines(3, 120, 1000), BuildOptions{Connectivity::noding, 1.0});
     std::printf("noded: %zu nodes %zu links\n", g.node_count(), g.link_count());
     SearchWorkspace ws;
     const auto pieces = reached_pieces(g, Cost::length, {0, 1.0, 0}, 400.0, ws);

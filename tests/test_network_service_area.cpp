@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <numbers>
-#include <random>
 
 #include "geo/geos.hpp"
 #include "network/ascii_map.hpp"
@@ -90,16 +89,7 @@ TEST_CASE("service_area_bands: consecutive differences", "[network]") {
 }
 
 TEST_CASE("service_area_polygons: valid on a noded random network, parallel = serial", "[network]") {
-    std::mt19937 rng(3);
-    std::uniform_real_distribution<double> u(0, 1000);
-    std::vector<LineInput> lines;
-    for (int i = 0; i < 120; ++i) {
-        LineInput l;
-        l.xy = {{u(rng), u(rng)}, {u(rng), u(rng)}, {u(rng), u(rng)}};
-        for (XY p : l.xy) l.lonlat.push_back(AsciiMap::to_lonlat(p));
-        lines.push_back(l);
-    }
-    const Graph g = build_graph(lines, BuildOptions{Connectivity::noding, 1.0});
+    const Graph g = build_graph(lc::net::testing::random_crossing_lines(3, 120, 1000), BuildOptions{Connectivity::noding, 1.0});
     std::vector<Endpoint> src;
     for (uint32_t l = 0; l < g.link_count(); l += uint32_t(g.link_count() / 6)) src.push_back({l, g.link_length_m[l] / 3, 0});
     const ServiceAreaOptions o{30, 4};

@@ -10,7 +10,7 @@ LIFECIRCLE = $(BUILD_DIR)/lifecircle
 DEB_PACKAGES = build-essential cmake pkg-config python3 \
   libgdal-dev gdal-bin libgeos-dev libproj-dev \
   libboost-graph-dev catch2 libtomlplusplus-dev libcli11-dev nlohmann-json3-dev \
-  coinor-libcbc-dev \
+  coinor-libcbc-dev libssl-dev \
   chromium fonts-wqy-microhei
 # chromium: tests/cli/report_browser.sh renders report.html headless; fonts-wqy-microhei gives it
 # (and the screenshot) Chinese glyphs instead of empty boxes.

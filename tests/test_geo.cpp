@@ -1,13 +1,17 @@
 // geo/: CRS conversions, metric CRS choice, layer reading and repair, towns partition check.
 #include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 
 #include "coverage/study.hpp"
 #include "geo/crs.hpp"
 #include "geo/layer.hpp"
+#include "geo/sha256.hpp"
 #include "geo/towns.hpp"
 
 using namespace lc;
@@ -232,4 +236,20 @@ TEST_CASE("town statistics are joined by town id; CSV points load from lon/lat",
     CHECK(csv->demand->skipped.size() == 2);
     CHECK(csv->dem_weight_value[0] == 10.0);
     CHECK(csv->dem_town[0].town == 0);  // 113.71 E lies in the first square town
+}
+
+TEST_CASE("SHA-256 of strings and files matches the FIPS 180-4 examples", "[geo]") {
+    CHECK(lc::geo::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(lc::geo::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(lc::geo::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+          "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    // One million 'a': longer than the file reader's buffer, so several updates.
+    const auto path = std::filesystem::temp_directory_path() / ("lc_sha_" + std::to_string(::getpid()));
+    {
+        std::ofstream f(path, std::ios::binary);
+        f << std::string(1000000, 'a');
+    }
+    CHECK(lc::geo::sha256_file_hex(path.string()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    std::filesystem::remove(path);
+    CHECK(lc::geo::sha256_file_hex(path.string()).empty());  // unreadable: ""
 }

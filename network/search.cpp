@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <stdexcept>
 
 #include "network/parallel.hpp"
 
@@ -25,6 +26,7 @@ void SearchWorkspace::clear(size_t n) {
     last_bits_ = 0;
     last_tag_ = 0;
     queued_ = 0;
+    popped_ = false;
     settled_.clear();
 }
 
@@ -52,6 +54,7 @@ void SearchWorkspace::push(const Entry& e) {
 }
 
 SearchWorkspace::Entry SearchWorkspace::pop_min() {
+    popped_ = true;
     if (!(nonempty_[0] & 1)) {
         // Smallest non-empty bucket; its minimum becomes the new reference key and the rest of
         // the bucket moves down (every entry there now differs from it in a lower bit).
@@ -92,9 +95,10 @@ void SearchWorkspace::relax(uint32_t v, double d, uint32_t tag) {
 }
 
 void SearchWorkspace::seed(uint32_t node, double cost, uint32_t tag) {
-    // Seeds must not undercut a key already popped (the radix heap's one rule); searches seed
-    // everything before run(), so this only guards misuse.
-    if (settled_.empty()) relax(node, cost + 0.0, tag);
+    // The radix heap's one rule: no key below one already popped. Seeding after run() could
+    // break it, so it is refused rather than giving wrong labels.
+    if (popped_) throw std::logic_error("SearchWorkspace::seed after run(): call clear() first");
+    relax(node, cost + 0.0, tag);  // + 0.0 turns -0.0 into +0.0 (its bits would sort last)
 }
 
 void SearchWorkspace::seed_endpoint(const Graph& g, Cost c, const Endpoint& e, uint32_t tag, double cutoff) {

@@ -43,7 +43,8 @@ public:
 
     // Starts a new search on a graph with node_count nodes (reallocates only if that changed).
     void clear(size_t node_count);
-    // Offers start label (cost, tag) to a node; the lexicographically smaller label is kept.
+    // Offers start label (cost >= 0, tag) to a node; the lexicographically smaller label is kept.
+    // All seeds come before run(); seeding after it throws std::logic_error.
     void seed(uint32_t node, double cost, uint32_t tag);
     // Seeds the ends of the endpoint's link that can be walked to (one-way respected).
     void seed_endpoint(const Graph&, Cost, const Endpoint&, uint32_t tag, double cutoff);
@@ -84,6 +85,7 @@ private:
     uint64_t last_bits_ = 0;         // last popped key
     uint32_t last_tag_ = 0;
     size_t queued_ = 0;
+    bool popped_ = false;  // run() has started: seed() is refused until clear()
     std::vector<uint32_t> settled_;
     uint32_t round_ = 0;
 };

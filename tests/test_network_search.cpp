@@ -418,6 +418,7 @@ TEST_CASE("search: exact (cost, tag) labels with many ties and zero-cost arcs", 
                 ws.clear(n);
                 for (const Seed& s : seeds) ws.seed(s.node, s.cost, s.tag);
                 ws.run(g, c, cutoff);
+                CHECK_THROWS_AS(ws.seed(0, 0.0, 0), std::logic_error);  // would break the heap's order
                 for (uint32_t v = 0; v < n; ++v) {
                     CAPTURE(v);
                     if (want_cost[v] <= cutoff) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <future>
 #include <thread>
 
 #include "network/parallel.hpp"
@@ -18,22 +19,41 @@ StudyAndNetwork load_study_and_network(const Project& project, const LoadOptions
         return out;
     }
     if (!project.has_network()) throw std::runtime_error("[travel] mode = network but no [network] path is given");
+    // The layers are read on a second thread and the network is built on this one, as soon as
+    // the towns fix the metric CRS. This way round, the build's big temporary arrays (road
+    // lines, hash tables) are freed into this thread's malloc arena, where the outputs written
+    // later reuse them: ~100 MiB less memory touched than with the build on the second thread.
+    std::promise<int> epsg_promise;  // metric EPSG, or -1 if load_study never fixes one
+    std::future<int> epsg = epsg_promise.get_future();
+    bool epsg_given = false;
+    std::exception_ptr study_error;
+    std::jthread reader([&] {
+        LoadOptions lo = opts;
+        lo.on_metric_crs = [&](int e) {
+            if (opts.on_metric_crs) opts.on_metric_crs(e);
+            epsg_given = true;
+            epsg_promise.set_value(e);
+        };
+        try {
+            out.study = load_study(project, lo);
+        } catch (...) {
+            study_error = std::current_exception();
+        }
+        if (!epsg_given) epsg_promise.set_value(-1);
+    });
+    const int metric_epsg = epsg.get();
     geo::Report network_report;
     std::exception_ptr network_error;
-    std::jthread builder;  // joined when this scope ends, also when load_study throws
-    LoadOptions lo = opts;
-    lo.on_metric_crs = [&](int epsg) {
-        if (opts.on_metric_crs) opts.on_metric_crs(epsg);
-        builder = std::jthread([&, epsg] {
-            try {
-                out.network = load_network(project, epsg, network_report);
-            } catch (...) {
-                network_error = std::current_exception();
-            }
-        });
-    };
-    out.study = load_study(project, lo);
-    if (builder.joinable()) builder.join();
+    if (metric_epsg >= 0) {
+        try {
+            out.network = load_network(project, metric_epsg, network_report);
+        } catch (...) {
+            network_error = std::current_exception();
+        }
+    }
+    reader.join();
+    // A problem in the study's own layers is reported first, as when they are read alone.
+    if (study_error) std::rethrow_exception(study_error);
     if (network_error) std::rethrow_exception(network_error);
     out.study->report.append(network_report);
     return out;

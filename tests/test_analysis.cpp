@@ -13,6 +13,7 @@
 
 #include <cmath>
 
+#include "coverage/access.hpp"
 #include "coverage/analysis.hpp"
 #include "coverage/study.hpp"
 
@@ -134,4 +135,33 @@ TEST_CASE("facility without a type and towns with zero households give no NaN", 
         if (e.value) CHECK(std::isfinite(*e.value));
         CHECK(std::isfinite(e.gap));
     }
+}
+
+// analyze and site read the layers on one thread while the network is built on another.
+TEST_CASE("load_study_and_network: the same study and network as loading them in turn; errors", "[analysis][network]") {
+    const std::string path = std::string(LC_SOURCE_DIR) + "/data/liechtenstein/project.toml";
+    const cov::Project p = cov::load_project(path, {});
+    const cov::StudyAndNetwork both = cov::load_study_and_network(p);
+    const auto study = cov::load_study(p);
+    const auto network = cov::load_network(p, study->metric_epsg, study->report);
+    REQUIRE(both.study);
+    REQUIRE(both.network);
+    CHECK(both.study->metric_epsg == study->metric_epsg);
+    CHECK(both.study->demand->size() == study->demand->size());
+    CHECK(both.study->facilities->size() == study->facilities->size());
+    CHECK(both.network->graph.node_xy.size() == network->graph.node_xy.size());
+    CHECK(both.network->graph.link_length_m == network->graph.link_length_m);
+    CHECK(both.network->graph.first_out == network->graph.first_out);
+    // The network's messages are in the study's report, as after load_network.
+    CHECK(both.study->report.items().size() == study->report.items().size());
+
+    // A network that cannot be read: its error, naming the file.
+    const cov::Project bad_net = cov::load_project(path, {"network.path=no_such_roads.osm.pbf"});
+    CHECK_THROWS_WITH(cov::load_study_and_network(bad_net), Catch::Contains("no_such_roads.osm.pbf"));
+    // Both broken: the study's own error comes first, as when its layers are read alone.
+    const cov::Project bad_both = cov::load_project(path, {"network.path=no_such_roads.osm.pbf", "facilities.path=no_such_facilities.geojson"});
+    CHECK_THROWS_WITH(cov::load_study_and_network(bad_both), Catch::Contains("no_such_facilities.geojson"));
+    // Towns that cannot be read: no metric CRS, so no network is started; the towns' error.
+    const cov::Project bad_towns = cov::load_project(path, {"towns.path=no_such_towns.geojson"});
+    CHECK_THROWS_WITH(cov::load_study_and_network(bad_towns), Catch::Contains("no_such_towns.geojson"));
 }

@@ -39,7 +39,7 @@ double graph_mib(const net::Graph& g) {
     return mib(g.node_xy) + mib(g.node_component) + mib(g.component_nodes) + mib(g.link_tail) + mib(g.link_head) +
            mib(g.link_length_m) + mib(g.link_time_fw_s) + mib(g.link_time_bw_s) + mib(g.link_source_fid) +
            mib(g.link_geom_first) + mib(g.geom_xy) + mib(g.geom_along_m) + mib(g.first_out) + mib(g.arc) +
-           mib(g.arc_length_m) + mib(g.arc_forward);
+           mib(g.arc_forward);
 }
 
 }  // namespace

@@ -632,20 +632,17 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
     for (size_t v = 0; v < n; ++v) g.first_out[v + 1] += g.first_out[v];
     const size_t arcs = g.first_out[n];
     g.arc.resize(arcs);
-    g.arc_length_m.resize(arcs);
     g.arc_forward.resize(arcs);
     std::vector<uint32_t> fill(g.first_out.begin(), g.first_out.end() - 1);
     for (uint32_t l = 0; l < m; ++l) {
         if (g.link_time_fw_s[l] < kInf) {
             const uint32_t a = fill[g.link_tail[l]]++;
             g.arc[a] = {g.link_time_fw_s[l], g.link_head[l], l};
-            g.arc_length_m[a] = g.link_length_m[l];
             g.arc_forward[a] = 1;
         }
         if (g.link_time_bw_s[l] < kInf) {
             const uint32_t a = fill[g.link_head[l]]++;
             g.arc[a] = {g.link_time_bw_s[l], g.link_tail[l], l};
-            g.arc_length_m[a] = g.link_length_m[l];
             g.arc_forward[a] = 0;
         }
     }

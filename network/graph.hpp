@@ -64,14 +64,14 @@ struct Graph {
     std::vector<double> geom_along_m;                    // geodesic distance from link start
 
     // directed arcs, CSR by tail node; only allowed directions get an arc. What a time search
-    // reads per arc sits in one 16-byte record (one cache miss per arc, not three).
+    // reads per arc sits in one 16-byte record (one cache miss per arc, not three); a length
+    // search reads link_length_m[arc.link].
     struct Arc {
         double time_s;
         uint32_t head, link;
     };
     std::vector<uint32_t> first_out;  // size nodes+1
     std::vector<Arc> arc;
-    std::vector<double> arc_length_m;
     std::vector<uint8_t> arc_forward;  // 1 if the arc runs tail->head of its link
 
     size_t node_count() const { return node_xy.size(); }

@@ -124,7 +124,8 @@ void SearchWorkspace::run(const Graph& g, Cost c, double cutoff) {
         settled_.push_back(top.node);
         for (uint32_t a = g.first_out[top.node]; a < g.first_out[top.node + 1]; ++a) {
             const Graph::Arc& arc = g.arc[a];
-            const double nd = top.d + (c == Cost::time ? arc.time_s : g.arc_length_m[a]);
+            // Length searches (tests, metre cutoffs) read the link's length: one array fewer to keep.
+            const double nd = top.d + (c == Cost::time ? arc.time_s : g.link_length_m[arc.link]);
             if (nd <= cutoff) relax(arc.head, nd, top.tag);
         }
     }

@@ -61,7 +61,6 @@ void check_csr(const Graph& g) {
                 CHECK(g.arc[a].head == g.link_tail[l]);
                 CHECK(g.arc[a].time_s == g.link_time_bw_s[l]);
             }
-            CHECK(g.arc_length_m[a] == g.link_length_m[l]);
         }
 }
 

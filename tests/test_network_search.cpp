@@ -376,8 +376,8 @@ TEST_CASE("search: exact (cost, tag) labels with many ties and zero-cost arcs", 
         g.first_out.push_back(0);
         for (uint32_t u = 0; u < n; ++u) {
             for (auto [v, w] : out[u]) {
-                g.arc.push_back({w, v, 0});
-                g.arc_length_m.push_back(w);
+                g.arc.push_back({w, v, uint32_t(g.link_length_m.size())});  // one link per arc
+                g.link_length_m.push_back(w);
             }
             g.first_out.push_back(uint32_t(g.arc.size()));
         }

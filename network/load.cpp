@@ -145,12 +145,14 @@ void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool
         }
     });
     out.lines.reserve(out.lines.size() + raw.rule.size());
-    size_t dropped = 0;
+    size_t dropped = 0;  // features with at least one part left out
     std::string dropped_fids;
-    size_t last_feature = SIZE_MAX;
+    size_t last_feature = SIZE_MAX, last_dropped = SIZE_MAX;
     for (size_t l = 0; l < raw.rule.size(); ++l) {
         if (!ok[l]) {
-            if (++dropped <= 10) dropped_fids += (dropped > 1 ? ", " : "") + std::to_string(raw.fid[l]);
+            if (raw.feature[l] != last_dropped && ++dropped <= 10)
+                dropped_fids += (dropped > 1 ? ", " : "") + std::to_string(raw.fid[l]);
+            last_dropped = raw.feature[l];
             continue;
         }
         if (raw.feature[l] != last_feature) ++out.by_class[raw.classes[raw.cls[l]]];
@@ -170,8 +172,9 @@ void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool
     }
     if (dropped)
         report.warn(out.file, out.layer, "lines_not_reprojected",
-                    std::to_string(dropped) + " line(s) with coordinates that cannot be transformed to EPSG:" +
-                        std::to_string(metric_epsg) + " were left out (fid " + dropped_fids + (dropped > 10 ? ", ..." : "") + ")");
+                    std::to_string(dropped) + " feature(s) with coordinates that cannot be transformed to EPSG:" +
+                        std::to_string(metric_epsg) + " left out in whole or part (fid " + dropped_fids +
+                        (dropped > 10 ? ", ..." : "") + ")");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "network/parallel.hpp"
 
@@ -20,8 +21,7 @@ void SearchWorkspace::clear(size_t n) {
         for (NodeLabel& x : node_) x.state = 0;
         round_ = 1;
     }
-    for (unsigned w = 0; w < 2; ++w)
-        for (uint64_t m = nonempty_[w]; m; m &= m - 1) bucket_[64 * w + unsigned(std::countr_zero(m))].clear();
+    for (std::vector<Entry>& b : bucket_) b.clear();  // all, not just the marked ones: safe after a throw mid-search
     nonempty_[0] = nonempty_[1] = 0;
     last_bits_ = 0;
     last_tag_ = 0;
@@ -98,6 +98,7 @@ void SearchWorkspace::seed(uint32_t node, double cost, uint32_t tag) {
     // The radix heap's one rule: no key below one already popped. Seeding after run() could
     // break it, so it is refused rather than giving wrong labels.
     if (popped_) throw std::logic_error("SearchWorkspace::seed after run(): call clear() first");
+    if (!(cost >= 0)) throw std::invalid_argument("SearchWorkspace::seed: cost must be >= 0 (got " + std::to_string(cost) + ")");
     relax(node, cost + 0.0, tag);  // + 0.0 turns -0.0 into +0.0 (its bits would sort last)
 }
 

@@ -355,21 +355,32 @@ TEST_CASE("search: workspace reuse gives identical results", "[network]") {
     CHECK(a.cost == b.cost);
 }
 
-// The search's labels (cost, source tag) on graphs with small integer arc costs (exact in
-// doubles), zero-cost arcs and many seeds at equal cost: nearly every node has tied candidates,
-// which is where a priority queue that orders by cost only, or pops equal keys in the wrong
-// order, would hand out the wrong tag. The reference: one plain O(V^2) Dijkstra per seed, then
-// per node the lexicographic minimum of (cost, tag) over the seeds.
+// The search's labels (cost, source tag) against a reference, on graphs full of ties: zero-cost
+// arcs, repeated costs and several seeds with equal cost and different tags, where a priority
+// queue that orders by cost only, or pops equal keys in the wrong order, hands out the wrong tag.
+// Two kinds of cost, both exact in doubles (so the reference's sums equal the search's):
+// small integers (many ties), and multiples of 2^-20 below 1024 with full 32-bit tags (keys
+// differing in low mantissa bits and high tag bits: every bucket of the radix heap). The
+// reference: one plain O(V^2) Dijkstra per seed, then per node the lexicographic minimum of
+// (cost, tag) over the seeds. Cutoffs include one below some seeds' own cost.
 TEST_CASE("search: exact (cost, tag) labels with many ties and zero-cost arcs", "[network]") {
-    for (uint32_t seed = 1; seed <= 40; ++seed) {
+    for (uint32_t seed = 1; seed <= 80; ++seed) {
         CAPTURE(seed);
         Random rnd(seed);
+        const bool fine = seed % 2 == 0;
+        std::vector<double> cost_pool;  // fine costs repeat: drawn from a pool of 12
+        for (int k = 0; k < 12; ++k) cost_pool.push_back(std::ldexp(double(rnd.rng() % (1u << 30)), -20));
+        auto arc_cost = [&] {
+            if (rnd.pick(5) == 0) return 0.0;
+            return fine ? cost_pool[size_t(rnd.pick(12))] : double(1 + rnd.pick(3));
+        };
+        auto seed_tag = [&] { return fine ? uint32_t(rnd.rng()) : uint32_t(rnd.pick(5)); };
         const uint32_t n = 30 + uint32_t(rnd.pick(90));
         std::vector<std::vector<std::pair<uint32_t, double>>> out(n);
         const int arcs = int(n) * (1 + rnd.pick(3));
         for (int k = 0; k < arcs; ++k) {
             const uint32_t u = uint32_t(rnd.pick(int(n))), v = uint32_t(rnd.pick(int(n)));
-            if (u != v) out[u].push_back({v, double(rnd.pick(4))});  // costs 0..3 s
+            if (u != v) out[u].push_back({v, arc_cost()});
         }
         Graph g;
         g.node_xy.resize(n);
@@ -388,10 +399,13 @@ TEST_CASE("search: exact (cost, tag) labels with many ties and zero-cost arcs", 
         };
         std::vector<Seed> seeds;
         const int seed_count = 1 + rnd.pick(8);
-        for (int k = 0; k < seed_count; ++k)
-            seeds.push_back({uint32_t(rnd.pick(int(n))), double(rnd.pick(3)), uint32_t(rnd.pick(5))});
+        for (int k = 0; k < seed_count; ++k) {
+            const double c = fine ? cost_pool[size_t(rnd.pick(3))] : double(rnd.pick(3));
+            seeds.push_back({uint32_t(rnd.pick(int(n))), c, seed_tag()});
+            if (rnd.pick(3) == 0) seeds.push_back({uint32_t(rnd.pick(int(n))), c, seed_tag()});  // same cost, other tag
+        }
 
-        // Reference on exact integers.
+        // Reference on exact sums.
         std::vector<double> want_cost(n, INFINITY);
         std::vector<uint32_t> want_tag(n, kNone);
         for (const Seed& s : seeds) {
@@ -410,10 +424,18 @@ TEST_CASE("search: exact (cost, tag) labels with many ties and zero-cost arcs", 
                 if (d[v] < want_cost[v] || (d[v] == want_cost[v] && s.tag < want_tag[v]))
                     want_cost[v] = d[v], want_tag[v] = s.tag;
         }
+        std::vector<double> finite;
+        for (double c : want_cost)
+            if (std::isfinite(c)) finite.push_back(c);
+        std::sort(finite.begin(), finite.end());
+        double min_seed = INFINITY, max_seed = 0;
+        for (const Seed& s : seeds) min_seed = std::min(min_seed, s.cost), max_seed = std::max(max_seed, s.cost);
+        std::vector<double> cutoffs{1e9, finite[finite.size() / 2], finite[finite.size() / 4]};
+        if (max_seed > min_seed) cutoffs.push_back((min_seed + max_seed) / 2);  // some seeds above the cutoff
 
         SearchWorkspace ws;
         for (Cost c : {Cost::time, Cost::length}) {
-            for (double cutoff : {1e9, 4.0, 4.5}) {
+            for (double cutoff : cutoffs) {
                 CAPTURE(cutoff);
                 ws.clear(n);
                 for (const Seed& s : seeds) ws.seed(s.node, s.cost, s.tag);
@@ -438,6 +460,9 @@ TEST_CASE("search: exact (cost, tag) labels with many ties and zero-cost arcs", 
             }
         }
     }
+    SearchWorkspace ws(3);
+    CHECK_THROWS_AS(ws.seed(0, -1.0, 0), std::invalid_argument);
+    CHECK_THROWS_AS(ws.seed(0, NAN, 0), std::invalid_argument);
 }
 
 TEST_CASE("reached_pieces: the last link is cut exactly where the budget runs out", "[network]") {

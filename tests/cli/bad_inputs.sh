@@ -42,7 +42,7 @@ expect 2 "truncated\.osm\.pbf \[lines\]: reading stopped" -- network --towns $li
 expect 2 "lines_no_crs\.shp.*no coordinate reference system" -- network --towns $li --network $bad/lines_no_crs.shp --out "$out/n.gpkg"
 # A line that cannot be reprojected (latitude 95) is left out, reported with its fid and not
 # counted in its class; the other two lines (one a two-part multiline) make the network.
-expect 0 "unprojectable_line\.geojson \[unprojectable_line\]: 1 line\(s\) with coordinates that cannot be transformed to EPSG:32632 were left out \(fid 1\)" -- network --towns $li --network $bad/unprojectable_line.geojson --out "$out/ok.gpkg"
+expect 0 "unprojectable_line\.geojson \[unprojectable_line\]: 1 feature\(s\) with coordinates that cannot be transformed to EPSG:32632 left out in whole or part \(fid 1\)" -- network --towns $li --network $bad/unprojectable_line.geojson --out "$out/ok.gpkg"
 expect 0 "class footway: 1 lines" -- network --towns $li --network $bad/unprojectable_line.geojson --out "$out/ok.gpkg"
 [ -e "$out/n.gpkg" ] && { echo "FAIL: a failed run left $out/n.gpkg behind"; fails=$((fails + 1)); } || passes=$((passes + 1))
 echo "$passes passed, $fails failed"

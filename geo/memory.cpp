@@ -33,6 +33,7 @@ void reexec_with_huge_pages(char** argv) {
 void tune_memory(char** argv) {
     reexec_with_huge_pages(argv);
     if (env_is_zero("LC_MALLOC_TUNING")) return;
+    // A failed mallopt leaves glibc's default in place: slower on some machines, never wrong.
     // 32 MiB is the largest mmap threshold glibc accepts on 64-bit (half its arena heap size).
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);  // in practice never: memory stays for reuse until exit

@@ -109,9 +109,9 @@ struct RawLines {
 };
 
 // Reprojects the raw lines into LineInputs (metric + WGS84) and counts the features kept per
-// class. A line with a vertex that cannot be transformed is left out and reported. The transformation (~0.4 us per point with PROJ's
-// exact transverse Mercator) runs on all cores, one Reprojector per thread (OGR
-// transformations are not thread-safe).
+// class. A line with a vertex that cannot be transformed is left out and reported. The
+// transformation (~0.4 us per point with PROJ's exact transverse Mercator) runs on all cores,
+// one Reprojector per thread (OGR transformations are not thread-safe).
 void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool source_is_wgs84, int metric_epsg,
                   LoadedLines& out, geo::Report& report) {
     std::vector<double> mx = raw.x, my = raw.y, lx = raw.x, ly = raw.y;

@@ -233,11 +233,15 @@ struct Reprojector::Impl {
     std::once_flag src_to_wgs84_once, metric_to_wgs84_once;
     CtPtr src_to_wgs84, metric_to_wgs84;
     OGRCoordinateTransformation* to_wgs84() {
-        std::call_once(src_to_wgs84_once, [&] { src_to_wgs84 = make_ct(source.get(), wgs84.get()); });
+        std::call_once(src_to_wgs84_once, [&] {
+            if (!src_to_wgs84) src_to_wgs84 = make_ct(source.get(), wgs84.get());  // a clone may have it
+        });
         return src_to_wgs84.get();
     }
     OGRCoordinateTransformation* from_metric_to_wgs84() {
-        std::call_once(metric_to_wgs84_once, [&] { metric_to_wgs84 = make_ct(metric.get(), wgs84.get()); });
+        std::call_once(metric_to_wgs84_once, [&] {
+            if (!metric_to_wgs84) metric_to_wgs84 = make_ct(metric.get(), wgs84.get());
+        });
         return metric_to_wgs84.get();
     }
 };
@@ -265,6 +269,10 @@ Reprojector::Reprojector(const Reprojector& other, CloneTag) : impl_(new Impl), 
     impl_->metric.reset(o.metric->Clone());
     if (o.source) impl_->source.reset(o.source->Clone());
     if (o.src_to_metric) impl_->src_to_metric.reset(o.src_to_metric->Clone());
+    // The lazy ones too, where the original has made them (a clone made after the first
+    // to_wgs84 call does no lookup at all).
+    if (o.src_to_wgs84) impl_->src_to_wgs84.reset(o.src_to_wgs84->Clone());
+    if (o.metric_to_wgs84) impl_->metric_to_wgs84.reset(o.metric_to_wgs84->Clone());
     if (o.shifted)
         impl_->shifted = std::make_unique<ShiftedDatumCT>(o.spec.datum, impl_->wgs84.get(), impl_->metric.get(),
                                                           CtPtr(o.shifted->inner()->Clone()));

@@ -224,10 +224,10 @@ std::optional<OGREnvelope> OpenedLayer::wgs84_extent() const {
         layer_->ResetReading();
         if (!any) return std::nullopt;
     }
-    Reprojector rp(crs_, 4326);
+    Reprojector rp(crs_, 4326);  // its "metric" CRS is WGS84: to_metric, no second pipeline
     double xs[5] = {env.MinX, env.MaxX, env.MinX, env.MaxX, (env.MinX + env.MaxX) / 2};
     double ys[5] = {env.MinY, env.MinY, env.MaxY, env.MaxY, (env.MinY + env.MaxY) / 2};
-    rp.to_wgs84(xs, ys, 5);
+    rp.to_metric(xs, ys, 5);
     OGREnvelope out;
     for (int i = 0; i < 5; ++i)
         if (std::isfinite(xs[i]) && std::isfinite(ys[i])) out.Merge(xs[i], ys[i]);

@@ -114,11 +114,16 @@ struct RawLines {
 // one Reprojector per thread (OGR transformations are not thread-safe).
 void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool source_is_wgs84, int metric_epsg,
                   LoadedLines& out, geo::Report& report) {
-    std::vector<double> mx = raw.x, my = raw.y, lx = raw.x, ly = raw.y;
+    std::vector<double> mx = raw.x, my = raw.y;
+    std::vector<double> lx, ly;  // lon/lat, unless the source already is (then raw.x/raw.y)
+    if (!source_is_wgs84) lx = raw.x, ly = raw.y;
+    const double* lon = source_is_wgs84 ? raw.x.data() : lx.data();
+    const double* lat = source_is_wgs84 ? raw.y.data() : ly.data();
     std::vector<uint8_t> ok(raw.rule.size(), 1);
     const size_t lines = raw.rule.size();
     // Batches of whole lines (~64k vertices): a failed batch is redone line by line to find
     // the lines that cannot be transformed.
+    if (!source_is_wgs84) reprojector.to_wgs84(nullptr, nullptr, 0);  // made once here, cloned below
     std::vector<std::unique_ptr<geo::Reprojector>> clones(worker_count());
     for (size_t w = 1; w < clones.size(); ++w) clones[w] = reprojector.clone();
     parallel_for(lines, std::max<size_t>(1, lines / worker_count() + 1), [&](size_t first_line, size_t last_line, unsigned w) {
@@ -136,10 +141,12 @@ void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool
                     const size_t lb = raw.first[l], le = raw.first[l + 1];
                     std::copy(raw.x.begin() + lb, raw.x.begin() + le, mx.begin() + lb);
                     std::copy(raw.y.begin() + lb, raw.y.begin() + le, my.begin() + lb);
-                    std::copy(raw.x.begin() + lb, raw.x.begin() + le, lx.begin() + lb);
-                    std::copy(raw.y.begin() + lb, raw.y.begin() + le, ly.begin() + lb);
-                    ok[l] = rp.to_metric(mx.data() + lb, my.data() + lb, le - lb) &&
-                            (source_is_wgs84 || rp.to_wgs84(lx.data() + lb, ly.data() + lb, le - lb));
+                    ok[l] = rp.to_metric(mx.data() + lb, my.data() + lb, le - lb);
+                    if (!source_is_wgs84) {
+                        std::copy(raw.x.begin() + lb, raw.x.begin() + le, lx.begin() + lb);
+                        std::copy(raw.y.begin() + lb, raw.y.begin() + le, ly.begin() + lb);
+                        ok[l] = rp.to_wgs84(lx.data() + lb, ly.data() + lb, le - lb) && ok[l];
+                    }
                 }
             line = end;
         }
@@ -163,7 +170,7 @@ void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool
         li.lonlat.resize(le - lb);
         for (size_t i = lb; i < le; ++i) {
             li.xy[i - lb] = {mx[i], my[i]};
-            li.lonlat[i - lb] = {lx[i], ly[i]};
+            li.lonlat[i - lb] = {lon[i], lat[i]};
         }
         li.speed_kmh = raw.rule[l].speed_kmh;
         li.oneway = raw.rule[l].oneway;

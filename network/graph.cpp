@@ -471,6 +471,9 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
     // 3. One hash pass gives every vertex the number of its coordinate and counts how often
     //    each coordinate occurs. The cores split the coordinates by high bits of their hash:
     //    each worker numbers its own share, and the shares are laid end to end afterwards.
+    //    Only any_vertex needs every vertex (a shared one becomes a node); the other modes have
+    //    fixed their nodes already, and only those are numbered (vertex_coord is unused elsewhere).
+    const bool every_vertex = opts.connectivity == Connectivity::any_vertex;
     size_t vertices = 0;
     for (const WorkLine& w : work) vertices += w.xy.size();
     std::vector<uint32_t> vertex_coord(vertices);
@@ -485,14 +488,14 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
                 std::vector<uint32_t>& count = part_count[part];
                 size_t v = 0;
                 for (const WorkLine& w : work)
-                    for (const XY& p : w.xy) {
-                        if (part_of(p) == part) {
+                    for (size_t i = 0; i < w.xy.size(); ++i, ++v) {
+                        const XY& p = w.xy[i];
+                        if ((every_vertex || w.node[i]) && part_of(p) == part) {
                             const uint32_t c = index.find_or_add(p);
                             if (c == count.size()) count.push_back(0);
                             ++count[c];
                             vertex_coord[v] = c;
                         }
-                        ++v;
                     }
             }
         });
@@ -504,10 +507,11 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
         if (parts > 1) {
             size_t v = 0;
             for (const WorkLine& w : work)
-                for (const XY& p : w.xy) vertex_coord[v++] += offset[part_of(p)];
+                for (size_t i = 0; i < w.xy.size(); ++i, ++v)
+                    if (every_vertex || w.node[i]) vertex_coord[v] += offset[part_of(w.xy[i])];
         }
     }
-    if (opts.connectivity == Connectivity::any_vertex) {
+    if (every_vertex) {
         size_t v = 0;
         for (WorkLine& w : work)
             for (size_t i = 0; i < w.xy.size(); ++i, ++v)

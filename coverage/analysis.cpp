@@ -55,22 +55,23 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
 
     // Nearest main facility (any level) up to the nearest cutoff.
     r.nearest_cutoff_s = std::max(opts.nearest_cutoff_min, r.circles_min.empty() ? 0.0 : r.circles_min.back()) * 60;
-    NearestTable nearest = travel.nearest(r.main_rows, r.nearest_cutoff_s);
-    r.nearest = nearest.facility;
-    r.nearest_s = nearest.seconds;
 
     // Per circle: covered by a main facility whose level allows it. Coverage only asks "within
     // the circle?", so each search stops at the circle's time (plus the comparison's 1e-9 s) -
-    // a 5-minute search is a fraction of a 60-minute one. The main set's table above already
-    // answers every circle. One search per distinct (facility set, cutoff).
-    r.covered.assign(r.circles_min.size(), std::vector<uint8_t>(nd, 0));
+    // a 5-minute search is a fraction of a 60-minute one. One search per distinct facility set
+    // and cutoff; a table of the same set with a larger cutoff answers a smaller one (the nearest
+    // facility and its time do not depend on the cutoff), so the main set's table above answers
+    // every circle of the main set.
     std::map<std::pair<std::vector<uint32_t>, double>, NearestTable> cache;
+    const NearestTable& nearest =
+        cache.emplace(std::make_pair(r.main_rows, r.nearest_cutoff_s), travel.nearest(r.main_rows, r.nearest_cutoff_s)).first->second;
+    r.nearest = nearest.facility;
+    r.nearest_s = nearest.seconds;
+    r.covered.assign(r.circles_min.size(), std::vector<uint8_t>(nd, 0));
     auto covered_within = [&](const std::vector<uint32_t>& rows, double minutes) -> const NearestTable& {
         const double cutoff_s = minutes * 60 + 1e-9;
-        if (rows == r.main_rows && cutoff_s <= r.nearest_cutoff_s) return nearest;
-        auto key = std::make_pair(rows, cutoff_s);
-        auto it = cache.find(key);
-        if (it == cache.end()) it = cache.emplace(key, travel.nearest(rows, cutoff_s)).first;
+        auto it = cache.lower_bound(std::make_pair(rows, cutoff_s));  // same rows, cutoff >= cutoff_s
+        if (it == cache.end() || it->first.first != rows) it = cache.emplace(std::make_pair(rows, cutoff_s), travel.nearest(rows, cutoff_s)).first;
         return it->second;
     };
     for (size_t c = 0; c < r.circles_min.size(); ++c) {

@@ -282,15 +282,34 @@ std::unique_ptr<Reprojector> Reprojector::clone() const { return std::unique_ptr
 
 Reprojector::~Reprojector() = default;
 
-static bool all_ok(const std::vector<int>& ok) {
-    return std::all_of(ok.begin(), ok.end(), [](int v) { return v != 0; });
-}
+namespace {
+// Per-point success flags of a Transform call. Geometry callbacks transform one point at a
+// time, so small calls use a buffer on the stack instead of allocating.
+class OkFlags {
+public:
+    explicit OkFlags(std::size_t n) : n_(n) {
+        if (n > kSmall) big_.assign(n, 1);
+        else std::fill(small_, small_ + n, 1);
+    }
+    int* data() { return n_ > kSmall ? big_.data() : small_; }
+    bool all() {
+        const int* p = data();
+        return std::all_of(p, p + n_, [](int v) { return v != 0; });
+    }
+
+private:
+    static constexpr std::size_t kSmall = 16;
+    std::size_t n_;
+    int small_[kSmall];
+    std::vector<int> big_;
+};
+}  // namespace
 
 bool Reprojector::to_metric(double* x, double* y, std::size_t n) const {
-    std::vector<int> ok(n, 1);
+    OkFlags ok(n);
     if (impl_->shifted) impl_->shifted->Transform(static_cast<int>(n), x, y, nullptr, nullptr, ok.data());
     else impl_->src_to_metric->Transform(static_cast<int>(n), x, y, nullptr, nullptr, ok.data());
-    return all_ok(ok);
+    return ok.all();
 }
 
 bool Reprojector::source_is_wgs84() const {
@@ -302,15 +321,15 @@ bool Reprojector::to_wgs84(double* x, double* y, std::size_t n) const {
         for (std::size_t i = 0; i < n; ++i) impl_->shifted->shift_to_wgs84(x[i], y[i]);
         return true;
     }
-    std::vector<int> ok(n, 1);
+    OkFlags ok(n);
     impl_->to_wgs84()->Transform(static_cast<int>(n), x, y, nullptr, nullptr, ok.data());
-    return all_ok(ok);
+    return ok.all();
 }
 
 bool Reprojector::metric_to_wgs84(double* x, double* y, std::size_t n) const {
-    std::vector<int> ok(n, 1);
+    OkFlags ok(n);
     impl_->from_metric_to_wgs84()->Transform(static_cast<int>(n), x, y, nullptr, nullptr, ok.data());
-    return all_ok(ok);
+    return ok.all();
 }
 
 OGRCoordinateTransformation* Reprojector::ogr_to_metric() const {

@@ -113,7 +113,7 @@ public:
             if (dissolve_ == "none") {
                 for (size_t i = 0; i < rows.size(); ++i) {
                     uint32_t fr = rows[i];
-                    std::string id = study->fac_id >= 0 ? study->facilities->text(fr, study->fac_id) : std::to_string(study->facilities->fid[fr]);
+                    std::string id = study->facility_id(fr);
                     emit(id, study->fac_type_value[fr], town_of(fr), travel.facility_status()[fr], polys[m][i].get(), 1);
                 }
             } else {

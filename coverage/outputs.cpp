@@ -331,7 +331,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
     std::vector<std::string> fac_ids;
     if (s.facilities)
         for (size_t i = 0; i < s.facilities->size(); ++i)
-            fac_ids.push_back(s.fac_id >= 0 ? s.facilities->text(i, s.fac_id) : std::to_string(s.facilities->fid[i]));
+            fac_ids.push_back(s.facility_id(i));
     // report.html only reads the study and the results; the page is built on the second core too
     // (after the towns layer, so the two threads never use the same GEOS geometry at once) and
     // written below in its usual turn.

@@ -39,6 +39,11 @@ struct Study {
     std::vector<geo::TownSet::Assignment> fac_town, dem_town;
     std::vector<double> dem_weight_value;  // households (or the weight) per demand row, >= 0
     std::vector<std::string> fac_type_value;
+
+    // A facility's id as outputs show it: the id field's text, else the feature id.
+    std::string facility_id(size_t row) const {
+        return fac_id >= 0 ? facilities->text(row, fac_id) : std::to_string(facilities->fid[row]);
+    }
 };
 
 struct LoadOptions {

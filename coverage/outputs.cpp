@@ -514,7 +514,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         ji["kind"] = ind.kind;
         ji["unit"] = ind.unit;
         ji["binding"] = ind.binding;
-        ji["comparator"] = ind.comparator;
+        ji["comparator"] = ind.comparator_for(r.year);
         ji["source"] = ind.source;
         nlohmann::ordered_json towns = nlohmann::ordered_json::array();
         for (size_t t = 0; t < nt; ++t) {
@@ -522,7 +522,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
             const std::string& gap_text = p.lang == "zh" ? e.gap_text_zh : e.gap_text;
             csv << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << ind.id << ","
                 << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << "," << ind.unit << "," << r.year
-                << "," << opt(e.value) << "," << opt(e.target) << "," << csv_escape(ind.comparator) << "," << to_string(e.status) << ","
+                << "," << opt(e.value) << "," << opt(e.target) << "," << csv_escape(e.comparator) << "," << to_string(e.status) << ","
                 << (e.status == Status::missed ? fixed(e.gap, 2) : std::string("0")) << "," << csv_escape(gap_text) << "\n";
             nlohmann::ordered_json jt;
             jt["town_id"] = s.town_set->id(t);
@@ -539,11 +539,16 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         std::string city_text;
         if (c.share_of_towns_met)
             city_text = with_commas(c.towns_met) + " of " + with_commas(c.towns_with_data) + " towns meet the target";
-        if (c.rollup_status)
-            city_text += "; city target " + fixed(ind.rollup_target * 100, 0) + "% of towns: " + to_string(*c.rollup_status);
+        if (c.rollup_target && c.rollup_status)
+            city_text += "; city target " + (c.rollup_comparator == ">=" ? std::string() : c.rollup_comparator + " ") +
+                         fixed(*c.rollup_target * 100, 0) + "% of towns: " + to_string(*c.rollup_status);
+        else if (c.rollup_status == Status::no_target)
+            city_text += "; no city target for " + std::to_string(r.year);
+        if (c.pooled.status == Status::no_target && !c.share_of_towns_met)
+            city_text = p.lang == "zh" ? c.pooled.gap_text_zh : c.pooled.gap_text;
         csv << "CITY,全市," << ind.id << "," << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << ","
             << ind.unit << "," << r.year << "," << opt(c.pooled.value) << "," << opt(c.pooled.target) << ","
-            << csv_escape(ind.comparator) << "," << (c.rollup_status ? to_string(*c.rollup_status) : to_string(c.pooled.status)) << ","
+            << csv_escape(c.pooled.comparator) << "," << (c.rollup_status ? to_string(*c.rollup_status) : to_string(c.pooled.status)) << ","
             << (c.pooled.status == Status::missed ? fixed(c.pooled.gap, 2) : std::string("0")) << "," << csv_escape(city_text) << "\n";
         ji["towns"] = towns;
         nlohmann::ordered_json jc;
@@ -555,7 +560,8 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         jc["share_of_towns_met"] = c.share_of_towns_met ? nlohmann::ordered_json(round_to(*c.share_of_towns_met, 6)) : nlohmann::ordered_json();
         if (!ind.rollup_kind.empty()) {
             jc["rollup_kind"] = ind.rollup_kind;
-            jc["rollup_target"] = ind.rollup_target;
+            jc["rollup_target"] = c.rollup_target ? nlohmann::ordered_json(*c.rollup_target) : nlohmann::ordered_json();
+            jc["rollup_comparator"] = c.rollup_comparator;
             jc["rollup_status"] = c.rollup_status ? to_string(*c.rollup_status) : "no-data";
         }
         ji["city"] = jc;
@@ -611,7 +617,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
         const Indicator& ind = inds[i];
         const CityRollup& c = r.city[i];
         md << "| " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << " | " << ind.kind << " | "
-           << ind.comparator << " " << (c.pooled.target ? fixed(*c.pooled.target, decimals_for(ind)) : "") << " | "
+           << (c.pooled.target ? c.pooled.comparator + " " : std::string()) << (c.pooled.target ? fixed(*c.pooled.target, decimals_for(ind)) : "") << " | "
            << (c.pooled.value ? fixed(*c.pooled.value, decimals_for(ind)) : "—") << " | " << fixed(c.towns_met, 0) << "/" << fixed(c.towns_with_data, 0)
            << (c.rollup_status ? std::string(" (") + to_string(*c.rollup_status) + ")" : "") << " |\n";
     }

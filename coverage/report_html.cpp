@@ -155,6 +155,7 @@ const char* status_text(Status s, const Tr& T) {
     switch (s) {
         case Status::met: return T("达标", "met");
         case Status::missed: return T("未达标", "missed");
+        case Status::no_target: return T("当年无目标", "no target this year");
         default: return T("无数据", "no data");
     }
 }
@@ -560,7 +561,7 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
             if (ind.binding) o << "<span class=\"badge\">" << T("约束性", "binding") << "</span>";
             std::string unit = unit_text(ind, T);
             if (pooled.target)
-                o << "<span class=\"tgt\">" << T("目标 ", "target ") << html_escape(ind.comparator) << " " << value_text(ind, *pooled.target)
+                o << "<span class=\"tgt\">" << T("目标 ", "target ") << html_escape(pooled.comparator) << " " << value_text(ind, *pooled.target)
                   << (unit.empty() || unit == "%" ? "" : " " + unit) << "</span>";
             o << "</th>";
         }
@@ -579,7 +580,7 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
                 const std::string& gap = T.zh ? e.gap_text_zh : e.gap_text;
                 o << "<td class=\"n " << status_class(e.status) << "\" data-v=\"" << (e.value ? key(*e.value) : "") << "\" title=\""
                   << status_text(e.status, T);
-                if (e.target) o << "; " << T("目标 ", "target ") << html_escape(ind.comparator) << " " << value_text(ind, *e.target);
+                if (e.target) o << "; " << T("目标 ", "target ") << html_escape(e.comparator) << " " << value_text(ind, *e.target);
                 o << "\">" << (e.value ? value_text(ind, *e.value) : "—");
                 if (e.status != Status::met && !gap.empty()) o << "<span class=\"gap\">" << html_escape(gap) << "</span>";
                 o << "</td>";

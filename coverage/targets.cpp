@@ -1,5 +1,7 @@
 #include "coverage/targets.hpp"
 
+#include "coverage/text.hpp"
+
 #include <toml++/toml.h>
 
 #include <cmath>
@@ -9,17 +11,50 @@
 
 namespace lc::cov {
 
+namespace {
+
+// The entry in force in `year`: that year's, else the latest earlier one; none before the first.
+template <class V>
+const V* in_force(const std::map<int, V>& by_year, int year) {
+    auto it = by_year.upper_bound(year);
+    if (it == by_year.begin()) return nullptr;
+    return &std::prev(it)->second;
+}
+
+// Comparator of the target year in force (the one whose value applies), else `fallback`.
+std::string comparator_in_force(const std::map<int, double>& values, const std::map<int, std::string>& comparators,
+                                int year, const std::string& fallback) {
+    auto it = values.upper_bound(year);
+    if (it == values.begin()) return fallback;
+    auto c = comparators.find(std::prev(it)->first);
+    return c == comparators.end() ? fallback : c->second;
+}
+
+}  // namespace
+
 std::optional<double> Indicator::target_for(int year) const {
-    if (targets.empty()) return std::nullopt;
-    auto it = targets.upper_bound(year);
-    if (it == targets.begin()) return targets.begin()->second;
-    return std::prev(it)->second;
+    if (const double* v = in_force(targets, year)) return *v;
+    return std::nullopt;
+}
+
+std::string Indicator::comparator_for(int year) const {
+    return comparator_in_force(targets, target_comparators, year, comparator);
+}
+
+std::optional<double> Indicator::rollup_target_for(int year) const {
+    if (const double* v = in_force(rollup_targets, year)) return *v;
+    return std::nullopt;
+}
+
+std::string Indicator::rollup_comparator_for(int year) const {
+    return comparator_in_force(rollup_targets, rollup_comparators, year, rollup_comparator);
 }
 
 const char* to_string(Status s) {
     switch (s) {
         case Status::met: return "met";
         case Status::missed: return "missed";
+        case Status::no_target: return "no-target";
         default: return "no-data";
     }
 }
@@ -36,6 +71,15 @@ std::string with_commas(double v, int decimals) {
 
 namespace {
 
+// Every key an indicator may have; anything else is refused (a misspelt key would otherwise be
+// silently ignored).
+const std::set<std::string> kIndicatorKeys{"id", "name_zh", "name_en", "unit", "kind", "comparator", "binding", "source",
+                                           "facility_types", "with_types", "minutes", "metres", "area_field", "stat",
+                                           "population_stat", "attribute", "numerator", "denominator", "host_field",
+                                           "within_m", "targets", "city_rollup"};
+const std::set<std::string> kRollupKeys{"kind", "target", "comparator"};
+const std::set<std::string> kMetaKeys{"plan", "default_year", "source", "note"};
+
 const std::set<std::string> kKinds{"coverage_share", "area_per_100_households", "count_at_least", "per_10k_population",
                                    "attribute_ratio", "share_of_facilities", "town_value"};
 
@@ -47,6 +91,48 @@ std::vector<std::string> strings(const toml::node* n) {
             if (auto v = e.value<std::string>()) out.push_back(*v);
     if (auto v = n->value<std::string>()) out.push_back(*v);
     return out;
+}
+
+bool is_comparator(const std::string& c) { return c == ">=" || c == ">" || c == "<=" || c == "<" || c == "=="; }
+
+// A target value: a number, or a string "COMPARATOR NUMBER" (the plan's "＞80%" is "> 0.8").
+// Returns false when the node is neither.
+bool parse_target_value(const toml::node& v, double& value, std::string& comparator) {
+    if (auto d = v.value<double>()) {
+        value = *d;
+        comparator.clear();
+        return std::isfinite(value);
+    }
+    auto s = v.value<std::string>();
+    if (!s) return false;
+    size_t i = 0;
+    while (i < s->size() && std::string("<>=").find((*s)[i]) != std::string::npos) ++i;
+    comparator = s->substr(0, i);
+    if (!is_comparator(comparator)) return false;
+    std::string rest = s->substr(i);
+    char* end = nullptr;
+    value = std::strtod(rest.c_str(), &end);
+    if (end == rest.c_str()) return false;
+    while (*end == ' ') ++end;
+    return *end == '\0' && std::isfinite(value);
+}
+
+// { YEAR = number | "CMP number", ... } into the two maps; returns an error text or "".
+std::string parse_year_table(const toml::table& tg, std::map<int, double>& values, std::map<int, std::string>& comparators) {
+    for (auto& [k, v] : tg) {
+        const std::string key(k.str());
+        char* end = nullptr;
+        long year = std::strtol(key.c_str(), &end, 10);
+        if (key.empty() || *end != '\0' || year < 1 || year > 9999)
+            return "'" + key + "' is not a year; expected { YEAR = number, ... }";
+        double value = 0;
+        std::string cmp;
+        if (!parse_target_value(v, value, cmp))
+            return "year " + key + ": expected a finite number or a string such as \"> 0.8\"";
+        values[static_cast<int>(year)] = value;
+        if (!cmp.empty()) comparators[static_cast<int>(year)] = cmp;
+    }
+    return "";
 }
 
 }  // namespace
@@ -62,6 +148,19 @@ TargetsFile load_targets(const std::string& path) {
         os << path << ":" << e.source().begin.line << ": " << e.description();
         throw std::runtime_error(os.str());
     }
+    for (auto& [k, v] : root) {
+        const std::string section(k.str());
+        if (section == "meta" || section == "indicator") continue;
+        std::string hint = closest_name(section, {"meta", "indicator"});
+        throw std::runtime_error(path + ": unknown section [" + section + "]" + (hint.empty() ? "" : "; did you mean [" + hint + "]?"));
+    }
+    if (auto* meta = root["meta"].as_table())
+        for (auto& [k, v] : *meta)
+            if (!kMetaKeys.count(std::string(k.str()))) {
+                std::string hint = closest_name(std::string(k.str()), kMetaKeys);
+                throw std::runtime_error(path + ": [meta] " + std::string(k.str()) + ": unknown key" +
+                                         (hint.empty() ? "" : "; did you mean " + hint + "?"));
+            }
     tf.plan = root["meta"]["plan"].value_or(std::string());
     tf.default_year = static_cast<int>(root["meta"]["default_year"].value_or(0.0));
     auto* arr = root["indicator"].as_array();
@@ -79,6 +178,16 @@ TargetsFile load_targets(const std::string& path) {
                                      " key '" + key + "': " + what);
         };
         if (ind.id.empty()) bad("id", "missing");
+        auto refuse_unknown = [&](const toml::table& table, const std::set<std::string>& keys, const std::string& prefix) {
+            for (auto& [k, v] : table) {
+                const std::string key(k.str());
+                if (keys.count(key)) continue;
+                std::string hint = closest_name(key, keys);
+                bad(prefix + key, "unknown key" + (hint.empty() ? std::string() : "; did you mean " + prefix + hint + "?"));
+            }
+        };
+        refuse_unknown(*t, kIndicatorKeys, "");
+        if (auto* r = (*t)["city_rollup"].as_table()) refuse_unknown(*r, kRollupKeys, "city_rollup.");
         if (!ids.insert(ind.id).second) bad("id", "used twice");
         ind.name_zh = (*t)["name_zh"].value_or(std::string());
         ind.name_en = (*t)["name_en"].value_or(std::string());
@@ -86,7 +195,7 @@ TargetsFile load_targets(const std::string& path) {
         ind.kind = (*t)["kind"].value_or(std::string());
         if (!kKinds.count(ind.kind)) bad("kind", "unknown kind '" + ind.kind + "'");
         ind.comparator = (*t)["comparator"].value_or(std::string(">="));
-        if (ind.comparator != ">=" && ind.comparator != "<=" && ind.comparator != "==") bad("comparator", "must be >=, <= or ==");
+        if (!is_comparator(ind.comparator)) bad("comparator", "must be >=, >, <=, < or ==");
         ind.binding = (*t)["binding"].value_or(false);
         ind.source = (*t)["source"].value_or(std::string());
         ind.facility_types = strings(t->get("facility_types"));
@@ -101,18 +210,35 @@ TargetsFile load_targets(const std::string& path) {
         ind.denominator = (*t)["denominator"].value_or(std::string());
         ind.host_field = (*t)["host_field"].value_or(std::string());
         ind.within_m = (*t)["within_m"].value_or(0.0);
-        if (auto* tg = (*t)["targets"].as_table())
-            for (auto& [k, v] : *tg) {
-                int year = std::atoi(std::string(k.str()).c_str());
-                auto val = v.value<double>();
-                if (year <= 0 || !val) bad("targets", "expected { YEAR = number, ... }");
-                ind.targets[year] = *val;
-            }
+        if (auto* tn = t->get("targets")) {
+            auto* tg = tn->as_table();
+            if (!tg) bad("targets", "expected { YEAR = number, ... }");
+            if (auto err = parse_year_table(*tg, ind.targets, ind.target_comparators); !err.empty()) bad("targets", err);
+        }
         if (ind.targets.empty()) bad("targets", "missing");
-        if (auto* r = (*t)["city_rollup"].as_table()) {
+        if (auto* rn = t->get("city_rollup")) {
+            auto* r = rn->as_table();
+            if (!r) bad("city_rollup", "expected { kind = \"share_of_towns_met\", target = ... }");
             ind.rollup_kind = (*r)["kind"].value_or(std::string());
-            ind.rollup_target = (*r)["target"].value_or(0.0);
             if (ind.rollup_kind != "share_of_towns_met") bad("city_rollup", "kind must be share_of_towns_met");
+            ind.rollup_comparator = (*r)["comparator"].value_or(std::string(">="));
+            if (!is_comparator(ind.rollup_comparator)) bad("city_rollup.comparator", "must be >=, >, <=, < or ==");
+            auto* target = r->get("target");
+            if (!target) bad("city_rollup.target", "missing");
+            if (auto* years = target->as_table()) {
+                if (auto err = parse_year_table(*years, ind.rollup_targets, ind.rollup_comparators); !err.empty())
+                    bad("city_rollup.target", err);
+                if (ind.rollup_targets.empty()) bad("city_rollup.target", "no year given");
+            } else {
+                // A plain number holds for every year.
+                double v = 0;
+                std::string cmp;
+                if (!parse_target_value(*target, v, cmp)) bad("city_rollup.target", "expected a share, a string such as \"> 0.8\" or { YEAR = share, ... }");
+                ind.rollup_targets[0] = v;
+                if (!cmp.empty()) ind.rollup_comparators[0] = cmp;
+            }
+            for (const auto& [year, v] : ind.rollup_targets)
+                if (v < 0 || v > 1) bad("city_rollup.target", "a share of towns must lie between 0 and 1 (got " + std::to_string(v) + ")");
         }
         // Kind-specific requirements.
         if (ind.kind == "coverage_share") {
@@ -203,17 +329,32 @@ Ratio measure(const Indicator& ind, const TownFacts& f) {
     return r;
 }
 
+// Comparison with a relative tolerance, so that 0.7 computed as 7/10 meets ">= 0.7" and does
+// not meet "> 0.7".
 bool meets(const std::string& cmp, double v, double t) {
     const double eps = 1e-9 * std::max(1.0, std::fabs(t));
     if (cmp == "<=") return v <= t + eps;
+    if (cmp == "<") return v < t - eps;
+    if (cmp == ">") return v > t + eps;
     if (cmp == "==") return std::fabs(v - t) <= eps;
     return v >= t - eps;
 }
 
+// Smallest whole number of units that covers a shortfall `need` when the target is to be
+// reached (">=": ceil) or passed (">": floor + 1).
+double units_needed(double need, bool strict) {
+    return strict ? std::floor(need + 1e-9) + 1 : std::ceil(need - 1e-9);
+}
+
 std::string fmt(double v, int d) { return with_commas(v, d); }
 
-void describe_gap(const Indicator& ind, const Ratio& r, double target, Evaluation& e) {
+void describe_gap(const Indicator& ind, const Ratio& r, double target, int year, Evaluation& e) {
     const std::string& k = ind.kind;
+    if (e.status == Status::no_target) {
+        e.gap_text = "no target for " + std::to_string(year);
+        e.gap_text_zh = std::to_string(year) + " 年无目标值";
+        return;
+    }
     if (e.status == Status::no_data) {
         e.gap_text = k == "coverage_share" || k == "area_per_100_households" ? "no households in the town" : "no data";
         e.gap_text_zh = k == "coverage_share" || k == "area_per_100_households" ? "该镇街无住户数据" : "无数据";
@@ -224,14 +365,15 @@ void describe_gap(const Indicator& ind, const Ratio& r, double target, Evaluatio
         e.gap_text_zh = "已达标";
         return;
     }
-    if (ind.comparator == "<=") {
+    const bool strict = e.comparator == ">";
+    if (e.comparator == "<=" || e.comparator == "<") {
         e.gap = *e.value - target;
         e.gap_text = "exceeds the limit by " + fmt(e.gap, 2);
         e.gap_text_zh = "超出上限 " + fmt(e.gap, 2);
         return;
     }
     if (k == "coverage_share") {
-        e.gap = std::ceil(target * r.den - r.num - 1e-9);
+        e.gap = units_needed(target * r.den - r.num, strict);
         std::string minutes = ind.minutes ? fmt(*ind.minutes, 0) + "-minute" : fmt(*ind.metres, 0) + " m";
         e.gap_text = fmt(r.den - r.num, 0) + " households outside the " + minutes + " circle; " + fmt(e.gap, 0) +
                      " more must be covered";
@@ -242,21 +384,21 @@ void describe_gap(const Indicator& ind, const Ratio& r, double target, Evaluatio
         e.gap_text = "needs " + fmt(e.gap, 0) + " m2 more (" + fmt(*e.value, 1) + " of " + fmt(target, 1) + " m2 per 100 households)";
         e.gap_text_zh = "还需 " + fmt(e.gap, 0) + " 平方米（每百户 " + fmt(*e.value, 1) + "/" + fmt(target, 1) + " 平方米）";
     } else if (k == "count_at_least") {
-        e.gap = target - *e.value;
+        e.gap = (strict ? units_needed(target - *e.value, true) : target - *e.value);
         e.gap_text = fmt(*e.value, 0) + " of " + fmt(target, 0) + " required";
         e.gap_text_zh = "现有 " + fmt(*e.value, 0) + " 个，要求 " + fmt(target, 0) + " 个";
     } else if (k == "per_10k_population") {
-        e.gap = std::ceil(target * r.den / r.scale - r.num - 1e-9);
+        e.gap = units_needed(target * r.den / r.scale - r.num, strict);
         std::string what = ind.stat.empty() ? "facilities" : ind.stat;
         e.gap_text = "needs " + fmt(e.gap, 0) + " more " + what + " (" + fmt(*e.value, 1) + " of " + fmt(target, 1) + " per 10,000)";
         e.gap_text_zh = "还需 " + fmt(e.gap, 0) + "（每万人 " + fmt(*e.value, 1) + "/" + fmt(target, 1) + "）";
     } else if (k == "attribute_ratio") {
         // The numerator is what can change (e.g. converting beds to nursing beds).
-        e.gap = std::ceil(target * r.den - r.num - 1e-9);
+        e.gap = units_needed(target * r.den - r.num, strict);
         e.gap_text = "needs " + fmt(e.gap, 0) + " more " + ind.numerator + " (" + fmt(*e.value * 100, 1) + "% of " + fmt(target * 100, 1) + "%)";
         e.gap_text_zh = "还需 " + fmt(e.gap, 0) + " 个" + ind.numerator + "（" + fmt(*e.value * 100, 1) + "%/" + fmt(target * 100, 1) + "%）";
     } else if (k == "share_of_facilities") {
-        e.gap = std::ceil(target * r.den - r.num - 1e-9);
+        e.gap = units_needed(target * r.den - r.num, strict);
         e.gap_text = fmt(r.num, 0) + " of " + fmt(r.den, 0) + " have one; " + fmt(e.gap, 0) + " more needed";
         e.gap_text_zh = fmt(r.den, 0) + " 个中 " + fmt(r.num, 0) + " 个已设，还需 " + fmt(e.gap, 0) + " 个";
     } else {
@@ -271,11 +413,13 @@ void describe_gap(const Indicator& ind, const Ratio& r, double target, Evaluatio
 Evaluation evaluate(const Indicator& ind, const TownFacts& f, int year) {
     Evaluation e;
     e.target = ind.target_for(year);
+    e.comparator = ind.comparator_for(year);
     Ratio r = measure(ind, f);
     e.value = r.value;
-    if (!e.value || !e.target) e.status = Status::no_data;
-    else e.status = meets(ind.comparator, *e.value, *e.target) ? Status::met : Status::missed;
-    describe_gap(ind, r, e.target.value_or(0), e);
+    if (!e.target) e.status = Status::no_target;
+    else if (!e.value) e.status = Status::no_data;
+    else e.status = meets(e.comparator, *e.value, *e.target) ? Status::met : Status::missed;
+    describe_gap(ind, r, e.target.value_or(0), year, e);
     return e;
 }
 
@@ -299,17 +443,28 @@ CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, co
     if (ind.kind == "count_at_least") {
         // "One per town" pooled over the city is the count of towns that have one.
         c.pooled.target = ind.target_for(year);
+        c.pooled.comparator = ind.comparator_for(year);
+        if (!c.pooled.target) {
+            c.pooled.status = Status::no_target;
+            c.pooled.gap_text = "no target for " + std::to_string(year);
+            c.pooled.gap_text_zh = std::to_string(year) + " 年无目标值";
+        }
     } else {
         c.pooled = evaluate(ind, all, year);
     }
     for (const auto& e : evals) {
-        if (e.status == Status::no_data) continue;
+        if (e.status == Status::no_data || e.status == Status::no_target) continue;
         c.towns_with_data += 1;
         if (e.status == Status::met) c.towns_met += 1;
     }
     if (c.towns_with_data > 0) c.share_of_towns_met = c.towns_met / c.towns_with_data;
-    if (!ind.rollup_kind.empty() && c.share_of_towns_met)
-        c.rollup_status = *c.share_of_towns_met >= ind.rollup_target - 1e-9 ? Status::met : Status::missed;
+    if (!ind.rollup_kind.empty()) {
+        c.rollup_target = ind.rollup_target_for(year);
+        c.rollup_comparator = ind.rollup_comparator_for(year);
+        if (!c.rollup_target) c.rollup_status = Status::no_target;
+        else if (c.share_of_towns_met)
+            c.rollup_status = meets(c.rollup_comparator, *c.share_of_towns_met, *c.rollup_target) ? Status::met : Status::missed;
+    }
     return c;
 }
 

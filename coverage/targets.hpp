@@ -17,11 +17,19 @@ struct Indicator {
     std::string area_field, stat, population_stat, attribute, numerator, denominator, host_field;
     double within_m = 0;
     std::map<int, double> targets;  // year -> target
+    std::map<int, std::string> target_comparators;  // year -> comparator where that year's target gives one ("> 0.8")
     std::string rollup_kind;        // "" or share_of_towns_met
-    double rollup_target = 0;
+    std::map<int, double> rollup_targets;  // year -> share of towns; key 0 = every year (a plain number)
+    std::map<int, std::string> rollup_comparators;
+    std::string rollup_comparator = ">=";
 
-    // Target for a plan year: that year's, else the latest earlier one, else the earliest.
+    // Target for a plan year: that year's, else the latest earlier one; none before the first
+    // target year (a plan's 2025 value does not bind a 2022 run).
     std::optional<double> target_for(int year) const;
+    // Comparator in force for a plan year: the target's own ("> 0.8"), else the indicator's.
+    std::string comparator_for(int year) const;
+    std::optional<double> rollup_target_for(int year) const;
+    std::string rollup_comparator_for(int year) const;
     std::string name(const std::string& lang) const { return lang == "zh" && !name_zh.empty() ? name_zh : (name_en.empty() ? id : name_en); }
 };
 
@@ -44,12 +52,13 @@ struct TownFacts {
     std::map<std::string, std::optional<double>> stats;      // town statistics table values
 };
 
-enum class Status { met, missed, no_data };
+enum class Status { met, missed, no_data, no_target };  // no_target: the plan sets none for the year
 const char* to_string(Status);
 
 struct Evaluation {
     std::optional<double> value;
     std::optional<double> target;
+    std::string comparator = ">=";  // in force for the evaluated year
     Status status = Status::no_data;
     double gap = 0;        // shortfall in the indicator's own quantity (households, m2, facilities, ...); 0 when met
     std::string gap_text;  // plain words: "needs 1,240 m2 more", "0 of 1 required"
@@ -62,7 +71,9 @@ struct CityRollup {
     Evaluation pooled;      // the indicator over the whole city (sums of all towns)
     double towns_met = 0, towns_with_data = 0;
     std::optional<double> share_of_towns_met;
-    std::optional<Status> rollup_status;  // against rollup_target when the indicator has one
+    std::optional<double> rollup_target;  // share of towns the city must reach in the year, if any
+    std::string rollup_comparator = ">=";
+    std::optional<Status> rollup_status;  // against rollup_target when the indicator has one for the year
 };
 CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, const std::vector<Evaluation>& evals, int year);
 

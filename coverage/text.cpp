@@ -1,5 +1,8 @@
 #include "coverage/text.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include <cmath>
 #include <cstdio>
 
@@ -45,6 +48,31 @@ std::string circle_label(double m) {
             if (c == '.') c = '_';
     }
     return buf;
+}
+
+namespace {
+size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+}  // namespace
+
+std::string closest_name(const std::string& word, const std::set<std::string>& names) {
+    std::string best;
+    size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;  // at most a third of the word wrong
+    for (const auto& n : names)
+        if (size_t d = edit_distance(word, n); d < best_d) best = n, best_d = d;
+    return best;
 }
 
 }  // namespace lc::cov

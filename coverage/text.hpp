@@ -1,5 +1,6 @@
 #pragma once
 // Small text helpers shared by every writer (CSV, GeoPackage field names, HTML/QML).
+#include <set>
 #include <string>
 
 namespace lc::cov {
@@ -12,5 +13,9 @@ std::string csv_escape(const std::string& s);
 std::string markup_escape(const std::string& s);
 // Field-name suffix of a circle: 15 -> "15", 7.5 -> "7_5".
 std::string circle_label(double minutes);
+
+// The name of `names` closest to `word` (Levenshtein distance) when near enough to be a typo,
+// else "": for "did you mean speed_kmh?" on misspelt keys.
+std::string closest_name(const std::string& word, const std::set<std::string>& names);
 
 }  // namespace lc::cov

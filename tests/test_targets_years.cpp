@@ -1,0 +1,186 @@
+// coverage/targets: which target holds in which year, strict comparators, per-year city
+// targets and the pooled city value of a rate, on hand-made targets files and town facts.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "coverage/targets.hpp"
+
+using namespace lc;
+using S = cov::Status;
+
+namespace {
+
+// Writes `body` to a fresh targets file and loads it.
+cov::TargetsFile targets_from(const std::string& body) {
+    static int n = 0;
+    auto path = std::filesystem::temp_directory_path() /
+                ("lc_targets_" + std::to_string(::getpid()) + "_" + std::to_string(++n) + ".toml");
+    {
+        std::ofstream f(path);
+        f << body;
+    }
+    struct Remove {
+        std::filesystem::path p;
+        ~Remove() { std::filesystem::remove(p); }
+    } remove{path};
+    return cov::load_targets(path.string());
+}
+
+std::string coverage_indicator(const std::string& targets, const std::string& extra = "") {
+    return "[[indicator]]\nid = \"c15\"\nkind = \"coverage_share\"\nunit = \"share\"\nfacility_types = [\"day_care\"]\n"
+           "minutes = 15\ntargets = " + targets + "\n" + extra;
+}
+
+cov::TownFacts town(double households, double covered) {
+    cov::TownFacts f;
+    f.households = households;
+    f.covered_households["c15"] = covered;
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("a target holds from its own year on, and not before", "[targets]") {
+    auto tf = targets_from(coverage_indicator("{ 2023 = 0.7, 2025 = 0.8 }"));
+    const auto& ind = tf.indicators.at(0);
+    CHECK_FALSE(ind.target_for(2021).has_value());
+    CHECK_FALSE(ind.target_for(2022).has_value());
+    CHECK(*ind.target_for(2023) == 0.7);
+    CHECK(*ind.target_for(2024) == 0.7);
+    CHECK(*ind.target_for(2025) == 0.8);
+    CHECK(*ind.target_for(2030) == 0.8);
+
+    // 2022: no target, said so, whatever the value.
+    auto e = cov::evaluate(ind, town(100, 10), 2022);
+    CHECK(e.status == S::no_target);
+    CHECK_FALSE(e.target.has_value());
+    CHECK(e.value == Approx(0.1));
+    CHECK(e.gap == 0);
+    CHECK(e.gap_text == "no target for 2022");
+    CHECK(std::string(cov::to_string(e.status)) == "no-target");
+    // 2024 is judged against 2023's 70 %: 75 of 100 covered meets it; 2025's 80 % does not.
+    CHECK(cov::evaluate(ind, town(100, 75), 2024).status == S::met);
+    auto e25 = cov::evaluate(ind, town(100, 75), 2025);
+    CHECK(e25.status == S::missed);
+    CHECK(e25.gap == 5);
+
+    // Towns without a target for the year are not counted as towns with data in the roll-up.
+    std::vector<cov::TownFacts> towns{town(100, 10), town(100, 90)};
+    std::vector<cov::Evaluation> evals{cov::evaluate(ind, towns[0], 2022), cov::evaluate(ind, towns[1], 2022)};
+    auto c = cov::roll_up(ind, towns, evals, 2022);
+    CHECK(c.towns_with_data == 0);
+    CHECK_FALSE(c.share_of_towns_met.has_value());
+    CHECK(c.pooled.status == S::no_target);
+}
+
+TEST_CASE("strict comparators: '>' is not met at the target itself", "[targets]") {
+    auto strict = targets_from(coverage_indicator("{ 2025 = 0.8 }", "comparator = \">\"\n")).indicators.at(0);
+    auto at_least = targets_from(coverage_indicator("{ 2025 = 0.8 }")).indicators.at(0);
+    // 80 of 100 covered: exactly the target.
+    CHECK(cov::evaluate(at_least, town(100, 80), 2025).status == S::met);
+    auto e = cov::evaluate(strict, town(100, 80), 2025);
+    CHECK(e.status == S::missed);
+    CHECK(e.comparator == ">");
+    CHECK(e.gap == 1);  // 81 of 100 passes 80 %
+    CHECK(cov::evaluate(strict, town(100, 81), 2025).status == S::met);
+    // 79.5 of 100 (weights need not be whole): one more household gives 80.5, which passes 80.
+    CHECK(cov::evaluate(strict, town(100, 79.5), 2025).gap == 1);
+    CHECK(cov::evaluate(at_least, town(100, 79.5), 2025).gap == 1);
+    // 7 of 10 computed in floating point meets ">= 0.7" and does not meet "> 0.7".
+    auto strict70 = targets_from(coverage_indicator("{ 2025 = 0.7 }", "comparator = \">\"\n")).indicators.at(0);
+    auto atleast70 = targets_from(coverage_indicator("{ 2025 = 0.7 }")).indicators.at(0);
+    CHECK(cov::evaluate(atleast70, town(10, 7), 2025).status == S::met);
+    CHECK(cov::evaluate(strict70, town(10, 7), 2025).status == S::missed);
+    // '<' : a limit that must not be reached.
+    auto below = targets_from(coverage_indicator("{ 2025 = 0.5 }", "comparator = \"<\"\n")).indicators.at(0);
+    CHECK(cov::evaluate(below, town(100, 50), 2025).status == S::missed);
+    CHECK(cov::evaluate(below, town(100, 49), 2025).status == S::met);
+}
+
+TEST_CASE("a year's target may carry its own comparator, as the plan's '＞80%' in 2023", "[targets]") {
+    auto ind = targets_from(coverage_indicator("{ 2023 = \"> 0.8\", 2025 = 1.0 }")).indicators.at(0);
+    CHECK(ind.comparator_for(2023) == ">");
+    CHECK(ind.comparator_for(2024) == ">");
+    CHECK(ind.comparator_for(2025) == ">=");
+    CHECK(cov::evaluate(ind, town(10, 8), 2023).status == S::missed);
+    CHECK(cov::evaluate(ind, town(10, 9), 2023).status == S::met);
+    CHECK(cov::evaluate(ind, town(10, 9), 2025).status == S::missed);
+    CHECK(cov::evaluate(ind, town(10, 10), 2025).status == S::met);
+}
+
+TEST_CASE("city roll-up targets are per year", "[targets]") {
+    // Five towns, four of which have 90 % covered and one 10 %: 4 of 5 = 80 % of towns meet 50 %.
+    auto ind = targets_from(coverage_indicator(
+                                "{ 2021 = 0.5 }",
+                                "city_rollup = { kind = \"share_of_towns_met\", target = { 2023 = \"> 0.8\", 2025 = 1.0 } }\n"))
+                   .indicators.at(0);
+    std::vector<cov::TownFacts> towns{town(100, 90), town(100, 90), town(100, 90), town(100, 90), town(100, 10)};
+    auto roll = [&](int year) {
+        std::vector<cov::Evaluation> evals;
+        for (const auto& t : towns) evals.push_back(cov::evaluate(ind, t, year));
+        return cov::roll_up(ind, towns, evals, year);
+    };
+    auto c22 = roll(2022);
+    CHECK(c22.share_of_towns_met == Approx(0.8));
+    CHECK_FALSE(c22.rollup_target.has_value());
+    REQUIRE(c22.rollup_status);
+    CHECK(*c22.rollup_status == S::no_target);
+    auto c23 = roll(2023);
+    REQUIRE(c23.rollup_target);
+    CHECK(*c23.rollup_target == 0.8);
+    CHECK(c23.rollup_comparator == ">");
+    CHECK(*c23.rollup_status == S::missed);  // 80 % is not more than 80 %
+    auto c25 = roll(2025);
+    CHECK(*c25.rollup_target == 1.0);
+    CHECK(*c25.rollup_status == S::missed);
+    towns[4] = town(100, 60);
+    CHECK(*roll(2023).rollup_status == S::met);
+    CHECK(*roll(2025).rollup_status == S::met);
+
+    // A plain number holds for every year.
+    auto every = targets_from(coverage_indicator("{ 2021 = 0.5 }", "city_rollup = { kind = \"share_of_towns_met\", target = 0.6 }\n"))
+                     .indicators.at(0);
+    CHECK(*every.rollup_target_for(2021) == 0.6);
+    CHECK(*every.rollup_target_for(2099) == 0.6);
+}
+
+TEST_CASE("the city value of a per-town rate is weighted by each town's denominator", "[targets]") {
+    auto ind = targets_from(coverage_indicator("{ 2025 = 0.6 }")).indicators.at(0);
+    // 90 of 100 and 450 of 900: the city has 540 of 1,000 covered (54 %), not the mean of the
+    // rates (70 %) nor their sum (140 %).
+    std::vector<cov::TownFacts> towns{town(100, 90), town(900, 450)};
+    std::vector<cov::Evaluation> evals{cov::evaluate(ind, towns[0], 2025), cov::evaluate(ind, towns[1], 2025)};
+    auto c = cov::roll_up(ind, towns, evals, 2025);
+    REQUIRE(c.pooled.value);
+    CHECK(*c.pooled.value == Approx(0.54));
+    CHECK(c.pooled.status == S::missed);
+    CHECK(c.pooled.gap == 60);  // 600 of 1,000 needed
+}
+
+TEST_CASE("bad target values are refused, naming the indicator and key", "[targets]") {
+    auto refuses = [](const std::string& body, const std::string& fragment) {
+        INFO(body);
+        try {
+            targets_from(body);
+            FAIL("accepted");
+        } catch (const std::runtime_error& e) {
+            CHECK_THAT(e.what(), Catch::Contains(fragment));
+            CHECK_THAT(e.what(), Catch::Contains("c15"));
+        }
+    };
+    refuses(coverage_indicator("{ 2023 = \"about 0.8\" }"), "key 'targets'");
+    refuses(coverage_indicator("{ 2023 = \"=> 0.8\" }"), "key 'targets'");
+    refuses(coverage_indicator("{ 2023 = nan }"), "finite");
+    refuses(coverage_indicator("{ 2023 = inf }"), "finite");
+    refuses(coverage_indicator("{ \"20x3\" = 0.8 }"), "not a year");
+    refuses(coverage_indicator("0.8"), "key 'targets'");
+    refuses(coverage_indicator("{ 2023 = 0.8 }", "comparator = \"=>\"\n"), "key 'comparator'");
+    refuses(coverage_indicator("{ 2023 = 0.8 }", "city_rollup = { kind = \"share_of_towns_met\", target = 1.5 }\n"),
+            "city_rollup.target");
+    refuses(coverage_indicator("{ 2023 = 0.8 }", "city_rollup = { kind = \"share_of_towns_met\" }\n"), "city_rollup.target");
+    refuses(coverage_indicator("{ 2023 = 0.8 }", "city_rollup = { kind = \"share_of_towns_met\", target = { 2023 = \"x\" } }\n"),
+            "city_rollup.target");
+}

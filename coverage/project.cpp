@@ -1,8 +1,13 @@
 #include "coverage/project.hpp"
 
+#include "coverage/text.hpp"
+
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -40,13 +45,40 @@ void apply_override(toml::table& root, const std::string& text) {
 struct Reader {
     const toml::table& root;
     std::string file;
+    // Every key the reader asks for, by section: whatever else the file holds is an error, so
+    // that a misspelt key is not silently ignored.
+    mutable std::map<std::string, std::set<std::string>> known;
 
     const toml::node* node(const std::string& section, const std::string& key) const {
+        known[section].insert(key);
         auto* sec = root[section].as_table();
         return sec ? sec->get(key) : nullptr;
     }
+    // Sections whose keys are free (names chosen by the user, e.g. [levels]) are listed in `free`.
+    void refuse_unknown(const std::set<std::string>& free) const {
+        std::set<std::string> sections;
+        for (const auto& [name, keys] : known) sections.insert(name);
+        sections.insert(free.begin(), free.end());
+        for (auto& [k, v] : root) {
+            const std::string section(k.str());
+            if (!sections.count(section)) {
+                std::string hint = closest_name(section, sections);
+                throw std::runtime_error((file.empty() ? std::string("settings") : file) + ": unknown section [" + section + "]" +
+                                         (hint.empty() ? "" : "; did you mean [" + hint + "]?"));
+            }
+            if (free.count(section)) continue;
+            auto* t = v.as_table();
+            if (!t) bad(section, "", "expected a section ([" + section + "] with keys), not a value");
+            for (auto& [key, value] : *t) {
+                const std::string name(key.str());
+                if (known[section].count(name)) continue;
+                std::string hint = closest_name(name, known[section]);
+                bad(section, name, "unknown key" + (hint.empty() ? std::string() : "; did you mean " + hint + "?"));
+            }
+        }
+    }
     [[noreturn]] void bad(const std::string& section, const std::string& key, const std::string& what) const {
-        throw std::runtime_error((file.empty() ? std::string("settings") : file) + ": [" + section + "] " + key + ": " + what);
+        throw std::runtime_error((file.empty() ? std::string("settings") : file) + ": [" + section + "] " + (key.empty() ? "" : key + ": ") + what);
     }
     void str(const std::string& s, const std::string& k, std::string& out) const {
         if (auto* n = node(s, k)) {
@@ -135,7 +167,7 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
         p.base_dir = fs::absolute(path).parent_path().string();
     }
     for (const auto& o : overrides) apply_override(root, o);
-    Reader r{root, path};
+    Reader r{root, path, {}};
 
     r.str("project", "name", p.name);
     r.str("project", "lang", p.lang);
@@ -211,6 +243,7 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.str("output", "service_areas", p.output.service_areas);
     if (p.output.service_areas != "auto" && p.output.service_areas != "yes" && p.output.service_areas != "no")
         r.bad("output", "service_areas", "must be auto, yes or no");
+    r.refuse_unknown({"levels"});
 
     // Validate the few settings whose bad values would make results meaningless.
     if (!(p.travel.speed_kmh > 0)) r.bad("travel", "speed_kmh", "must be positive");

@@ -44,6 +44,22 @@ expect 2 "lines_no_crs\.shp.*no coordinate reference system" -- network --towns 
 # counted in its class; the other two lines (one a two-part multiline) make the network.
 expect 0 "unprojectable_line\.geojson \[unprojectable_line\]: 1 feature\(s\) with coordinates that cannot be transformed to EPSG:32632 left out in whole or part \(fid 1\)" -- network --towns $li --network $bad/unprojectable_line.geojson --out "$out/ok.gpkg"
 expect 0 "class footway: 1 lines" -- network --towns $li --network $bad/unprojectable_line.geojson --out "$out/ok.gpkg"
+# Strict targets files: every key known, every value a finite number (or "CMP number"), years
+# real, shares of towns within 0..1; a misspelt key or section gets a suggestion.
+small=tests/data/fixtures/small/project.toml
+expect 2 "targets_typo_key\.toml: indicator 1 \(c15\) key 'minuts': unknown key; did you mean minutes\?" -- analyze $small --out "$out/t" --set targets.path=$bad/targets_typo_key.toml
+expect 2 "targets_bad_year\.toml: indicator 1 \(c15\) key 'targets': '20x3' is not a year" -- analyze $small --out "$out/t" --set targets.path=$bad/targets_bad_year.toml
+expect 2 "targets_text_value\.toml: .*key 'targets': year 2025: expected a finite number" -- analyze $small --out "$out/t" --set targets.path=$bad/targets_text_value.toml
+expect 2 "targets_rollup_share\.toml: .*key 'city_rollup.target': a share of towns must lie between 0 and 1" -- analyze $small --out "$out/t" --set targets.path=$bad/targets_rollup_share.toml
+expect 2 "targets_rollup_typo\.toml: .*key 'city_rollup.targt': unknown key; did you mean city_rollup.target\?" -- analyze $small --out "$out/t" --set targets.path=$bad/targets_rollup_typo.toml
+expect 2 "targets_unknown_section\.toml: unknown section \[indicators\]; did you mean \[indicator\]\?" -- analyze $small --out "$out/t" --set targets.path=$bad/targets_unknown_section.toml
+expect 2 "targets_bad_comparator\.toml: .*key 'comparator': must be >=, >, <=, < or ==" -- analyze $small --out "$out/t" --set targets.path=$bad/targets_bad_comparator.toml
+[ -e "$out/t" ] && { echo "FAIL: a refused targets file left $out/t behind"; fails=$((fails + 1)); } || passes=$((passes + 1))
+# Strict project files: unknown keys and sections are errors with a suggestion.
+expect 2 "project\.toml: \[travel\] speed_khm: unknown key; did you mean speed_kmh\?" -- validate $small --set travel.speed_khm=3
+expect 2 "project\.toml: unknown section \[travl\]; did you mean \[travel\]\?" -- validate $small --set travl.speed_kmh=3
+expect 2 "project\.toml: \[network\] snapm: unknown key; did you mean snap_m\?" -- validate $small --set network.snapm=50
+expect 2 "project\.toml: \[towns\] colour: unknown key$" -- validate $small --set towns.colour=red
 [ -e "$out/n.gpkg" ] && { echo "FAIL: a failed run left $out/n.gpkg behind"; fails=$((fails + 1)); } || passes=$((passes + 1))
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

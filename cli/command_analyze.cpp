@@ -25,12 +25,12 @@ public:
         app.add_option("-o,--out", out_, "Output folder")->required();
         app.add_option("--scenario", scenario_, "Facility set: existing (default) or a plan year (e.g. 2025: adds planned_YYYY <= 2025); "
                                                  "with a year, scenario_comparison.csv compares it with existing");
-        app.add_option("--year", year_, "Target year of the targets file (default: the project's or the file's default)");
+        app.add_option("--year", year_, "Target year of the targets file (default: the project's or the file's default)")->check(number_in(1900, 2200));
         app.add_option("--targets", targets_, "Targets file (TOML), overrides [targets] path");
         app.add_option("--service-areas", service_areas_, "Service-area polygons in coverage.gpkg: auto (default: only up to 500 main "
                                                            "facilities; use 'lifecircle isochrones' for more), yes, or no")
             ->check(CLI::IsMember({"auto", "yes", "no"}));
-        app.add_option("--nearest-cutoff", nearest_cutoff_, "Report the nearest facility up to this many minutes (default 60)");
+        app.add_option("--nearest-cutoff", nearest_cutoff_, "Report the nearest facility up to this many minutes (default 60)")->check(number_in(0.01, 24 * 60));
         app.add_option("--lang", lang_, "Language of report.html/report.md and gap texts (default: [project] lang)")
             ->check(CLI::IsMember({"zh", "en"}));
         app.add_option("--format", format_, "Vector output: gpkg (default: coverage.gpkg only) or shp (also Shapefiles in OUT/shp/)")

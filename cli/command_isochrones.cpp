@@ -38,7 +38,7 @@ public:
         app.add_option("--dissolve", dissolve_, "none (one polygon per facility, default), type, or town")
             ->check(CLI::IsMember({"none", "type", "town"}));
         app.add_flag("--bands", bands_, "Nested rings between consecutive thresholds instead of full areas");
-        app.add_option("--buffer-m", buffer_m_, "Half-width of the band drawn around reached streets (default [output] buffer_m, 50 m)");
+        app.add_option("--buffer-m", buffer_m_, "Half-width of the band drawn around reached streets (default [output] buffer_m, 50 m)")->check(number_in(0.01, 10000));
     }
     int run() override {
         Progress progress(flags_.quiet);

@@ -30,22 +30,22 @@ public:
         app.add_option("--candidates-id", req_.candidates_id, "Id field of the candidates");
         app.add_option("--generate", req_.generate, "Without --candidates: grid (network nodes on a grid over uncovered areas) or demand")
             ->check(CLI::IsMember({"grid", "demand"}));
-        app.add_option("--grid-m", req_.grid_m, "Grid spacing of generated candidates in metres (default 200)");
-        app.add_option("--add", k_, "Number of new sites (maximal covering / p-median)");
-        app.add_option("--target-share", target_share_, "Set cover: fewest sites so every town reaches this share of its coverable households");
+        app.add_option("--grid-m", req_.grid_m, "Grid spacing of generated candidates in metres (default 200)")->check(number_in(1, 100000));
+        app.add_option("--add", k_, "Number of new sites (maximal covering / p-median)")->check(number_in(1, 1000000));
+        app.add_option("--target-share", target_share_, "Set cover: fewest sites so every town reaches this share of its coverable households")->check(number_in(1e-9, 1));
         app.add_option("--town-targets", town_targets_, "Set cover: CSV of town_id,target_share giving towns their own share "
                                                          "(towns not listed use --target-share)");
-        app.add_option("--per-town-min", per_town_min_, "At least this many new sites in every town");
-        app.add_option("--per-town-max", per_town_max_, "At most this many new sites in any town");
+        app.add_option("--per-town-min", per_town_min_, "At least this many new sites in every town")->check(number_in(0, 1000000));
+        app.add_option("--per-town-max", per_town_max_, "At most this many new sites in any town")->check(number_in(0, 1000000));
         app.add_option("--capacity-field", req_.capacity_field, "Candidate field: households a site can serve");
         app.add_option("--capacity-area-field", req_.capacity_area_field, "Candidate field: floor area (m2), turned into capacity with --capacity-standard");
-        app.add_option("--capacity-standard", req_.capacity_m2_per_100_households, "m2 per 100 households (e.g. 20) for --capacity-area-field");
-        app.add_option("--capacity", req_.uniform_capacity, "Households every candidate can serve");
+        app.add_option("--capacity-standard", req_.capacity_m2_per_100_households, "m2 per 100 households (e.g. 20) for --capacity-area-field")->check(number_in(1e-6, 1e6));
+        app.add_option("--capacity", req_.uniform_capacity, "Households every candidate can serve")->check(number_in(1e-9, 1e12));
         app.add_option("--problem", problem_, "mclp (default with --add), lscp (default with --target-share) or pmedian")
             ->check(CLI::IsMember({"mclp", "lscp", "pmedian"}));
         app.add_option("--solver", solver_, "greedy (greedy + swap local search, default) or exact (COIN-OR CBC)")
             ->check(CLI::IsMember({"greedy", "exact"}));
-        app.add_option("--time-limit", time_limit_, "Time limit for the exact solver in seconds (default 60)");
+        app.add_option("--time-limit", time_limit_, "Time limit for the exact solver in seconds (default 60)")->check(number_in(0.01, 86400 * 7));
         app.add_option("--scenario", scenario_, "Facility set that already exists: existing (default) or a plan year");
     }
     int run() override {
@@ -60,6 +60,8 @@ public:
         if (req_.facility_types.empty()) throw std::runtime_error("name the facility type with --facility-type (or [travel] main_types)");
         req_.minutes = project.travel.circles_min.empty() ? 15 : *std::max_element(project.travel.circles_min.begin(), project.travel.circles_min.end());
         if (problem_.empty()) problem_ = target_share_ > 0 || !town_targets_.empty() ? "lscp" : "mclp";
+        if (per_town_max_ >= 0 && per_town_min_ > per_town_max_)
+            throw std::runtime_error("--per-town-min " + std::to_string(per_town_min_) + " is more than --per-town-max " + std::to_string(per_town_max_));
         if (problem_ != "lscp" && k_ == 0) throw std::runtime_error("--add K is required for " + problem_);
         progress.begin("candidates and their coverage sets");
         cov::SiteStudy ss = cov::build_site_study(*study, travel, req_, cov::Scenario::parse(scenario_));

@@ -1,5 +1,9 @@
 #include "cli/common.hpp"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -9,6 +13,24 @@ namespace fs = std::filesystem;
 namespace lc::cli {
 
 std::vector<std::string> g_argv;
+
+CLI::Validator number_in(double lo, double hi) {
+    auto text = [](double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", v);
+        return std::string(buf);
+    };
+    const std::string range = text(lo) + ".." + text(hi);
+    return CLI::Validator(
+        [lo, hi, range](std::string& value) -> std::string {
+            char* end = nullptr;
+            const double v = std::strtod(value.c_str(), &end);
+            if (end == value.c_str() || *end != '\0') return "'" + value + "' is not a number";
+            if (!std::isfinite(v) || v < lo || v > hi) return "'" + value + "' is outside " + range;
+            return "";
+        },
+        "NUMBER in " + range);
+}
 
 void StudyFlags::add_to(CLI::App& app) {
     app.add_option("project", project, "Project file (TOML); optional when the layers are given as flags");
@@ -22,7 +44,7 @@ void StudyFlags::add_to(CLI::App& app) {
     app.add_option("--weight", weight, "Field of the demand layer holding households (or population)");
     app.add_option("--network", network, "Road network: OSM .osm.pbf/.osm or a line layer");
     app.add_option("--minutes", minutes, "Circle thresholds in minutes, e.g. 5,10,15");
-    app.add_option("--speed-kmh", speed_kmh, "Travel speed in km/h (walk default 4 km/h: 15 min = 1,000 m)");
+    app.add_option("--speed-kmh", speed_kmh, "Travel speed in km/h (walk default 4 km/h: 15 min = 1,000 m)")->check(number_in(0.1, 300));
     app.add_flag("-q,--quiet", quiet, "Print only errors and the final summary");
     app.add_flag("-v,--verbose", verbose, "Print every message, not only the first of each kind");
 }

@@ -28,6 +28,10 @@ struct StudyFlags {
     cov::Project load() const;  // project file + flags + --set, flags last
 };
 
+// A command-line number check: finite and within [lo, hi] (NaN, inf and a negative count that
+// would wrap to 4294967293 are refused with the option's name).
+CLI::Validator number_in(double lo, double hi);
+
 // Prints the report grouped by code, at most `per_code` lines each (all with --verbose).
 void print_report(const geo::Report& report, bool verbose, bool quiet);
 

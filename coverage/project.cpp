@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -89,8 +90,12 @@ struct Reader {
     }
     void num(const std::string& s, const std::string& k, double& out) const {
         if (auto* n = node(s, k)) {
-            if (auto v = n->value<double>()) out = *v;
-            else bad(s, k, "expected a number");
+            if (auto v = n->value<double>()) {
+                if (!std::isfinite(*v)) bad(s, k, "must be a finite number");
+                out = *v;
+            } else {
+                bad(s, k, "expected a number");
+            }
         }
     }
     void str_list(const std::string& s, const std::string& k, std::vector<std::string>& out) const {
@@ -208,6 +213,7 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.num("network", "snap_far_m", p.network.snap_far_m);
     double mcn = p.network.min_component_nodes;
     r.num("network", "min_component_nodes", mcn);
+    if (mcn < 0 || mcn > 1e9 || mcn != std::floor(mcn)) r.bad("network", "min_component_nodes", "must be a whole number of nodes, 0 or more");
     p.network.min_component_nodes = static_cast<unsigned>(mcn);
     r.str("network", "oneway_field", p.network.oneway_field);
     r.str("network", "speed_field", p.network.speed_field);
@@ -234,6 +240,7 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.str("targets", "path", p.targets.path);
     double year = 0;
     r.num("targets", "year", year);
+    if (year != 0 && (year < 1900 || year > 2200 || year != std::floor(year))) r.bad("targets", "year", "must be a plan year (1900..2200)");
     p.targets.year = static_cast<int>(year);
 
     r.str("output", "crs", p.output.crs);
@@ -248,8 +255,17 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     // Validate the few settings whose bad values would make results meaningless.
     if (!(p.travel.speed_kmh > 0)) r.bad("travel", "speed_kmh", "must be positive");
     if (!(p.travel.detour_factor >= 1)) r.bad("travel", "detour_factor", "must be at least 1");
+    if (p.travel.speed_kmh > 300) r.bad("travel", "speed_kmh", "must be at most 300 km/h");
+    if (p.travel.detour_factor > 10) r.bad("travel", "detour_factor", "must be at most 10");
+    if (p.towns.assign_tolerance_m < 0) r.bad("towns", "assign_tolerance_m", "must be 0 or more metres");
+    if (!(p.network.snap_m > 0)) r.bad("network", "snap_m", "must be positive metres");
+    if (p.network.snap_far_m < p.network.snap_m) r.bad("network", "snap_far_m", "must be at least snap_m (" + fixed(p.network.snap_m, 1) + " m)");
+    if (p.network.node_tolerance_m < 0) r.bad("network", "node_tolerance_m", "must be 0 or more metres");
+    if (!(p.output.buffer_m > 0) || p.output.buffer_m > 10000) r.bad("output", "buffer_m", "must be more than 0 and at most 10,000 metres");
+    if (!(p.demand.dwelling_m2 > 0)) r.bad("demand", "dwelling_m2", "must be positive m2");
+    if (!(p.demand.default_levels > 0)) r.bad("demand", "default_levels", "must be positive");
     for (double c : p.travel.circles_min)
-        if (!(c > 0)) r.bad("travel", "circles_min", "circle thresholds must be positive minutes");
+        if (!(c > 0) || c > 24 * 60) r.bad("travel", "circles_min", "circle thresholds must be positive minutes, at most a day");
     if (p.demand.kind != "points" && p.demand.kind != "polygons" && p.demand.kind != "buildings")
         r.bad("demand", "kind", "must be points, polygons or buildings");
     if (!p.travel.mode.empty() && p.travel.mode != "network" && p.travel.mode != "straight")

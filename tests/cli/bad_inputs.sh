@@ -10,7 +10,7 @@ expect() {  # expect EXIT PATTERN -- args...
     local log="$out/run.log"
     "$bin" "$@" >"$log" 2>&1
     local got=$?
-    if [ "$got" -ne "$want" ] || ! grep -qE "$pattern" "$log"; then
+    if [ "$got" -ne "$want" ] || ! grep -qE -- "$pattern" "$log"; then
         echo "FAIL: lifecircle $* -> exit $got (want $want), pattern '$pattern'"; sed 's/^/    /' "$log" | tail -5
         fails=$((fails + 1))
     else
@@ -60,6 +60,26 @@ expect 2 "project\.toml: \[travel\] speed_khm: unknown key; did you mean speed_k
 expect 2 "project\.toml: unknown section \[travl\]; did you mean \[travel\]\?" -- validate $small --set travl.speed_kmh=3
 expect 2 "project\.toml: \[network\] snapm: unknown key; did you mean snap_m\?" -- validate $small --set network.snapm=50
 expect 2 "project\.toml: \[towns\] colour: unknown key$" -- validate $small --set towns.colour=red
+# Command-line and project numbers are range-checked: nothing wraps, NaN/inf are refused.
+expect 2 "--add: '-3' is outside 1\.\.1e\+06"         -- site $small --out "$out/s" --facility-type day_care --add -3
+expect 2 "--grid-m: '0' is outside"                      -- site $small --out "$out/s" --facility-type day_care --add 2 --grid-m 0
+expect 2 "--target-share: '2' is outside"                -- site $small --out "$out/s" --facility-type day_care --target-share 2
+expect 2 "--capacity: '-10' is outside"                  -- site $small --out "$out/s" --facility-type day_care --add 2 --capacity -10
+expect 2 "--per-town-min 3 is more than --per-town-max 1" -- site $small --out "$out/s" --facility-type day_care --add 2 --per-town-min 3 --per-town-max 1
+expect 2 "--buffer-m: '-50' is outside"                  -- isochrones $small --out "$out/i.gpkg" --buffer-m -50
+expect 2 "--buffer-m: '1e9' is outside"                  -- isochrones $small --out "$out/i.gpkg" --buffer-m 1e9
+expect 2 "--speed-kmh: 'nan' is outside"                 -- analyze $small --out "$out/a" --speed-kmh nan
+expect 2 "--year: '99999' is outside"                    -- analyze $small --out "$out/a" --year 99999
+expect 2 "--nearest-cutoff: '-1' is outside"             -- analyze $small --out "$out/a" --nearest-cutoff -1
+expect 2 "\[network\] snap_far_m: must be at least snap_m" -- analyze $small --out "$out/a" --set network.snap_far_m=10
+expect 2 "\[network\] snap_m: must be positive"        -- analyze $small --out "$out/a" --set network.snap_m=0
+expect 2 "\[network\] min_component_nodes: must be a whole number" -- analyze $small --out "$out/a" --set network.min_component_nodes=-5
+expect 2 "\[travel\] speed_kmh: must be a finite number" -- analyze $small --out "$out/a" --set travel.speed_kmh=inf
+expect 2 "\[travel\] circles_min: circle thresholds must be positive" -- analyze $small --out "$out/a" --set travel.circles_min=nan
+expect 2 "\[travel\] detour_factor: must be at most 10" -- analyze $small --out "$out/a" --set travel.detour_factor=1e308
+expect 2 "\[output\] buffer_m: must be more than 0"    -- analyze $small --out "$out/a" --set output.buffer_m=-50
+expect 2 "\[targets\] year: must be a plan year"       -- analyze $small --out "$out/a" --set targets.year=1e12
+for d in s a; do [ -e "$out/$d" ] && { echo "FAIL: a refused run left $out/$d behind"; fails=$((fails + 1)); } || passes=$((passes + 1)); done
 [ -e "$out/n.gpkg" ] && { echo "FAIL: a failed run left $out/n.gpkg behind"; fails=$((fails + 1)); } || passes=$((passes + 1))
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -21,9 +21,17 @@ std::optional<double> TownStats::number(size_t town, const std::string& column) 
     if (town >= rows.size()) return std::nullopt;
     auto it = rows[town].find(column);
     if (it == rows[town].end() || it->second.empty()) return std::nullopt;
+    return parse_stat_number(it->second);
+}
+
+std::optional<double> parse_stat_number(const std::string& text) {
+    const char* begin = text.c_str();
+    while (*begin == ' ' || *begin == '\t') ++begin;
     char* end = nullptr;
-    double v = std::strtod(it->second.c_str(), &end);
-    if (end == it->second.c_str() || !std::isfinite(v)) return std::nullopt;
+    const double v = std::strtod(begin, &end);
+    if (end == begin) return std::nullopt;
+    while (*end == ' ' || *end == '\t') ++end;
+    if (*end != '\0' || !std::isfinite(v)) return std::nullopt;  // "6k" is not 6
     return v;
 }
 
@@ -86,11 +94,29 @@ void load_stats(Study& s) {
     for (size_t t = 0; t < s.town_set->size(); ++t)
         town_by_key[cfg.join_on == "name" ? s.town_set->name(t) : s.town_set->id(t)] = t;
     std::set<size_t> matched;
+    // Every cell, to check the numeric columns once all rows are known.
+    struct Cell {
+        long row;
+        int column;
+        std::string text;
+    };
+    std::vector<Cell> cells;
+    std::map<std::string, long> row_of_key;
+    long row = 0;
+    const std::string layer_name = layer->GetName();
     while (OGRFeature* f = layer->GetNextFeature()) {
+        ++row;
         std::string k = f->GetFieldAsString(key);
+        for (int i = 0; i < defn->GetFieldCount(); ++i)
+            if (i != key && f->IsFieldSetAndNotNull(i)) cells.push_back({row, i, f->GetFieldAsString(i)});
+        auto [first, fresh] = row_of_key.emplace(k, row);
         auto it = town_by_key.find(k);
-        if (it == town_by_key.end()) {
-            s.report.warn(cfg.path, layer->GetName(), "stats_unmatched", "row with " + cfg.key + " = '" + k + "' matches no town");
+        if (!fresh) {
+            s.report.error(cfg.path, layer_name, "stats_duplicate_key",
+                           "row " + std::to_string(row) + ": " + cfg.key + " = '" + k + "' is used twice (first in row " +
+                               std::to_string(first->second) + ")");
+        } else if (it == town_by_key.end()) {
+            s.report.warn(cfg.path, layer_name, "stats_unmatched", "row with " + cfg.key + " = '" + k + "' matches no town");
         } else {
             for (int i = 0; i < defn->GetFieldCount(); ++i)
                 s.stats.rows[it->second][defn->GetFieldDefn(i)->GetNameRef()] = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "";
@@ -98,7 +124,25 @@ void load_stats(Study& s) {
         }
         OGRFeature::DestroyFeature(f);
     }
-    GDALClose(ds);
+    const size_t column_count = static_cast<size_t>(defn->GetFieldCount());
+    GDALClose(ds);  // defn belongs to the dataset: not used below
+    // A column is numeric when some value in it is a whole number text; then every value must
+    // be one ("6k", "n/a" in a population column are errors, never read as 6 or 0), and a
+    // negative count is reported.
+    std::vector<uint8_t> numeric(column_count, 0);
+    for (const auto& c : cells)
+        if (parse_stat_number(c.text)) numeric[static_cast<size_t>(c.column)] = 1;
+    for (const auto& c : cells) {
+        if (!numeric[static_cast<size_t>(c.column)]) continue;
+        const std::string column = s.stats.columns[static_cast<size_t>(c.column)];
+        auto v = parse_stat_number(c.text);
+        if (!v && !c.text.empty())
+            s.report.error(cfg.path, layer_name, "stats_not_a_number",
+                           "row " + std::to_string(c.row) + " column '" + column + "': '" + c.text + "' is not a number");
+        else if (v && *v < 0)
+            s.report.warn(cfg.path, layer_name, "stats_negative",
+                          "row " + std::to_string(c.row) + " column '" + column + "': negative value " + c.text);
+    }
     for (size_t t = 0; t < s.town_set->size(); ++t)
         if (!matched.count(t))
             s.report.warn(cfg.path, "", "stats_missing", "no statistics row for town " + s.town_set->id(t) + " " + s.town_set->name(t));

@@ -24,6 +24,9 @@ struct TownStats {
     std::optional<double> number(size_t town, const std::string& column) const;
 };
 
+// A statistics cell as a number: the whole text (spaces aside) must be one finite number.
+std::optional<double> parse_stat_number(const std::string& text);
+
 struct Study {
     Project project;
     int metric_epsg = 0;

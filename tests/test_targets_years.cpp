@@ -6,6 +6,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "coverage/study.hpp"
 #include "coverage/targets.hpp"
 
 using namespace lc;
@@ -183,4 +184,18 @@ TEST_CASE("bad target values are refused, naming the indicator and key", "[targe
     refuses(coverage_indicator("{ 2023 = 0.8 }", "city_rollup = { kind = \"share_of_towns_met\" }\n"), "city_rollup.target");
     refuses(coverage_indicator("{ 2023 = 0.8 }", "city_rollup = { kind = \"share_of_towns_met\", target = { 2023 = \"x\" } }\n"),
             "city_rollup.target");
+}
+
+TEST_CASE("a statistics cell is a number only when all of it is one", "[targets]") {
+    CHECK(*cov::parse_stat_number("6000") == 6000);
+    CHECK(*cov::parse_stat_number(" 12.5 ") == 12.5);
+    CHECK(*cov::parse_stat_number("-3") == -3);
+    CHECK(*cov::parse_stat_number("1e4") == 10000);
+    CHECK_FALSE(cov::parse_stat_number("6k"));  // not a silent 6
+    CHECK_FALSE(cov::parse_stat_number("12,000"));
+    CHECK_FALSE(cov::parse_stat_number(""));
+    CHECK_FALSE(cov::parse_stat_number("n/a"));
+    CHECK_FALSE(cov::parse_stat_number("nan"));
+    CHECK_FALSE(cov::parse_stat_number("inf"));
+    CHECK_FALSE(cov::parse_stat_number("1e999"));
 }

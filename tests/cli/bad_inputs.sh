@@ -79,6 +79,12 @@ expect 2 "\[travel\] circles_min: circle thresholds must be positive" -- analyze
 expect 2 "\[travel\] detour_factor: must be at most 10" -- analyze $small --out "$out/a" --set travel.detour_factor=1e308
 expect 2 "\[output\] buffer_m: must be more than 0"    -- analyze $small --out "$out/a" --set output.buffer_m=-50
 expect 2 "\[targets\] year: must be a plan year"       -- analyze $small --out "$out/a" --set targets.year=1e12
+# Statistics tables: a value that is not a number, a duplicate key: errors naming row and
+# column; a negative count: a warning.
+expect 2 "stats_not_a_number\.csv \[stats_not_a_number\]: row 1 column 'population': '6k' is not a number" -- analyze $small --out "$out/a" --set stats.path=$bad/stats_not_a_number.csv
+expect 2 "stats_not_a_number\.csv \[stats_not_a_number\]: row 1 column 'population'" -- validate $small --set stats.path=$bad/stats_not_a_number.csv
+expect 2 "stats_duplicate_key\.csv \[stats_duplicate_key\]: row 2: code = 'A' is used twice \(first in row 1\)" -- analyze $small --out "$out/a" --set stats.path=$bad/stats_duplicate_key.csv
+expect 0 "stats_negative\.csv \[stats_negative\]: row 1 column 'workers': negative value -15" -- validate $small --set stats.path=$bad/stats_negative.csv
 for d in s a; do [ -e "$out/$d" ] && { echo "FAIL: a refused run left $out/$d behind"; fails=$((fails + 1)); } || passes=$((passes + 1)); done
 [ -e "$out/n.gpkg" ] && { echo "FAIL: a failed run left $out/n.gpkg behind"; fails=$((fails + 1)); } || passes=$((passes + 1))
 echo "$passes passed, $fails failed"

@@ -1,6 +1,7 @@
 #include "coverage/styles.hpp"
 
 #include "coverage/text.hpp"
+#include "geo/layer.hpp"
 
 #include <ogrsf_frmts.h>
 
@@ -218,6 +219,7 @@ void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, 
         f->SetField("useAsDefault", 1);
         f->SetField("description", zh ? "lifecircle 默认样式" : "lifecircle default style");
         f->SetField("owner", "");
+        f->SetField("update_time", geo::kFixedTimestamp);  // not CURRENT_TIMESTAMP: reruns stay byte-identical
         const OGRErr err = styles->CreateFeature(f);
         OGRFeature::DestroyFeature(f);
         if (err != OGRERR_NONE) {

@@ -119,6 +119,9 @@ void init_gdal() {
         CPLSetErrorHandler(collect_gdal_message);
         // Keep unclosed rings as read: we close them ourselves and say so per feature.
         CPLSetConfigOption("OGR_GEOMETRY_ACCEPT_UNCLOSED_RING", "YES");
+        // GeoPackages stamp the time of writing (gpkg_contents.last_change); a fixed stamp keeps
+        // reruns byte-identical. A user's own OGR_CURRENT_DATE is kept.
+        if (!CPLGetConfigOption("OGR_CURRENT_DATE", nullptr)) CPLSetConfigOption("OGR_CURRENT_DATE", kFixedTimestamp);
     });
 }
 

@@ -103,4 +103,8 @@ int choose_metric_epsg(const std::string& setting, const OGREnvelope& wgs84_exte
 // Makes GDAL quiet (its messages are collected into our reports instead) and registers drivers.
 void init_gdal();
 
+// The time stamp written wherever a file format wants "now" (GeoPackage last_change, QGIS
+// layer_styles.update_time): fixed, so that the same inputs give byte-identical files.
+inline constexpr const char* kFixedTimestamp = "2000-01-01T00:00:00.000Z";
+
 }  // namespace lc::geo

@@ -9,7 +9,10 @@ bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 "$bin" analyze tests/data/fixtures/small/project.toml --out "$out/a" -q >/dev/null 2>&1 || bad "analyze exited $?"
 "$bin" analyze tests/data/fixtures/small/project.toml --out "$out/b" -q >/dev/null 2>&1 || bad "second analyze exited $?"
 for f in coverage.gpkg compliance.csv compliance.json report.md run.json; do [ -s "$out/a/$f" ] && ok || bad "missing $f"; done
-for f in compliance.csv compliance.json report.md; do cmp -s "$out/a/$f" "$out/b/$f" && ok || bad "$f differs between two runs"; done
+for f in compliance.csv compliance.json report.md report.html coverage.gpkg; do cmp -s "$out/a/$f" "$out/b/$f" && ok || bad "$f differs between two runs"; done
+# The fixed time stamp is what makes coverage.gpkg repeatable (gpkg_contents, layer_styles).
+stamps=$(ogrinfo -q "$out/a/coverage.gpkg" -sql "SELECT DISTINCT last_change FROM gpkg_contents" 2>/dev/null | grep -c "2000/01/01 00:00:00")
+[ "$stamps" -ge 1 ] && ok || bad "gpkg_contents.last_change is not the fixed stamp"
 layers=$(ogrinfo -q "$out/a/coverage.gpkg" 2>/dev/null)
 for l in towns demand uncovered facilities service_areas; do echo "$layers" | grep -q ": $l " && ok || bad "layer $l missing"; done
 towns=$(ogrinfo -so "$out/a/coverage.gpkg" towns 2>/dev/null)

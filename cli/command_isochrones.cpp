@@ -37,6 +37,8 @@ public:
         app.add_option("-o,--out", out_, "Output GeoPackage")->required();
         app.add_option("--dissolve", dissolve_, "none (one polygon per facility, default), type, or town")
             ->check(CLI::IsMember({"none", "type", "town"}));
+        app.add_option("--scenario", scenario_, "Facility set, as for analyze: existing (default) or a plan year (adds planned_YYYY <= "
+                       "that year); closed and unknown statuses are never drawn");
         app.add_flag("--bands", bands_, "Nested rings between consecutive thresholds instead of full areas");
         app.add_option("--buffer-m", buffer_m_, "Half-width of the band drawn around reached streets (default [output] buffer_m, 50 m)")->check(number_in(0.01, 10000));
     }
@@ -55,9 +57,13 @@ public:
         progress.end(std::to_string(network->graph.node_count()) + " nodes, " + std::to_string(network->graph.link_count()) + " links");
         cov::TravelModel travel(*study, network.get(), study->report);
         std::set<std::string> main(project.travel.main_types.begin(), project.travel.main_types.end());
+        // The facilities analyze counts in the same scenario: a typed, active row of a main type.
+        const cov::Scenario scenario = cov::Scenario::parse(scenario_);
         std::vector<uint32_t> rows;
         for (size_t i = 0; i < study->facilities->size(); ++i)
-            if (!study->fac_type_value[i].empty() && (main.empty() || main.count(study->fac_type_value[i]))) rows.push_back(static_cast<uint32_t>(i));
+            if (!study->fac_type_value[i].empty() && (main.empty() || main.count(study->fac_type_value[i])) &&
+                scenario.includes(study->fac_status >= 0 ? study->facilities->text(i, study->fac_status) : std::string()))
+                rows.push_back(static_cast<uint32_t>(i));
         std::vector<double> minutes = project.travel.circles_min;
         std::sort(minutes.begin(), minutes.end());
         std::vector<net::Endpoint> src;
@@ -140,7 +146,7 @@ public:
 
 private:
     StudyFlags flags_;
-    std::string out_, dissolve_ = "none";
+    std::string out_, dissolve_ = "none", scenario_;
     bool bands_ = false;
     double buffer_m_ = 0;
 };

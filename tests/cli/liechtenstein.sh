@@ -18,6 +18,28 @@ for f in facility_id type minutes area_m2 town; do echo "$info" | grep -q "^$f:"
 n=$(ogrinfo -q "$out/sa.gpkg" -sql "SELECT COUNT(*) AS n FROM service_areas WHERE type IN ('kindergarten','school')" | grep -oE "n \(Integer\) = [0-9]+" | grep -oE "[0-9]+$")
 k=$(python3 -c "import json;d=json.load(open('data/liechtenstein/facilities.geojson'));print(sum(1 for f in d['features'] if f['properties'].get('amenity') in ('kindergarten','school')))")
 [ "$n" = "$((k * 3))" ] && ok || bad "service areas $n, expected $((k * 3))"
+# isochrones follows analyze's scenario rule: a closed facility is never drawn, a planned one
+# only in a scenario that includes its year.
+read -r closed_id planned_id < <(python3 - "$out/fac_status.geojson" <<'PY'
+import json, sys
+d = json.load(open('data/liechtenstein/facilities.geojson'))
+main = [f for f in d['features'] if f['properties'].get('amenity') in ('kindergarten', 'school')]
+for f in d['features']: f['properties']['status'] = 'existing'
+main[0]['properties']['status'] = 'closed'
+main[1]['properties']['status'] = 'planned_2025'
+json.dump(d, open(sys.argv[1], 'w'))
+print(main[0]['properties']['osm_id'], main[1]['properties']['osm_id'])
+PY
+) || bad "could not write the status fixture"
+count15() { ogrinfo -q "$1" -sql "SELECT COUNT(*) AS n FROM service_areas" | grep -oE "n \(Integer\) = [0-9]+" | grep -oE "[0-9]+$"; }
+"$bin" isochrones $p --minutes 15 --set facilities.path="$out/fac_status.geojson" --set facilities.status=status --out "$out/sa_existing.gpkg" -q >/dev/null 2>&1 || bad "isochrones (status) exited $?"
+"$bin" isochrones $p --minutes 15 --set facilities.path="$out/fac_status.geojson" --set facilities.status=status --scenario 2025 --out "$out/sa_2025.gpkg" -q >/dev/null 2>&1 || bad "isochrones --scenario 2025 exited $?"
+[ "$(count15 "$out/sa_existing.gpkg")" = "$((k - 2))" ] && ok || bad "existing scenario: $(count15 "$out/sa_existing.gpkg") service areas, expected $((k - 2))"
+[ "$(count15 "$out/sa_2025.gpkg")" = "$((k - 1))" ] && ok || bad "2025 scenario: $(count15 "$out/sa_2025.gpkg") service areas, expected $((k - 1))"
+ids() { ogrinfo -q "$1" -sql "SELECT facility_id FROM service_areas" | grep -oE "facility_id \(String\) = .*" | sed 's/.* = //'; }
+ids "$out/sa_2025.gpkg" | grep -qx "$closed_id" && bad "closed facility $closed_id was drawn" || ok
+ids "$out/sa_2025.gpkg" | grep -qx "$planned_id" && ok || bad "planned facility $planned_id missing in 2025"
+ids "$out/sa_existing.gpkg" | grep -qx "$planned_id" && bad "planned facility $planned_id drawn in the existing scenario" || ok
 # Areas grow with the threshold for every facility.
 bad_growth=$(ogrinfo -q "$out/sa.gpkg" -sql "SELECT a.facility_id FROM service_areas a JOIN service_areas b ON a.facility_id=b.facility_id AND a.minutes=5 AND b.minutes=15 WHERE a.area_m2 > b.area_m2" | grep -c facility_id)
 [ "$bad_growth" = 0 ] && ok || bad "$bad_growth facilities with a 5-min area larger than the 15-min one"

@@ -62,19 +62,15 @@ struct Reader {
         sections.insert(free.begin(), free.end());
         for (auto& [k, v] : root) {
             const std::string section(k.str());
-            if (!sections.count(section)) {
-                std::string hint = closest_name(section, sections);
+            if (!sections.count(section))
                 throw std::runtime_error((file.empty() ? std::string("settings") : file) + ": unknown section [" + section + "]" +
-                                         (hint.empty() ? "" : "; did you mean [" + hint + "]?"));
-            }
+                                         did_you_mean(section, sections, "[", "]"));
             if (free.count(section)) continue;
             auto* t = v.as_table();
             if (!t) bad(section, "", "expected a section ([" + section + "] with keys), not a value");
             for (auto& [key, value] : *t) {
                 const std::string name(key.str());
-                if (known[section].count(name)) continue;
-                std::string hint = closest_name(name, known[section]);
-                bad(section, name, "unknown key" + (hint.empty() ? std::string() : "; did you mean " + hint + "?"));
+                if (!known[section].count(name)) bad(section, name, "unknown key" + did_you_mean(name, known[section]));
             }
         }
     }

@@ -151,16 +151,12 @@ TargetsFile load_targets(const std::string& path) {
     for (auto& [k, v] : root) {
         const std::string section(k.str());
         if (section == "meta" || section == "indicator") continue;
-        std::string hint = closest_name(section, {"meta", "indicator"});
-        throw std::runtime_error(path + ": unknown section [" + section + "]" + (hint.empty() ? "" : "; did you mean [" + hint + "]?"));
+        throw std::runtime_error(path + ": unknown section [" + section + "]" + did_you_mean(section, {"meta", "indicator"}, "[", "]"));
     }
     if (auto* meta = root["meta"].as_table())
         for (auto& [k, v] : *meta)
-            if (!kMetaKeys.count(std::string(k.str()))) {
-                std::string hint = closest_name(std::string(k.str()), kMetaKeys);
-                throw std::runtime_error(path + ": [meta] " + std::string(k.str()) + ": unknown key" +
-                                         (hint.empty() ? "" : "; did you mean " + hint + "?"));
-            }
+            if (!kMetaKeys.count(std::string(k.str())))
+                throw std::runtime_error(path + ": [meta] " + std::string(k.str()) + ": unknown key" + did_you_mean(std::string(k.str()), kMetaKeys));
     tf.plan = root["meta"]["plan"].value_or(std::string());
     tf.default_year = static_cast<int>(root["meta"]["default_year"].value_or(0.0));
     auto* arr = root["indicator"].as_array();
@@ -181,9 +177,7 @@ TargetsFile load_targets(const std::string& path) {
         auto refuse_unknown = [&](const toml::table& table, const std::set<std::string>& keys, const std::string& prefix) {
             for (auto& [k, v] : table) {
                 const std::string key(k.str());
-                if (keys.count(key)) continue;
-                std::string hint = closest_name(key, keys);
-                bad(prefix + key, "unknown key" + (hint.empty() ? std::string() : "; did you mean " + prefix + hint + "?"));
+                if (!keys.count(key)) bad(prefix + key, "unknown key" + did_you_mean(key, keys, prefix));
             }
         };
         refuse_unknown(*t, kIndicatorKeys, "");
@@ -348,11 +342,15 @@ double units_needed(double need, bool strict) {
 
 std::string fmt(double v, int d) { return with_commas(v, d); }
 
+void say_no_target(int year, Evaluation& e) {
+    e.gap_text = "no target for " + std::to_string(year);
+    e.gap_text_zh = std::to_string(year) + " 年无目标值";
+}
+
 void describe_gap(const Indicator& ind, const Ratio& r, double target, int year, Evaluation& e) {
     const std::string& k = ind.kind;
     if (e.status == Status::no_target) {
-        e.gap_text = "no target for " + std::to_string(year);
-        e.gap_text_zh = std::to_string(year) + " 年无目标值";
+        say_no_target(year, e);
         return;
     }
     if (e.status == Status::no_data) {
@@ -446,8 +444,7 @@ CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, co
         c.pooled.comparator = ind.comparator_for(year);
         if (!c.pooled.target) {
             c.pooled.status = Status::no_target;
-            c.pooled.gap_text = "no target for " + std::to_string(year);
-            c.pooled.gap_text_zh = std::to_string(year) + " 年无目标值";
+            say_no_target(year, c.pooled);
         }
     } else {
         c.pooled = evaluate(ind, all, year);

@@ -67,6 +67,12 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
+std::string did_you_mean(const std::string& word, const std::set<std::string>& names, const std::string& prefix,
+                         const std::string& suffix) {
+    const std::string hint = closest_name(word, names);
+    return hint.empty() ? "" : "; did you mean " + prefix + hint + suffix + "?";
+}
+
 std::string closest_name(const std::string& word, const std::set<std::string>& names) {
     std::string best;
     size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;  // at most a third of the word wrong

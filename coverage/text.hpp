@@ -17,5 +17,8 @@ std::string circle_label(double minutes);
 // The name of `names` closest to `word` (Levenshtein distance) when near enough to be a typo,
 // else "": for "did you mean speed_kmh?" on misspelt keys.
 std::string closest_name(const std::string& word, const std::set<std::string>& names);
+// "; did you mean PREFIX<closest>SUFFIX?" for an error message, or "" when nothing is close.
+std::string did_you_mean(const std::string& word, const std::set<std::string>& names, const std::string& prefix = "",
+                         const std::string& suffix = "");
 
 }  // namespace lc::cov

@@ -244,6 +244,9 @@ const std::vector<std::string> kTownNames{"name", "name_zh", "NAME", "town", "�
 const std::vector<std::string> kFacIds{"id", "fid", "osm_id", "ID", "code"};
 const std::vector<std::string> kFacNames{"name", "name_zh", "名称"};
 const std::vector<std::string> kDemIds{"id", "fid", "osm_id", "osm_way_id", "ID"};
+// Town borders are reprojected so that none moves by more than this from where the data draws it
+// (a point 5 cm inside a town stays in it).
+constexpr double kBorderToleranceM = 0.01;
 
 }  // namespace
 
@@ -271,7 +274,8 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
     if (opts.on_metric_crs) opts.on_metric_crs(s->metric_epsg);
 
     s->towns = std::make_unique<geo::Layer>(geo::read_layer(towns_src, geo::GeomKind::polygon, s->metric_epsg, s->report,
-                                                                     pick(towns_src, p.towns.id, kTownIds), pick(towns_src, p.towns.name, kTownNames)));
+                                                                     pick(towns_src, p.towns.id, kTownIds), pick(towns_src, p.towns.name, kTownNames),
+                                                                     kBorderToleranceM));
     s->towns->role = "towns";
     resolve_field(*s->towns, p.towns.id, kTownIds, s->town_id, "towns", "id", false, s->report);
     resolve_field(*s->towns, p.towns.name, kTownNames, s->town_name, "towns", "name", false, s->report);

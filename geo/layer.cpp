@@ -322,6 +322,67 @@ bool envelope_finite(const OGRGeometry* g) {
 
 // Closes open rings and drops rings with fewer than 3 distinct positions; says what it did.
 // Returns the repaired polygon (nullptr if nothing usable is left).
+// Adds vertices to a ring (in its source CRS) wherever the straight edge, once reprojected, would
+// stray from the line the data draws by more than `tolerance_m`. A straight lon/lat edge is curved
+// in a metric CRS; reprojecting only its end points moves the border (by metres on a long edge),
+// and a point just inside a town would land in its neighbour. Each pass checks the midpoints of
+// the edges still in doubt, reprojected in one call; an edge is split at most `kMaxDepth` times.
+void densify_for_transform(OGRLinearRing* ring, OGRCoordinateTransformation* ct, double tolerance_m) {
+    constexpr int kMaxDepth = 24;
+    const int n = ring->getNumPoints();
+    if (n < 2) return;
+    std::vector<double> sx(n), sy(n);
+    for (int i = 0; i < n; ++i) sx[i] = ring->getX(i), sy[i] = ring->getY(i);
+    std::vector<double> mx = sx, my = sy, mz(n, 0.0);
+    std::vector<int> ok(n, 1);
+    if (!ct->Transform(n, mx.data(), my.data(), mz.data(), nullptr, ok.data())) return;  // reported by the caller's transform
+    std::vector<char> doubt(n - 1, 1);  // edge i runs from vertex i to i + 1
+    for (int depth = 0; depth < kMaxDepth; ++depth) {
+        std::vector<double> qx, qy;  // midpoints (source CRS) of the edges in doubt
+        for (size_t i = 0; i + 1 < sx.size(); ++i)
+            if (doubt[i]) qx.push_back((sx[i] + sx[i + 1]) / 2), qy.push_back((sy[i] + sy[i + 1]) / 2);
+        if (qx.empty()) break;
+        std::vector<double> px = qx, py = qy, pz(qx.size(), 0.0);
+        std::vector<int> pok(qx.size(), 1);
+        ct->Transform(static_cast<int>(qx.size()), px.data(), py.data(), pz.data(), nullptr, pok.data());
+        std::vector<double> nsx, nsy, nmx, nmy;
+        std::vector<char> ndoubt;
+        size_t q = 0;
+        for (size_t i = 0; i + 1 < sx.size(); ++i) {
+            nsx.push_back(sx[i]), nsy.push_back(sy[i]), nmx.push_back(mx[i]), nmy.push_back(my[i]);
+            if (!doubt[i]) {
+                ndoubt.push_back(0);
+                continue;
+            }
+            const size_t k = q++;
+            const bool split = pok[k] && ok[i] && ok[i + 1] && std::isfinite(px[k]) && std::isfinite(py[k]) &&
+                               std::hypot(px[k] - (mx[i] + mx[i + 1]) / 2, py[k] - (my[i] + my[i + 1]) / 2) > tolerance_m;
+            if (!split) {
+                ndoubt.push_back(0);
+                continue;
+            }
+            ndoubt.push_back(1), ndoubt.push_back(1);
+            nsx.push_back(qx[k]), nsy.push_back(qy[k]), nmx.push_back(px[k]), nmy.push_back(py[k]);
+        }
+        nsx.push_back(sx.back()), nsy.push_back(sy.back()), nmx.push_back(mx.back()), nmy.push_back(my.back());
+        if (nsx.size() == sx.size()) break;
+        sx.swap(nsx), sy.swap(nsy), mx.swap(nmx), my.swap(nmy), doubt.swap(ndoubt);
+        ok.assign(sx.size(), 1);
+    }
+    if (static_cast<int>(sx.size()) == n) return;
+    ring->setNumPoints(static_cast<int>(sx.size()), FALSE);
+    for (size_t i = 0; i < sx.size(); ++i) ring->setPoint(static_cast<int>(i), sx[i], sy[i]);
+}
+
+void densify_for_transform(OGRGeometry* g, OGRCoordinateTransformation* ct, double tolerance_m) {
+    if (auto* poly = dynamic_cast<OGRPolygon*>(g)) {
+        for (int r = 0; r <= poly->getNumInteriorRings(); ++r)
+            densify_for_transform(r == 0 ? poly->getExteriorRing() : poly->getInteriorRing(r - 1), ct, tolerance_m);
+    } else if (auto* mp = dynamic_cast<OGRMultiPolygon*>(g)) {
+        for (int i = 0; i < mp->getNumGeometries(); ++i) densify_for_transform(mp->getGeometryRef(i), ct, tolerance_m);
+    }
+}
+
 std::unique_ptr<OGRPolygon> repair_rings(const OGRPolygon* poly, std::vector<std::string>& notes, int part) {
     auto out = std::make_unique<OGRPolygon>();
     for (int r = 0; r <= poly->getNumInteriorRings(); ++r) {
@@ -441,7 +502,7 @@ const char* kind_name(GeomKind k) {
 }  // namespace
 
 Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Report& report, const std::string& id_field,
-                 const std::string& name_field) {
+                 const std::string& name_field, double densify_tolerance_m) {
     Layer out;
     out.file = opened.file();
     out.name = opened.name();
@@ -561,6 +622,7 @@ Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Repo
             if (!fixed || fixed->IsEmpty()) return skip("invalid_geometry", "no usable ring left");
             g = std::move(fixed);
         }
+        if (gk == GeomKind::polygon && densify_tolerance_m > 0) densify_for_transform(g.get(), ct, densify_tolerance_m);
         if (g->transform(ct) != OGRERR_NONE || !envelope_finite(g.get()))
             return skip("crs_transform_failed", "coordinates cannot be transformed to the metric CRS");
         GeomPtr gg = to_geos(g.get());

@@ -93,8 +93,11 @@ struct Layer {
 
 // Reads the layer into `metric_epsg`. Problems go into `report`; throws InputError when the
 // layer cannot be used at all (unreadable, empty, wrong geometry type, no CRS).
+// densify_tolerance_m > 0: polygon edges get vertices (in the source CRS, before reprojecting)
+// until no reprojected edge strays from the edge the data draws by more than that; towns are
+// read so, which keeps a point's town the one it lies in in the data's own CRS.
 Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Report& report,
-                 const std::string& id_field = "", const std::string& name_field = "");
+                 const std::string& id_field = "", const std::string& name_field = "", double densify_tolerance_m = 0);
 
 // Picks the metric CRS: "auto" (or empty) = from the centre of the given WGS84 extent,
 // otherwise an EPSG code as "EPSG:4547" or "4547".

@@ -208,6 +208,50 @@ TEST_CASE("points are assigned to towns by the documented rule", "[geo][towns]")
     CHECK(near2.distance_m >= 2000);
 }
 
+// Borders drawn as long straight lon/lat edges at 48 N (one edge of 6 degrees along the parallel,
+// meridian edges of 1 and 2 degrees). In UTM 32 such edges are curves; reprojecting only their
+// end points would move the parallel border by about a kilometre at its middle. A point 5 cm on
+// either side of a border must land in the town it lies in in the data's own coordinates.
+TEST_CASE("a point 5 cm inside a town stays in it: borders follow the source CRS", "[geo][towns]") {
+    namespace fs = std::filesystem;
+    const fs::path file = fs::temp_directory_path() / ("lc_border48_" + std::to_string(::getpid()) + ".geojson");
+    std::ofstream(file) << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"features":[
+{"type":"Feature","properties":{"code":"south"},"geometry":{"type":"Polygon","coordinates":[[[6,47],[12,47],[12,48],[6,48],[6,47]]]}},
+{"type":"Feature","properties":{"code":"north"},"geometry":{"type":"Polygon","coordinates":[[[6,48],[12,48],[12,49],[6,49],[6,48]]]}},
+{"type":"Feature","properties":{"code":"east"},"geometry":{"type":"Polygon","coordinates":[[[12,47],[13.5,47],[13.5,49],[12,49],[12,47]]]}}]})";
+    auto s = cov::load_study(cov::load_project("", {"towns.path=" + file.string(), "towns.id=code", "output.metric_crs=EPSG:32632"}));
+    fs::remove(file);
+    const auto& ts = *s->town_set;
+    REQUIRE(ts.size() == 3);
+    geo::Reprojector rp(geo::CrsSpec::parse("EPSG:4326"), 32632);
+    auto town_at = [&](double lon, double lat) {
+        rp.to_metric(&lon, &lat, 1);
+        auto a = ts.assign(geo::XY{lon, lat}, 0);
+        return a.how == geo::TownSet::How::inside ? ts.id(a.town) : std::string("(") + std::to_string(int(a.how)) + ")";
+    };
+    const double dlat = 0.05 / 111132.0;                              // 5 cm north-south at 48 N
+    const double dlon = 0.05 / (111320.0 * std::cos(48.0 * M_PI / 180));  // 5 cm east-west
+    for (double lon : {6.5, 7.0, 9.0, 10.5, 11.9}) {
+        INFO("lon " << lon);
+        CHECK(town_at(lon, 48 - dlat) == "south");
+        CHECK(town_at(lon, 48 + dlat) == "north");
+    }
+    for (double lat : {47.1, 47.5, 47.9}) {
+        INFO("lat " << lat);
+        CHECK(town_at(12 - dlon, lat) == "south");
+        CHECK(town_at(12 + dlon, lat) == "east");
+    }
+    for (double lat : {48.1, 48.5, 48.9}) {
+        INFO("lat " << lat);
+        CHECK(town_at(12 - dlon, lat) == "north");
+        CHECK(town_at(12 + dlon, lat) == "east");
+    }
+    // No overlap or gap between the three towns: their shared borders were densified alike.
+    auto pc = geo::check_partition(ts);
+    CHECK(pc.gaps.empty());
+    CHECK(pc.overlaps.empty());
+}
+
 TEST_CASE("project overrides and field defaults", "[geo][project]") {
     auto p = cov::load_project(src_path("data/dongguan/project.toml"), {"travel.speed_kmh=5", "travel.circles_min=10,20", "towns.crs=BD09"});
     CHECK(p.travel.speed_kmh == 5.0);

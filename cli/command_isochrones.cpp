@@ -48,6 +48,7 @@ public:
         if (buffer_m_ > 0) project.output.buffer_m = buffer_m_;
         cov::LoadOptions lo;
         lo.need_demand = false;
+        lo.need_targets = false;
         auto study = cov::load_study(project, lo);
         if (!study->facilities) throw std::runtime_error("isochrones needs a facilities layer");
         if (project.straight_line() || !project.has_network())

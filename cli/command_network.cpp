@@ -26,6 +26,7 @@ public:
         cov::Project project = flags_.load();
         if (!project.has_network()) throw std::runtime_error("no network given ([network] path or --network)");
         cov::LoadOptions lo;
+        lo.need_targets = false;  // the road network alone
         auto study = cov::load_study(project, lo);
         auto network = cov::load_network(project, study->metric_epsg, study->report);
         const net::Graph& g = network->graph;

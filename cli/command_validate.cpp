@@ -1,10 +1,14 @@
 // lifecircle validate: reads every layer of a study and says plainly what is wrong with it.
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "coverage/access.hpp"
+#include "coverage/outputs.hpp"
 #include "coverage/study.hpp"
+#include "network/snap.hpp"
 
 namespace lc::cli {
 namespace {
@@ -37,12 +41,18 @@ public:
     const char* name() const override { return "validate"; }
     const char* description() const override {
         return "Check a study's layers: features, geometry types, CRS, repairs, missing fields, points outside towns, "
-               "town overlaps and gaps. Exit 0 when the study can run (possibly with warnings), 2 when it cannot.";
+               "town overlaps and gaps, the statistics table, the targets file against the data, the road network and snapping (the "
+               "same loading as analyze). Exit 0 when the study can run (possibly with warnings), 2 when it cannot.";
     }
     void setup(CLI::App& app) override { flags_.add_to(app); }
     int run() override {
         cov::Project project = flags_.load();
-        auto study = cov::load_study(project);
+        cov::OutputCrs check_crs(project.output.crs, 4326);  // as analyze: a bad output CRS fails before reading
+        // The same loading as analyze (layers, statistics, targets checked against them, road
+        // network, snapping), so that "ok" here means analyze runs.
+        auto [study, network] = cov::load_study_and_network(project);
+        std::optional<cov::TravelModel> travel;
+        if (study->facilities || study->demand) travel.emplace(*study, network.get(), study->report);
         const auto& s = *study;
         print_layer("towns", *s.towns, s.metric_epsg);
         auto pc = geo::check_partition(*s.town_set);
@@ -74,6 +84,27 @@ public:
             for (double w : s.dem_weight_value) total += w;
             std::printf("  total weight (households): %.0f\n", total);
         }
+        if (network) {
+            const net::Graph& g = network->graph;
+            std::printf("network: %s [%s]\n  nodes %zu, links %zu, components %zu (largest %u nodes)\n", network->lines.file.c_str(),
+                        network->lines.layer.c_str(), g.node_count(), g.link_count(), g.component_count(),
+                        g.component_nodes.empty() ? 0u : g.component_nodes[0]);
+            if (travel && s.demand && !travel->demand_snaps().empty()) {
+                double beyond = 0, total = 0, off = 0;
+                const auto& snaps = travel->demand_snaps();
+                for (size_t i = 0; i < snaps.size(); ++i) {
+                    total += s.dem_weight_value[i];
+                    if (snaps[i].status == net::SnapStatus::off_network) off += s.dem_weight_value[i];
+                    else if (snaps[i].dist_m > project.network.snap_m) beyond += s.dem_weight_value[i];
+                }
+                if (total > 0)
+                    std::printf("  demand weight snapped beyond %.0f m: %.1f%%; off the network (beyond %.0f m): %.1f%%\n",
+                                project.network.snap_m, 100 * beyond / total, project.network.snap_far_m, 100 * off / total);
+            }
+        } else {
+            std::printf("travel: straight line x %.2f (no road network)\n", project.travel.detour_factor);
+        }
+        if (s.targets) std::printf("targets: %s (%zu indicators)\n", s.targets->file.c_str(), s.targets->indicators.size());
         print_report(s.report, flags_.verbose, flags_.quiet);
         size_t errors = s.report.count(geo::Level::error), warnings = s.report.count(geo::Level::warning);
         std::printf("%s: %zu errors, %zu warnings\n", errors ? "cannot run" : "ok", errors, warnings);

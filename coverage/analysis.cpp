@@ -101,8 +101,8 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
         r.facts[t].households = r.town_households[t];
         for (const auto& col : s.stats.columns) r.facts[t].stats[col] = s.stats.number(t, col);
     }
-    if (p.targets.path.empty()) return r;
-    r.targets = load_targets(p.targets.path);
+    if (!s.targets) return r;
+    r.targets = *s.targets;
     const TargetsFile& tf = *r.targets;
     r.year = p.targets.year ? p.targets.year : (tf.default_year ? tf.default_year : tf.indicators.front().targets.rbegin()->first);
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <stdexcept>
 
@@ -72,6 +73,43 @@ void resolve_field(const geo::Layer& layer, const std::string& configured, const
     }
 }
 
+// Rows of a CSV file whose number of values differs from the header's: GDAL pads short rows
+// and drops extra values silently, which would shift or lose a town's figures. Quotes are
+// honoured ("a, b" is one value); blank lines are skipped. Returns "" when every row fits.
+std::string ragged_csv_rows(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {};
+    std::string problems;
+    size_t header = 0, line_no = 0, bad = 0;
+    std::string line, record;
+    bool in_quotes = false;
+    size_t fields = 1, record_line = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!in_quotes) {
+            if (line.empty()) continue;
+            fields = 1;
+            record_line = line_no;
+        }
+        for (char c : line) {
+            if (c == '"') in_quotes = !in_quotes;
+            else if (c == ',' && !in_quotes) ++fields;
+        }
+        if (in_quotes) continue;  // a quoted value spans lines
+        if (record_line == 1 || header == 0) {
+            header = fields;
+            continue;
+        }
+        if (fields != header && ++bad <= 5)
+            problems += (problems.empty() ? "" : "; ") + std::string("line ") + std::to_string(record_line) + " has " +
+                        std::to_string(fields) + " values";
+    }
+    if (!bad) return {};
+    if (bad > 5) problems += "; and " + std::to_string(bad - 5) + " more rows";
+    return problems + " (the header has " + std::to_string(header) + " columns)";
+}
+
 void load_stats(Study& s) {
     const auto& cfg = s.project.stats;
     if (cfg.path.empty()) return;
@@ -80,6 +118,11 @@ void load_stats(Study& s) {
     geo::init_gdal();
     GDALDataset* ds = GDALDataset::FromHandle(GDALOpenEx(cfg.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
     if (!ds) throw std::runtime_error(cfg.path + ": the town statistics table cannot be read");
+    if (std::string(ds->GetDriverName()) == "CSV")
+        if (auto ragged = ragged_csv_rows(cfg.path); !ragged.empty()) {
+            GDALClose(ds);
+            throw std::runtime_error(cfg.path + ": rows with a different number of values than the header: " + ragged);
+        }
     OGRLayer* layer = ds->GetLayer(0);
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     int key = defn->GetFieldIndex(cfg.key.c_str());
@@ -154,6 +197,10 @@ std::string trim_number(double v) {
     return buf;
 }
 
+// No demand row (a building, an estate, a grid cell) holds 10 million households or people: a
+// larger value is a unit or data error (1e308 would overflow every sum it enters).
+constexpr double kMaxWeightPerRow = 1e7;
+
 // Household weight per demand row: a field, or building floor area / dwelling size.
 void compute_demand_weight(Study& s) {
     const auto& cfg = s.project.demand;
@@ -193,6 +240,13 @@ void compute_demand_weight(Study& s) {
         if (*v < 0) {
             s.report.add(d.message(geo::Level::warning, i, s.dem_weight, "negative_weight",
                                    "negative value " + std::to_string(*v) + ": counted as 0"));
+            continue;
+        }
+        if (*v > kMaxWeightPerRow) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%g", *v);
+            s.report.add(d.message(geo::Level::error, i, s.dem_weight, "absurd_weight",
+                                   std::string("value ") + buf + " is not a plausible weight for one demand row (more than 10 million)"));
             continue;
         }
         s.dem_weight_value[i] = *v;
@@ -249,6 +303,21 @@ const std::vector<std::string> kDemIds{"id", "fid", "osm_id", "osm_way_id", "ID"
 constexpr double kBorderToleranceM = 0.01;
 
 }  // namespace
+
+void check_near_towns(Study& s, const std::string& file, const std::string& layer, const std::string& role, const Extent& e) {
+    const geo::Layer& t = *s.towns;
+    // Points may lie a little outside every town and still be assigned; a layer that misses the
+    // towns' extent by more than a few kilometres is not the same place.
+    const double margin = std::max(5000.0, s.project.towns.assign_tolerance_m);
+    if (e.max_x >= t.min_x - margin && e.min_x <= t.max_x + margin && e.max_y >= t.min_y - margin && e.min_y <= t.max_y + margin) return;
+    const double dx = std::max({0.0, t.min_x - e.max_x, e.min_x - t.max_x}), dy = std::max({0.0, t.min_y - e.max_y, e.min_y - t.max_y});
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "the %s lie %.0f km from the towns (extent x %.0f .. %.0f, y %.0f .. %.0f in EPSG:%d; towns x %.0f .. %.0f, "
+                  "y %.0f .. %.0f): not the same place. Is the CRS right?",
+                  role.c_str(), std::hypot(dx, dy) / 1000, e.min_x, e.max_x, e.min_y, e.max_y, s.metric_epsg, t.min_x, t.max_x, t.min_y, t.max_y);
+    s.report.error(file, layer, "extent_apart", buf);
+}
 
 std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opts) {
     auto s = std::make_unique<Study>();
@@ -327,6 +396,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         if (untyped)
             s->report.warn(f.file, f.name, "no_type",
                            std::to_string(untyped) + " facilities have no type: they count for no indicator");
+        if (f.size()) check_near_towns(*s, f.file, f.name, "facilities", {f.min_x, f.min_y, f.max_x, f.max_y});
         s->fac_town = s->town_set->assign_all(f.point, p.towns.assign_tolerance_m);
         report_outside(*s, f, s->fac_town, s->fac_id);
     }
@@ -340,8 +410,24 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         if (p.demand.kind != "buildings")
             resolve_field(d, p.demand.weight, {"households", "hh", "weight", "population", "pop", "户数"}, s->dem_weight, "demand", "weight", true, s->report);
         compute_demand_weight(*s);
+        if (d.size()) check_near_towns(*s, d.file, d.name, "demand rows", {d.min_x, d.min_y, d.max_x, d.max_y});
         s->dem_town = s->town_set->assign_all(d.point, p.towns.assign_tolerance_m);
         report_outside(*s, d, s->dem_town, s->dem_id);
+    }
+    if (opts.need_targets && !p.targets.path.empty()) {
+        s->targets = load_targets(p.targets.path);
+        DataNames names;
+        names.has_facilities = s->facilities != nullptr;
+        if (s->facilities) {
+            for (int i = 0; i < s->facilities->defn->GetFieldCount(); ++i)
+                names.facility_fields.push_back(s->facilities->defn->GetFieldDefn(i)->GetNameRef());
+            std::set<std::string> types(s->fac_type_value.begin(), s->fac_type_value.end());
+            types.erase("");
+            names.facility_types.assign(types.begin(), types.end());
+        }
+        names.has_stats = !s->stats.file.empty();
+        names.stat_columns = s->stats.columns;
+        for (const auto& e : check_against_data(*s->targets, names)) s->report.error(p.targets.path, "", "targets_vs_data", e);
     }
     return s;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "coverage/project.hpp"
+#include "coverage/targets.hpp"
 #include "geo/layer.hpp"
 #include "geo/report.hpp"
 #include "geo/towns.hpp"
@@ -42,6 +43,9 @@ struct Study {
     std::vector<geo::TownSet::Assignment> fac_town, dem_town;
     std::vector<double> dem_weight_value;  // households (or the weight) per demand row, >= 0
     std::vector<std::string> fac_type_value;
+    // The targets file ([targets] path), read and checked against the layers and statistics
+    // with the rest of the study, so that validate and analyze refuse the same inputs.
+    std::optional<TargetsFile> targets;
 
     // A facility's id as outputs show it: the id field's text, else the feature id.
     std::string facility_id(size_t row) const {
@@ -52,6 +56,7 @@ struct Study {
 struct LoadOptions {
     bool need_facilities = true;
     bool need_demand = true;
+    bool need_targets = true;  // read [targets] path (when given) and check it against the data
     // Called once the towns have fixed the metric CRS, before the other layers are read (e.g. to
     // start building the road network in parallel). Not called when the towns are unusable.
     std::function<void(int metric_epsg)> on_metric_crs;
@@ -60,6 +65,13 @@ struct LoadOptions {
 // Reads everything the project names. Throws geo::InputError / std::runtime_error when the
 // study cannot run at all; otherwise problems are in study.report.
 std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opts = {});
+
+// A layer whose extent (metric CRS) does not come near the towns' (towns on another continent,
+// a network 8,000 km away, a wrong CRS) is an error in study.report: every figure would be 0.
+struct Extent {
+    double min_x, min_y, max_x, max_y;
+};
+void check_near_towns(Study& study, const std::string& file, const std::string& layer, const std::string& role, const Extent& extent);
 
 // First field of `candidates` present in the layer ("" if none).
 std::string first_field(const geo::Layer& layer, const std::vector<std::string>& candidates);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -76,22 +77,12 @@ namespace {
 const std::set<std::string> kIndicatorKeys{"id", "name_zh", "name_en", "unit", "kind", "comparator", "binding", "source",
                                            "facility_types", "with_types", "minutes", "metres", "area_field", "stat",
                                            "population_stat", "attribute", "numerator", "denominator", "host_field",
-                                           "within_m", "targets", "city_rollup"};
+                                           "within_m", "targets", "city_rollup", "weight_stat", "city_value"};
 const std::set<std::string> kRollupKeys{"kind", "target", "comparator"};
 const std::set<std::string> kMetaKeys{"plan", "default_year", "source", "note"};
 
 const std::set<std::string> kKinds{"coverage_share", "area_per_100_households", "count_at_least", "per_10k_population",
                                    "attribute_ratio", "share_of_facilities", "town_value"};
-
-std::vector<std::string> strings(const toml::node* n) {
-    std::vector<std::string> out;
-    if (!n) return out;
-    if (auto* a = n->as_array())
-        for (auto& e : *a)
-            if (auto v = e.value<std::string>()) out.push_back(*v);
-    if (auto v = n->value<std::string>()) out.push_back(*v);
-    return out;
-}
 
 bool is_comparator(const std::string& c) { return c == ">=" || c == ">" || c == "<=" || c == "<" || c == "=="; }
 
@@ -158,7 +149,14 @@ TargetsFile load_targets(const std::string& path) {
             if (!kMetaKeys.count(std::string(k.str())))
                 throw std::runtime_error(path + ": [meta] " + std::string(k.str()) + ": unknown key" + did_you_mean(std::string(k.str()), kMetaKeys));
     tf.plan = root["meta"]["plan"].value_or(std::string());
-    tf.default_year = static_cast<int>(root["meta"]["default_year"].value_or(0.0));
+    if (const toml::node* dy = root["meta"]["default_year"].node()) {
+        auto y = dy->value<int64_t>();
+        if (!dy->is_integer() || !y || *y < 1900 || *y > 2200)
+            throw std::runtime_error(path + ": [meta] default_year: expected a year such as 2025");
+        tf.default_year = static_cast<int>(*y);
+    }
+    if (const toml::node* pl = root["meta"]["plan"].node(); pl && !pl->is_string())
+        throw std::runtime_error(path + ": [meta] plan: expected a text value in quotes");
     auto* arr = root["indicator"].as_array();
     if (!arr) throw std::runtime_error(path + ": no [[indicator]] entries");
     std::set<std::string> ids;
@@ -174,6 +172,44 @@ TargetsFile load_targets(const std::string& path) {
                                      " key '" + key + "': " + what);
         };
         if (ind.id.empty()) bad("id", "missing");
+        // Typed reads: a value of the wrong type is an error, never read as "" or 0.
+        auto text = [&](const std::string& key) -> std::string {
+            const toml::node* n = t->get(key);
+            if (!n) return {};
+            if (auto v = n->value<std::string>()) return *v;
+            bad(key, "expected a text value in quotes");
+            return {};  // not reached: bad() throws
+        };
+        auto number = [&](const std::string& key, bool positive) -> std::optional<double> {
+            const toml::node* n = t->get(key);
+            if (!n) return std::nullopt;
+            auto v = n->is_number() ? n->value<double>() : std::nullopt;
+            if (!v) bad(key, "expected a number");
+            if (!std::isfinite(*v)) bad(key, "must be a finite number");
+            if (positive ? *v <= 0 : *v < 0) bad(key, positive ? "must be greater than 0" : "must not be negative");
+            return v;
+        };
+        auto text_list = [&](const std::string& key) {
+            std::vector<std::string> out;
+            const toml::node* n = t->get(key);
+            if (!n) return out;
+            if (auto v = n->value<std::string>()) return std::vector<std::string>{*v};
+            auto* a = n->as_array();
+            if (!a) bad(key, "expected a list of text values, e.g. [\"day_care\"]");
+            for (auto& e : *a) {
+                auto v = e.value<std::string>();
+                if (!v || !e.is_string()) bad(key, "expected a list of text values, e.g. [\"day_care\"]");
+                out.push_back(*v);
+            }
+            return out;
+        };
+        auto flag = [&](const std::string& key) {
+            const toml::node* n = t->get(key);
+            if (!n) return false;
+            if (auto v = n->value<bool>(); v && n->is_boolean()) return *v;
+            bad(key, "expected true or false");
+            return false;  // not reached
+        };
         auto refuse_unknown = [&](const toml::table& table, const std::set<std::string>& keys, const std::string& prefix) {
             for (auto& [k, v] : table) {
                 const std::string key(k.str());
@@ -183,27 +219,33 @@ TargetsFile load_targets(const std::string& path) {
         refuse_unknown(*t, kIndicatorKeys, "");
         if (auto* r = (*t)["city_rollup"].as_table()) refuse_unknown(*r, kRollupKeys, "city_rollup.");
         if (!ids.insert(ind.id).second) bad("id", "used twice");
-        ind.name_zh = (*t)["name_zh"].value_or(std::string());
-        ind.name_en = (*t)["name_en"].value_or(std::string());
-        ind.unit = (*t)["unit"].value_or(std::string());
-        ind.kind = (*t)["kind"].value_or(std::string());
+        ind.name_zh = text("name_zh");
+        ind.name_en = text("name_en");
+        ind.unit = text("unit");
+        ind.kind = text("kind");
         if (!kKinds.count(ind.kind)) bad("kind", "unknown kind '" + ind.kind + "'");
-        ind.comparator = (*t)["comparator"].value_or(std::string(">="));
+        ind.comparator = t->contains("comparator") ? text("comparator") : std::string(">=");
         if (!is_comparator(ind.comparator)) bad("comparator", "must be >=, >, <=, < or ==");
-        ind.binding = (*t)["binding"].value_or(false);
-        ind.source = (*t)["source"].value_or(std::string());
-        ind.facility_types = strings(t->get("facility_types"));
-        ind.with_types = strings(t->get("with_types"));
-        if (auto v = (*t)["minutes"].value<double>()) ind.minutes = *v;
-        if (auto v = (*t)["metres"].value<double>()) ind.metres = *v;
-        ind.area_field = (*t)["area_field"].value_or(std::string());
-        ind.stat = (*t)["stat"].value_or(std::string());
-        ind.population_stat = (*t)["population_stat"].value_or(std::string());
-        ind.attribute = (*t)["attribute"].value_or(std::string());
-        ind.numerator = (*t)["numerator"].value_or(std::string());
-        ind.denominator = (*t)["denominator"].value_or(std::string());
-        ind.host_field = (*t)["host_field"].value_or(std::string());
-        ind.within_m = (*t)["within_m"].value_or(0.0);
+        ind.binding = flag("binding");
+        ind.source = text("source");
+        ind.facility_types = text_list("facility_types");
+        ind.with_types = text_list("with_types");
+        ind.minutes = number("minutes", true);
+        ind.metres = number("metres", true);
+        ind.area_field = text("area_field");
+        ind.stat = text("stat");
+        ind.population_stat = text("population_stat");
+        ind.attribute = text("attribute");
+        ind.numerator = text("numerator");
+        ind.denominator = text("denominator");
+        ind.host_field = text("host_field");
+        ind.weight_stat = text("weight_stat");
+        ind.city_value = text("city_value");
+        if (!ind.city_value.empty() && ind.city_value != "sum" && ind.city_value != "weighted_mean")
+            bad("city_value", "must be sum or weighted_mean");
+        if ((!ind.weight_stat.empty() || !ind.city_value.empty()) && ind.kind != "town_value")
+            bad(ind.weight_stat.empty() ? "city_value" : "weight_stat", "only for kind town_value");
+        ind.within_m = number("within_m", false).value_or(0.0);
         if (auto* tn = t->get("targets")) {
             auto* tg = tn->as_table();
             if (!tg) bad("targets", "expected { YEAR = number, ... }");
@@ -254,6 +296,52 @@ TargetsFile load_targets(const std::string& path) {
         tf.indicators.push_back(std::move(ind));
     }
     return tf;
+}
+
+namespace {
+
+std::string join_names(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out.empty() ? "(none)" : out;
+}
+
+}  // namespace
+
+std::vector<std::string> check_against_data(const TargetsFile& tf, const DataNames& data) {
+    std::vector<std::string> errors;
+    const std::set<std::string> fields(data.facility_fields.begin(), data.facility_fields.end());
+    const std::set<std::string> columns(data.stat_columns.begin(), data.stat_columns.end());
+    const std::set<std::string> types(data.facility_types.begin(), data.facility_types.end());
+    for (const auto& ind : tf.indicators) {
+        const std::string who = "indicator " + ind.id + ": ";
+        if (data.has_facilities) {
+            for (const auto& [key, field] : {std::pair<const char*, const std::string*>{"area_field", &ind.area_field},
+                                             {"attribute", &ind.attribute}, {"numerator", &ind.numerator},
+                                             {"denominator", &ind.denominator}, {"host_field", &ind.host_field}})
+                if (!field->empty() && !fields.count(*field))
+                    errors.push_back(who + "facilities have no field " + *field + " (" + key + ")" + did_you_mean(*field, fields) +
+                                     "; fields are " + join_names(data.facility_fields));
+            for (const auto* list : {&ind.facility_types, &ind.with_types}) {
+                if (list->empty()) continue;
+                bool any = false;
+                for (const auto& t : *list) any = any || types.count(t);
+                if (!any)
+                    errors.push_back(who + "no facility has type " + join_names(*list) + did_you_mean(list->front(), types) +
+                                     "; the types in the data are " + join_names(data.facility_types));
+            }
+        }
+        for (const auto& [key, column] : {std::pair<const char*, const std::string*>{"stat", &ind.stat},
+                                          {"population_stat", &ind.population_stat}, {"weight_stat", &ind.weight_stat}}) {
+            if (column->empty()) continue;
+            if (!data.has_stats)
+                errors.push_back(who + std::string(key) + " names the statistics column " + *column + " but the project has no [stats] table");
+            else if (!columns.count(*column))
+                errors.push_back(who + "the statistics table has no column " + *column + " (" + key + ")" + did_you_mean(*column, columns) +
+                                 "; columns are " + join_names(data.stat_columns));
+        }
+    }
+    return errors;
 }
 
 namespace {
@@ -435,8 +523,26 @@ CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, co
             all.hosts[k].first += v.first;
             all.hosts[k].second += v.second;
         }
+        // A rate of statistics is pooled only over towns that have both of its figures, so a
+        // town without a population does not dilute the city's ratio.
+        auto has = [&](const std::string& col) { auto it = t.stats.find(col); return it != t.stats.end() && it->second; };
+        if (ind.kind == "per_10k_population" && !ind.stat.empty() && !(has(ind.stat) && has(ind.population_stat))) continue;
         for (const auto& [k, v] : t.stats)
             if (v) all.stats[k] = all.stats[k].value_or(0) + *v;
+    }
+    if (ind.kind == "town_value" && ind.city_value != "sum") {
+        // A town figure (a rate, a score, a per-town count) is not summed over the city: the city
+        // value is its mean weighted by weight_stat (default: the town's households).
+        double wsum = 0, vsum = 0;
+        for (const auto& t : towns) {
+            auto v = stat(t, ind.stat);
+            std::optional<double> w = ind.weight_stat.empty() ? std::optional<double>(t.households) : stat(t, ind.weight_stat);
+            if (!v || !w || *w <= 0) continue;
+            wsum += *w;
+            vsum += *w * *v;
+        }
+        if (wsum > 0) all.stats[ind.stat] = vsum / wsum;
+        else all.stats.erase(ind.stat);
     }
     if (ind.kind == "count_at_least") {
         // "One per town" pooled over the city is the count of towns that have one.

@@ -16,6 +16,9 @@ struct Indicator {
     std::optional<double> minutes, metres;  // coverage_share threshold
     std::string area_field, stat, population_stat, attribute, numerator, denominator, host_field;
     double within_m = 0;
+    // town_value only: the city value is the mean of the towns' values weighted by weight_stat
+    // (a stats column; default the town's households), or their sum with city_value = "sum".
+    std::string weight_stat, city_value;
     std::map<int, double> targets;  // year -> target
     std::map<int, std::string> target_comparators;  // year -> comparator where that year's target gives one ("> 0.8")
     std::string rollup_kind;        // "" or share_of_towns_met
@@ -41,6 +44,19 @@ struct TargetsFile {
 
 // Throws std::runtime_error naming the file, indicator and key on bad input.
 TargetsFile load_targets(const std::string& path);
+
+// The names the data offers, for checking a targets file against it before anything runs.
+struct DataNames {
+    bool has_facilities = false;
+    std::vector<std::string> facility_fields, facility_types;  // types: every value of the type field
+    bool has_stats = false;
+    std::vector<std::string> stat_columns;
+};
+// One plain message per name an indicator uses that the data lacks ("indicator m2: facilities
+// have no field gfa; fields are id, type, area_m2"): such a run would report every town as
+// "0.00 m2, missed". A facility type counts as lacking only when none of an indicator's types
+// occurs in the data (a city may have none of one type yet).
+std::vector<std::string> check_against_data(const TargetsFile& tf, const DataNames& data);
 
 // What evaluation needs about one town, computed by the analysis.
 struct TownFacts {

@@ -198,6 +198,25 @@ OpenedLayer::OpenedLayer(const LayerSource& src, const std::string& role) {
              "the layer has no coordinate reference system; name it in the project file ([" + role +
                  "] crs = \"EPSG:4326\", or GCJ02 / BD09) or with --set " + role + ".crs=...");
     }
+    // Degree values under a projected CRS (EPSG:3857 declared on lon/lat data) would put the
+    // whole study within 180 m of (0, 0) and give "0 households covered" without a word.
+    if (crs_.datum == CrsSpec::Datum::ogc) {
+        OGRSpatialReference srs;
+        srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        OGREnvelope env;
+        if (srs.SetFromUserInput(crs_.definition.c_str()) == OGRERR_NONE && srs.IsProjected() &&
+            layer_->GetExtent(&env, TRUE) == OGRERR_NONE && std::isfinite(env.MinX) && std::isfinite(env.MaxY) &&
+            env.MinX >= -180 && env.MaxX <= 180 && env.MinY >= -90 && env.MaxY <= 90 && (env.MaxX > env.MinX || env.MaxY > env.MinY)) {
+            layer_->ResetReading();
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "coordinates (x %.4f .. %.4f, y %.4f .. %.4f) look like degrees of longitude/latitude, ",
+                          env.MinX, env.MaxX, env.MinY, env.MaxY);
+            fail(file_, name_, "degrees_in_projected_crs",
+                 buf + std::string("but the layer's CRS (") + crs_.describe() + ") is projected, in metres; if they are lon/lat, set [" +
+                     role + "] crs = \"EPSG:4326\"", "crs");
+        }
+        layer_->ResetReading();
+    }
 }
 
 OpenedLayer::~OpenedLayer() {

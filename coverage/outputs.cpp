@@ -256,9 +256,10 @@ std::string json_run_info(const Study& s, const RunInfo& run, const std::string&
     return j.dump(2) + "\n";
 }
 
-void write_analysis_outputs(const std::string& outdir, const Study& s, const TravelModel& travel, const AnalysisResult& r,
+void write_analysis_outputs(const std::string& final_dir, const Study& s, const TravelModel& travel, const AnalysisResult& r,
                             const RunInfo& run, const AnalysisResult* baseline) {
-    fs::create_directories(outdir);
+    geo::OutputDir staged(final_dir);  // the whole set replaces the old one at once
+    const std::string& outdir = staged.path();
     const Project& p = s.project;
     OutputCrs crs(p.output.crs, s.metric_epsg);
     const size_t nt = s.town_set->size();
@@ -670,6 +671,7 @@ void write_analysis_outputs(const std::string& outdir, const Study& s, const Tra
     // --- report.html (always drawn in the metric CRS) and optional Shapefiles ---
     geo::write_text_atomic(outdir + "/report.html", html.get());
     if (p.output.format == "shp") write_shapefiles(outdir + "/coverage.gpkg", outdir + "/shp");
+    staged.commit();
 }
 
 }  // namespace lc::cov

@@ -34,13 +34,36 @@ void apply_override(toml::table& root, const std::string& text) {
         }
         t = sub;
     }
-    // A value that parses as TOML keeps its type (numbers, arrays, booleans); anything else is a string.
+    // A value that parses as TOML keeps its type (numbers, arrays, booleans); "5,10,15" or
+    // "a,b" is a list; anything else is a string.
     try {
         toml::table parsed = toml::parse("v = " + value);
         t->insert_or_assign(parts.back(), *parsed.get("v"));
+        return;
     } catch (const toml::parse_error&) {
-        t->insert_or_assign(parts.back(), value);
     }
+    if (value.find(',') != std::string::npos) {
+        try {
+            toml::table parsed = toml::parse("v = [" + value + "]");
+            t->insert_or_assign(parts.back(), *parsed.get("v"));
+            return;
+        } catch (const toml::parse_error&) {
+        }
+        toml::array list;
+        std::stringstream ss(value);
+        for (std::string p; std::getline(ss, p, ',');) list.push_back(p);
+        t->insert_or_assign(parts.back(), std::move(list));
+        return;
+    }
+    t->insert_or_assign(parts.back(), value);
+}
+
+// A value as a message shows it: text in quotes, anything else as TOML writes it.
+std::string describe_node(const toml::node& n) {
+    if (auto v = n.value<std::string>(); v && n.is_string()) return "the text \"" + *v + "\"";
+    std::ostringstream os;
+    n.visit([&](const auto& x) { os << x; });
+    return os.str();
 }
 
 struct Reader {
@@ -103,8 +126,7 @@ struct Reader {
                     else bad(s, k, "expected a list of text values");
                 }
             } else if (auto v = n->value<std::string>()) {
-                std::stringstream ss(*v);  // "a,b,c" from the command line
-                for (std::string p; std::getline(ss, p, ',');) out.push_back(p);
+                out.push_back(*v);  // one name for a list of one (--set a.b=name)
             } else {
                 bad(s, k, "expected a list");
             }
@@ -115,22 +137,17 @@ struct Reader {
             out.clear();
             if (auto* arr = n->as_array()) {
                 for (auto& e : *arr) {
-                    if (auto v = e.value<double>()) out.push_back(*v);
-                    else bad(s, k, "expected a list of numbers");
+                    auto v = e.is_number() ? e.value<double>() : std::nullopt;
+                    if (!v) bad(s, k, "expected a list of numbers, e.g. [5, 10, 15]; got " + describe_node(e));
+                    if (!std::isfinite(*v)) bad(s, k, "must be finite numbers");
+                    out.push_back(*v);
                 }
-            } else if (auto v = n->value<double>()) {
+            } else if (auto v = n->is_number() ? n->value<double>() : std::nullopt) {
+                if (!std::isfinite(*v)) bad(s, k, "must be finite numbers");
                 out.push_back(*v);
-            } else if (auto t = n->value<std::string>()) {
-                std::stringstream ss(*t);
-                for (std::string p; std::getline(ss, p, ',');) {
-                    try {
-                        out.push_back(std::stod(p));
-                    } catch (...) {
-                        bad(s, k, "'" + p + "' is not a number");
-                    }
-                }
             } else {
-                bad(s, k, "expected a list of numbers");
+                // "5,10" in a file is text, not a list: a planner's typo must not pass as 5.
+                bad(s, k, "expected a list of numbers, e.g. [5, 10, 15]; got " + describe_node(*n));
             }
         }
     }

@@ -16,9 +16,10 @@ namespace {
 
 }  // namespace
 
-void write_site_outputs(const std::string& outdir, const Study& s, const TravelModel& travel, const SiteStudy& ss,
+void write_site_outputs(const std::string& final_dir, const Study& s, const TravelModel& travel, const SiteStudy& ss,
                         const SitingResult& r, const SiteRunInfo& info) {
-    std::filesystem::create_directories(outdir);
+    geo::OutputDir staged(final_dir);  // the whole set replaces the old one at once
+    const std::string& outdir = staged.path();
     const Candidates& c = ss.candidates;
     const size_t nt = s.town_set->size();
     OutputCrs crs(s.project.output.crs, s.metric_epsg);
@@ -168,6 +169,7 @@ void write_site_outputs(const std::string& outdir, const Study& s, const TravelM
     res["households_covered_after"] = r.after_weight;
     if (!ss.problem.candidate_capacity.empty()) res["households_served_by_new_sites"] = r.served_weight;
     geo::write_text_atomic(outdir + "/run.json", json_run_info(s, info.run, res.dump()));
+    staged.commit();
 }
 
 }  // namespace lc::cov

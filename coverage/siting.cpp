@@ -192,7 +192,7 @@ std::vector<uint32_t> rank_greedily(const SitingProblem& p, const Baseline& b, s
     lazy_greedy(
         uint32_t(set.size()), [&](uint32_t k) { return st.gain(set[k]); },
         [&](uint32_t k) { return !used[k]; },
-        [&](uint32_t k, double) {
+        [&](uint32_t k, const auto&) {
             used[k] = 1;
             ranked.push_back(set[k]);
             st.add(set[k]);
@@ -320,32 +320,48 @@ double served_weight(const SitingProblem& p, std::span<const uint32_t> sites,
     return allocate_pairs(p, sites, pairs, uint32_t(sites.size()), rem, nearest).served_weight;
 }
 
+// What a capacitated site would add, compared in this order: the weight it would serve, then
+// the unserved weight it reaches (room to spare for growth), then the shorter mean walk of those
+// it would serve. When capacities bind, many sites serve exactly their capacity: without the
+// second and third keys the tie would go to the first candidate in the file (8 of 10 sites in
+// the first town). The first two only shrink as sites are added, as lazy greedy needs.
+struct ServiceGain {
+    double served = 0, reach = 0, closeness = 0;  // closeness = -(mean cost of the served)
+    auto operator<=>(const ServiceGain&) const = default;
+};
+
 // Greedy proxy for capacitated siting: a new site fills its capacity with the still unserved
 // demand it covers, nearest first. Cheap, and its gains only shrink, so lazy greedy applies;
 // the reported allocation is the nearest-first one over the final set.
 struct ServiceState {
     const SitingProblem& p;
-    std::vector<double> rem; // unserved new weight per demand point
-    std::vector<uint32_t> order;
-    ServiceState(const SitingProblem& prob, const Baseline& b) : p(prob), rem(prob.demand_count) {
+    std::vector<double> rem;      // unserved new weight per demand point
+    std::vector<uint32_t> by_cost; // per candidate, its cover entries nearest first (ties: demand index)
+    ServiceState(const SitingProblem& prob, const Baseline& b) : p(prob), rem(prob.demand_count), by_cost(prob.cover_demand.size()) {
         for (uint32_t i = 0; i < p.demand_count; ++i) rem[i] = b.covered0[i] ? 0 : p.demand_weight[i];
+        std::iota(by_cost.begin(), by_cost.end(), 0u);
+        for (uint32_t j = 0; j < p.candidate_count; ++j)
+            std::sort(by_cost.begin() + p.cover_first[j], by_cost.begin() + p.cover_first[j + 1], [&](uint32_t x, uint32_t y) {
+                return p.cover_cost[x] != p.cover_cost[y] ? p.cover_cost[x] < p.cover_cost[y] : p.cover_demand[x] < p.cover_demand[y];
+            });
     }
-    double gain(uint32_t j) const {
-        double g = 0;
-        for (uint32_t e = p.cover_first[j]; e < p.cover_first[j + 1]; ++e) g += rem[p.cover_demand[e]];
-        return std::min(g, capacity_of(p, j));
+    ServiceGain gain(uint32_t j) const {
+        ServiceGain g;
+        double room = capacity_of(p, j), cost = 0;
+        for (uint32_t k = p.cover_first[j]; k < p.cover_first[j + 1]; ++k) {
+            const uint32_t e = by_cost[k];
+            const double r = rem[p.cover_demand[e]];
+            g.reach += r;
+            const double amt = std::min(r, room);
+            if (amt > 0) g.served += amt, room -= amt, cost += amt * p.cover_cost[e];
+        }
+        if (g.served > 0) g.closeness = -cost / g.served;
+        return g;
     }
     void add(uint32_t j) {
-        order.resize(p.cover_first[j + 1] - p.cover_first[j]);
-        std::iota(order.begin(), order.end(), p.cover_first[j]);
-        std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-            return p.cover_cost[x] != p.cover_cost[y] ? p.cover_cost[x] < p.cover_cost[y]
-                                                      : p.cover_demand[x] < p.cover_demand[y];
-        });
         double room = capacity_of(p, j);
-        for (uint32_t e : order) {
-            if (room <= 0) break;
-            double& r = rem[p.cover_demand[e]];
+        for (uint32_t k = p.cover_first[j]; k < p.cover_first[j + 1] && room > 0; ++k) {
+            double& r = rem[p.cover_demand[by_cost[k]]];
             const double amt = std::min(r, room);
             r -= amt, room -= amt;
         }
@@ -497,8 +513,8 @@ SitingResult solve_mclp(const SitingProblem& p, const SitingOptions& opt) {
     } else {
         ServiceState st(p, b);
         lazy_greedy(p.candidate_count, [&](uint32_t j) { return st.gain(j); }, eligible,
-                    [&](uint32_t j, double g) {
-                        if (g <= b.tol && gc.need == 0) return false;
+                    [&](uint32_t j, const ServiceGain& g) {
+                        if (g.served <= b.tol && gc.need == 0) return false;
                         S.push_back(j), st.add(j), gc.add(j);
                         return S.size() < lim.k;
                     });

@@ -63,10 +63,13 @@ struct GroupCounter {
 // Lazy greedy (CELF). Gains only shrink as sites are added (the objectives are submodular), so
 // a stale gain is an upper bound and only the top of the queue is re-evaluated. Ties go to the
 // lowest candidate index. eligible(j) == false drops j for good; take(j, gain) == false stops.
+// A gain may be a double or any totally ordered key (e.g. served weight, then reach, then
+// closeness: ties broken by what the sites do, not by input order).
 template <class Gain, class Eligible, class Take>
 void lazy_greedy(uint32_t n, Gain&& gain, Eligible&& eligible, Take&& take) {
+    using Key = std::decay_t<decltype(gain(uint32_t{0}))>;
     struct Entry {
-        double gain;
+        Key gain;
         uint32_t cand, round;
     };
     auto worse = [](const Entry& a, const Entry& b) {

@@ -1,7 +1,12 @@
 #include "geo/output.hpp"
 
 #include <cpl_string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cmath>
@@ -33,6 +38,121 @@ std::string temp_name(const std::string& path) {
 }
 }  // namespace
 
+namespace {
+// The PID in a temporary's name ("...tmp1234..."), 0 when there is none.
+long pid_in_name(const std::string& name, const std::string& marker) {
+    auto at = name.find(marker);
+    if (at == std::string::npos) return 0;
+    const char* digits = name.c_str() + at + marker.size();
+    char* end = nullptr;
+    long pid = std::strtol(digits, &end, 10);
+    return end == digits ? 0 : pid;
+}
+// A temporary of a process that no longer runs (kill(pid, 0) fails with ESRCH): safe to remove.
+bool owner_gone(long pid) { return pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+
+const char* kManifest = ".lifecircle-outputs";
+}  // namespace
+
+void remove_stale_temporaries(const std::string& path) {
+    fs::path p(path);
+    fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    const std::string prefix = "." + p.stem().string() + ".tmp";
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind(prefix, 0) == 0 && owner_gone(pid_in_name(name, ".tmp"))) {
+            std::error_code rm;
+            fs::remove_all(it->path(), rm);
+        }
+    }
+}
+
+OutputDir::OutputDir(const std::string& final_dir) {
+    fs::path f = fs::absolute(final_dir).lexically_normal();
+    if (f.filename().empty()) f = f.parent_path();  // "out/" -> "out"
+    final_ = f.string();
+    const fs::path parent = f.parent_path();
+    const std::string marker = "." + f.filename().string() + ".lifecircle-tmp";
+    std::error_code ec;
+    fs::create_directories(parent, ec);
+    if (ec) throw std::runtime_error("cannot create the folder " + parent.string() + ": " + ec.message());
+    if (fs::exists(f) && !fs::is_directory(f)) throw std::runtime_error(final_ + " exists and is not a folder: choose another --out");
+    {
+        // The folder is replaced as a whole: it must not hold the working directory (--out .).
+        const std::string cwd = fs::current_path().lexically_normal().string();
+        if (cwd == final_ || cwd.rfind(final_ + "/", 0) == 0)
+            throw std::runtime_error("--out " + final_dir + " is the current folder or holds it: give the outputs a folder of their own");
+    }
+    for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind(marker, 0) == 0 && owner_gone(pid_in_name(name, ".lifecircle-tmp"))) {
+            std::error_code rm;
+            fs::remove_all(it->path(), rm);
+        }
+    }
+    staging_ = (parent / (marker + std::to_string(::getpid()))).string();
+    fs::remove_all(staging_, ec);
+    TempRegistry::add(staging_);
+    fs::create_directory(staging_, ec);
+    if (ec) throw std::runtime_error("cannot create the staging folder " + staging_ + ": " + ec.message());
+}
+
+OutputDir::~OutputDir() {
+    if (!committed_) {
+        std::error_code ec;
+        fs::remove_all(staging_, ec);
+    }
+    TempRegistry::remove(staging_);
+}
+
+void OutputDir::commit() {
+    std::error_code ec;
+    // What this run wrote is its manifest; the old folder's manifest says which of its entries
+    // were lifecircle's (replaced or dropped) and which are the user's (carried over).
+    std::set<std::string> written;
+    for (const auto& e : fs::directory_iterator(staging_)) written.insert(e.path().filename().string());
+    std::string manifest;
+    for (const auto& n : written) manifest += n + "\n";
+    {
+        std::ofstream out(fs::path(staging_) / kManifest, std::ios::binary);
+        out << manifest;
+        if (!out) throw std::runtime_error("cannot write " + staging_ + "/" + kManifest);
+    }
+    const bool had_old = fs::is_directory(final_);
+    if (had_old) {
+        std::set<std::string> old_ours{kManifest};
+        std::ifstream in(fs::path(final_) / kManifest);
+        for (std::string line; std::getline(in, line);) old_ours.insert(line);
+        for (const auto& e : fs::directory_iterator(final_)) {
+            const std::string name = e.path().filename().string();
+            // Ours, replaced by this run, or a temporary of an older version (".x.tmpPID.ext").
+            if (old_ours.count(name) || written.count(name) || (name[0] == '.' && name.find(".tmp") != std::string::npos)) continue;
+            const fs::path to = fs::path(staging_) / name;
+            if (e.is_directory()) {
+                // A user's folder: rebuilt of hard links (cheap; the old one stays intact until the swap).
+                fs::create_directory(to);
+                for (auto r = fs::recursive_directory_iterator(e.path()); r != fs::recursive_directory_iterator(); ++r) {
+                    const fs::path rel = fs::relative(r->path(), e.path());
+                    if (r->is_directory()) fs::create_directories(to / rel);
+                    else fs::create_hard_link(r->path(), to / rel);
+                }
+            } else {
+                fs::create_hard_link(e.path(), to, ec);
+                if (ec) fs::copy_file(e.path(), to);  // e.g. a file system without hard links
+            }
+        }
+        if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, final_.c_str(), RENAME_EXCHANGE) != 0)
+            throw std::runtime_error("cannot put the new outputs in place at " + final_ + ": " + std::strerror(errno));
+        committed_ = true;
+        fs::remove_all(staging_, ec);  // now the old set
+    } else {
+        fs::rename(staging_, final_, ec);
+        if (ec) throw std::runtime_error("cannot put the new outputs in place at " + final_ + ": " + ec.message());
+        committed_ = true;
+    }
+}
+
 void TempRegistry::add(const std::string& path) {
     std::lock_guard<std::mutex> lock(g_tmp_mutex);
     temps().insert(path);
@@ -50,6 +170,7 @@ void TempRegistry::delete_all() noexcept {
 
 void write_text_atomic(const std::string& path, const std::string& content) {
     std::string tmp = temp_name(path);
+    remove_stale_temporaries(path);
     TempRegistry::add(tmp);
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -72,6 +193,7 @@ VectorOutput::VectorOutput(const std::string& path, const std::string& driver) :
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver.c_str());
     if (!drv) throw std::runtime_error("GDAL driver " + driver + " is not available");
     tmp_ = temp_name(path);
+    remove_stale_temporaries(path);
     std::error_code ec;
     fs::remove_all(tmp_, ec);
     TempRegistry::add(tmp_);

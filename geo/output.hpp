@@ -24,6 +24,31 @@ void write_text_atomic(const std::string& path, const std::string& content);
 
 class BulkLayer;
 
+// An output folder replaced as a set. Everything is written into a staging folder next to it
+// (".NAME.lifecircle-tmpPID"); commit() swaps the two folders in one atomic rename
+// (renameat2 RENAME_EXCHANGE) and deletes the old set. A run killed at any moment leaves the
+// folder either all old or all new, never a mix; the staging folders a killed run leaves are
+// recognisable by their names and removed by the next run into the same folder (when their
+// process is gone). Files in the old folder that lifecircle did not write (its manifest
+// ".lifecircle-outputs" lists what it did) are carried into the new set as hard links.
+class OutputDir {
+public:
+    explicit OutputDir(const std::string& final_dir);
+    ~OutputDir();  // without commit(): the staging folder is deleted, the old set stays
+    OutputDir(const OutputDir&) = delete;
+    OutputDir& operator=(const OutputDir&) = delete;
+    const std::string& path() const { return staging_; }  // write here
+    void commit();
+
+private:
+    std::string final_, staging_;
+    bool committed_ = false;
+};
+
+// Removes temporaries of `path` (".STEM.tmpPID.EXT" and their journals) left by runs whose
+// process is gone. Called before an output is written.
+void remove_stale_temporaries(const std::string& path);
+
 // A GDAL vector dataset (GeoPackage by default) written to a temporary path; commit() closes
 // it and renames it over `path`. Destroying it without commit() deletes the temporary.
 class VectorOutput {

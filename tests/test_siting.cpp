@@ -608,3 +608,39 @@ TEST_CASE("evaluate_coverage ranks a given plan and reports its curve", "[siting
     for (size_t k = 1; k < r.marginal.size(); ++k) CHECK(r.marginal[k] <= r.marginal[k - 1] + 1e-9);
     check_curve(r);
 }
+
+TEST_CASE("capacitated siting: ties in served weight go to the site reaching more unserved demand, not to the first in the file",
+          "[siting][capacity]") {
+    // Town 0 (candidates 0-4, first in the file): one estate of 100 households that every
+    // candidate reaches. Town 1 (candidates 5-9): each candidate reaches its own estate of 1,000.
+    // Every site holds 30 places, so the first three picks serve 30 wherever they go; greedy by
+    // input order would put them in town 0 and leave it no room to grow.
+    SitingProblem p;
+    p.group_count = 2;
+    p.demand_count = 6;
+    p.demand_weight = {100, 1000, 1000, 1000, 1000, 1000};
+    p.demand_group = {0, 1, 1, 1, 1, 1};
+    p.candidate_count = 10;
+    p.cover_first.push_back(0);
+    for (uint32_t j = 0; j < 10; ++j) {
+        p.candidate_group.push_back(j < 5 ? 0 : 1);
+        p.candidate_capacity.push_back(30);
+        p.cover_demand.push_back(j < 5 ? 0 : j - 4);
+        p.cover_cost.push_back(j < 5 ? 100.0f : 100.0f + float(j));  // town 1 a little farther
+        p.cover_first.push_back(uint32_t(p.cover_demand.size()));
+    }
+    SitingOptions opt;
+    opt.k = 4;
+    for (bool swap : {false, true}) {
+        opt.swap = swap;
+        const SitingResult r = solve_mclp(p, opt);
+        REQUIRE(r.chosen.size() == 4);
+        std::vector<uint32_t> chosen = r.chosen;
+        std::sort(chosen.begin(), chosen.end());
+        // The served weight is 120 either way; the secondary objective picks town 1, and among
+        // its equal candidates the nearest walk first (5, 6, 7, 8).
+        CHECK(chosen == std::vector<uint32_t>{5, 6, 7, 8});
+        CHECK(served(p, r.chosen) == 120.0);
+        CHECK(r.objective == 120.0);
+    }
+}

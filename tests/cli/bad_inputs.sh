@@ -75,7 +75,7 @@ expect 2 "\[network\] snap_far_m: must be at least snap_m" -- analyze $small --o
 expect 2 "\[network\] snap_m: must be positive"        -- analyze $small --out "$out/a" --set network.snap_m=0
 expect 2 "\[network\] min_component_nodes: must be a whole number" -- analyze $small --out "$out/a" --set network.min_component_nodes=-5
 expect 2 "\[travel\] speed_kmh: must be a finite number" -- analyze $small --out "$out/a" --set travel.speed_kmh=inf
-expect 2 "\[travel\] circles_min: circle thresholds must be positive" -- analyze $small --out "$out/a" --set travel.circles_min=nan
+expect 2 "\[travel\] circles_min: must be finite numbers" -- analyze $small --out "$out/a" --set travel.circles_min=nan
 expect 2 "\[travel\] detour_factor: must be at most 10" -- analyze $small --out "$out/a" --set travel.detour_factor=1e308
 expect 2 "\[output\] buffer_m: must be more than 0"    -- analyze $small --out "$out/a" --set output.buffer_m=-50
 expect 2 "\[targets\] year: must be a plan year"       -- analyze $small --out "$out/a" --set targets.year=1e12

@@ -59,7 +59,7 @@ StudyAndNetwork load_study_and_network(const Project& project, const LoadOptions
     const auto& xy = out.network->graph.node_xy;
     Extent e{xy[0].x, xy[0].y, xy[0].x, xy[0].y};  // load_network refuses a graph without links
     for (const auto& p : xy) e.min_x = std::min(e.min_x, p.x), e.min_y = std::min(e.min_y, p.y), e.max_x = std::max(e.max_x, p.x), e.max_y = std::max(e.max_y, p.y);
-    check_near_towns(*out.study, out.network->lines.file, out.network->lines.layer, "road network", e);
+    check_near_towns(*out.study, out.network->lines.file, out.network->lines.layer, "road network lies", e);
     return out;
 }
 

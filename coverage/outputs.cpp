@@ -39,7 +39,11 @@ OutputCrs::OutputCrs(const std::string& setting, int metric_epsg) : metric_epsg_
     }
     if (epsg_ != metric_epsg_) {
         // metric -> target: a Reprojector whose "source" is the metric CRS.
-        back_ = std::make_unique<geo::Reprojector>(geo::CrsSpec::parse("EPSG:" + std::to_string(metric_epsg_)), epsg_);
+        try {
+            back_ = std::make_unique<geo::Reprojector>(geo::CrsSpec::parse("EPSG:" + std::to_string(metric_epsg_)), epsg_);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("[output] crs '" + setting + "': " + e.what());
+        }
     }
 }
 

@@ -49,9 +49,16 @@ void apply_override(toml::table& root, const std::string& text) {
             return;
         } catch (const toml::parse_error&) {
         }
-        toml::array list;
+        toml::array list;  // each piece keeps its own type: "5,abc" is a number and a text
         std::stringstream ss(value);
-        for (std::string p; std::getline(ss, p, ',');) list.push_back(p);
+        for (std::string p; std::getline(ss, p, ',');) {
+            try {
+                toml::table one = toml::parse("v = " + p);
+                list.push_back(*one.get("v"));
+            } catch (const toml::parse_error&) {
+                list.push_back(p);
+            }
+        }
         t->insert_or_assign(parts.back(), std::move(list));
         return;
     }

@@ -239,7 +239,7 @@ void compute_demand_weight(Study& s) {
         }
         if (*v < 0) {
             s.report.add(d.message(geo::Level::warning, i, s.dem_weight, "negative_weight",
-                                   "negative value " + std::to_string(*v) + ": counted as 0"));
+                                   "negative value " + trim_number(*v) + ": counted as 0"));
             continue;
         }
         if (*v > kMaxWeightPerRow) {
@@ -313,7 +313,7 @@ void check_near_towns(Study& s, const std::string& file, const std::string& laye
     const double dx = std::max({0.0, t.min_x - e.max_x, e.min_x - t.max_x}), dy = std::max({0.0, t.min_y - e.max_y, e.min_y - t.max_y});
     char buf[256];
     std::snprintf(buf, sizeof buf,
-                  "the %s lie %.0f km from the towns (extent x %.0f .. %.0f, y %.0f .. %.0f in EPSG:%d; towns x %.0f .. %.0f, "
+                  "the %s %.0f km from the towns (extent x %.0f .. %.0f, y %.0f .. %.0f in EPSG:%d; towns x %.0f .. %.0f, "
                   "y %.0f .. %.0f): not the same place. Is the CRS right?",
                   role.c_str(), std::hypot(dx, dy) / 1000, e.min_x, e.max_x, e.min_y, e.max_y, s.metric_epsg, t.min_x, t.max_x, t.min_y, t.max_y);
     s.report.error(file, layer, "extent_apart", buf);
@@ -396,7 +396,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         if (untyped)
             s->report.warn(f.file, f.name, "no_type",
                            std::to_string(untyped) + " facilities have no type: they count for no indicator");
-        if (f.size()) check_near_towns(*s, f.file, f.name, "facilities", {f.min_x, f.min_y, f.max_x, f.max_y});
+        if (f.size()) check_near_towns(*s, f.file, f.name, "facilities lie", {f.min_x, f.min_y, f.max_x, f.max_y});
         s->fac_town = s->town_set->assign_all(f.point, p.towns.assign_tolerance_m);
         report_outside(*s, f, s->fac_town, s->fac_id);
     }
@@ -410,7 +410,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         if (p.demand.kind != "buildings")
             resolve_field(d, p.demand.weight, {"households", "hh", "weight", "population", "pop", "户数"}, s->dem_weight, "demand", "weight", true, s->report);
         compute_demand_weight(*s);
-        if (d.size()) check_near_towns(*s, d.file, d.name, "demand rows", {d.min_x, d.min_y, d.max_x, d.max_y});
+        if (d.size()) check_near_towns(*s, d.file, d.name, "demand rows lie", {d.min_x, d.min_y, d.max_x, d.max_y});
         s->dem_town = s->town_set->assign_all(d.point, p.towns.assign_tolerance_m);
         report_outside(*s, d, s->dem_town, s->dem_id);
     }

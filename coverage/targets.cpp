@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -132,6 +133,8 @@ TargetsFile load_targets(const std::string& path) {
     TargetsFile tf;
     tf.file = path;
     toml::table root;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw std::runtime_error(path + ": targets file not found ([targets] path or --targets)");
     try {
         root = toml::parse_file(path);
     } catch (const toml::parse_error& e) {

@@ -85,6 +85,102 @@ expect 2 "stats_not_a_number\.csv \[stats_not_a_number\]: row 1 column 'populati
 expect 2 "stats_not_a_number\.csv \[stats_not_a_number\]: row 1 column 'population'" -- validate $small --set stats.path=$bad/stats_not_a_number.csv
 expect 2 "stats_duplicate_key\.csv \[stats_duplicate_key\]: row 2: code = 'A' is used twice \(first in row 1\)" -- analyze $small --out "$out/a" --set stats.path=$bad/stats_duplicate_key.csv
 expect 0 "stats_negative\.csv \[stats_negative\]: row 1 column 'workers': negative value -15" -- validate $small --set stats.path=$bad/stats_negative.csv
+# Targets checked against the data before anything runs: a field, statistics column or facility
+# type an indicator names but the data lacks is an error with the names there are (validate
+# refuses exactly what analyze refuses).
+tgt() { local want=$1 pattern=$2 file=$3; shift 3; expect "$want" "$pattern" -- analyze $small --out "$out/a" --set targets.path=$bad/$file "$@"; }
+tgt 2 "targets_no_field\.toml: indicator area: facilities have no field floor_area \(area_field\); did you mean floor_area_m2\?; fields are id, type" targets_no_field.toml
+expect 2 "indicator area: facilities have no field floor_area" -- validate $small --set targets.path=$bad/targets_no_field.toml
+tgt 2 "indicator workers: the statistics table has no column worker \(stat\); did you mean workers\?; columns are code, population, workers" targets_no_stat.toml
+expect 2 "the statistics table has no column worker" -- validate $small --set targets.path=$bad/targets_no_stat.toml
+tgt 2 "indicator workers: the statistics table has no column pop \(population_stat\)" targets_no_pop_stat.toml
+tgt 2 "indicator daycare: no facility has type daycare; did you mean day_care\?; the types in the data are community_service_centre, day_care" targets_no_type.toml
+expect 2 "no facility has type daycare" -- validate $small --set targets.path=$bad/targets_no_type.toml
+tgt 2 "indicator vol: no facility has type volunter_point; did you mean volunteer_point\?" targets_no_with_type.toml
+tgt 2 "indicator nursing: facilities have no field nursing \(numerator\)" targets_no_numerator.toml
+tgt 2 "indicator vol: facilities have no field hostid \(host_field\); did you mean host_id\?" targets_no_host_field.toml
+tgt 2 "indicator w: the statistics table has no column pop \(weight_stat\)" targets_weight_stat_missing.toml
+tgt 2 "indicator workers: stat names the statistics column workers but the project has no \[stats\] table" targets_stat_needs_stats.toml --set stats.path=
+# Targets keys typed and range-checked: wrong types are errors, never read as "" or 0.
+tgt 2 "targets_minutes_text\.toml: indicator 1 \(c15\) key 'minutes': expected a number" targets_minutes_text.toml
+tgt 2 "key 'minutes': must be greater than 0" targets_minutes_negative.toml
+tgt 2 "key 'minutes': must be a finite number" targets_minutes_nan.toml
+tgt 2 "\(c500\) key 'metres': must be greater than 0" targets_metres_zero.toml
+tgt 2 "\(vol\) key 'within_m': expected a number" targets_within_text.toml
+tgt 2 "\(vol\) key 'within_m': must not be negative" targets_within_negative.toml
+tgt 2 "key 'facility_types': expected a list of text values" targets_types_numbers.toml
+tgt 2 "key 'facility_types': expected a list of text values" targets_types_table.toml
+tgt 2 "key 'binding': expected true or false" targets_binding_text.toml
+tgt 2 "key 'area_field': expected a text value in quotes" targets_area_field_number.toml
+tgt 2 "key 'city_value': must be sum or weighted_mean" targets_city_value_bad.toml
+tgt 2 "key 'weight_stat': only for kind town_value" targets_weight_stat_wrong_kind.toml
+tgt 2 "key 'kind': unknown kind 'coverage'" targets_kind_unknown.toml
+tgt 2 "key 'targets': missing" targets_missing_targets.toml
+tgt 2 "key 'minutes': coverage_share needs minutes or metres" targets_no_minutes.toml
+tgt 2 "key 'comparator': expected a text value in quotes" targets_comparator_number.toml
+tgt 2 "key 'name_zh': expected a text value in quotes" targets_name_number.toml
+tgt 2 "indicator 2 \(c15\) key 'id': used twice" targets_duplicate_id.toml
+tgt 2 "\[meta\] default_year: expected a year such as 2025" targets_default_year_text.toml
+tgt 2 "\[meta\] default_year: expected a year such as 2025" targets_default_year_float.toml
+tgt 2 "\[meta\] plan: expected a text value in quotes" targets_plan_number.toml
+tgt 2 "\[meta\] defualt_year: unknown key; did you mean default_year\?" targets_meta_typo.toml
+tgt 2 "targets_no_indicators\.toml: no \[\[indicator\]\] entries" targets_no_indicators.toml
+tgt 2 "targets_syntax\.toml:2: " targets_syntax.toml
+expect 2 "nope\.toml: targets file not found" -- analyze $small --out "$out/a" --targets $bad/nope.toml
+# Statistics tables: ragged rows (GDAL would pad or drop values silently), inf/NaN, a number
+# with a thousands comma, a missing key column, an empty file.
+expect 2 "stats_ragged\.csv: rows with a different number of values than the header: line 3 has 2 values \(the header has 3 columns\)" -- validate $small --set stats.path=$bad/stats_ragged.csv
+expect 2 "stats_ragged\.csv: rows with a different number" -- analyze $small --out "$out/a" --set stats.path=$bad/stats_ragged.csv
+expect 2 "stats_extra_values\.csv: .*line 2 has 4 values" -- validate $small --set stats.path=$bad/stats_extra_values.csv
+expect 2 "stats_no_key\.csv: field 'code' \(\[stats\] key\) not found" -- validate $small --set stats.path=$bad/stats_no_key.csv
+expect 2 "stats_inf\.csv \[stats_inf\]: row 1 column 'population': 'inf' is not a number" -- validate $small --set stats.path=$bad/stats_inf.csv
+expect 2 "stats_nan\.csv \[stats_nan\]: row 1 column 'workers': 'NaN' is not a number" -- validate $small --set stats.path=$bad/stats_nan.csv
+expect 2 "row 1 column 'population': '10,000' is not a number" -- validate $small --set stats.path=$bad/stats_quoted_comma.csv
+expect 0 "stats_unmatched\.csv \[stats_unmatched\]: row with code = 'Z' matches no town" -- validate $small --set stats.path=$bad/stats_unmatched.csv
+expect 2 "stats_empty\.csv: the town statistics table cannot be read" -- validate $small --set stats.path=$bad/stats_empty.csv
+# Demand weights: non-finite or absurd values are errors per row (no nan/inf in any output).
+expect 2 "demand_huge_weight\.geojson \[demand_huge_weight\] feature 1 field 'households': value 1e\+308 is not a plausible weight" -- validate $small --set demand.path=$bad/demand_huge_weight.geojson
+expect 2 "feature 1 field 'households': value 1e\+308 is not a plausible weight" -- analyze $small --out "$out/a" --set demand.path=$bad/demand_huge_weight.geojson
+expect 2 "demand_inf_text\.geojson \[demand_inf_text\] feature 1 field 'households': value is not a finite number" -- validate $small --set demand.path=$bad/demand_inf_text.geojson
+expect 2 "demand_nan_text\.geojson \[demand_nan_text\] feature 1 field 'households': value is not a finite number" -- analyze $small --out "$out/a" --set demand.path=$bad/demand_nan_text.geojson
+expect 2 "feature 1 field 'households': value '12 households' is not a number" -- validate $small --set demand.path=$bad/demand_text_weight.geojson
+expect 0 "feature 1 field 'households': negative value -5: counted as 0" -- validate $small --set demand.path=$bad/demand_negative_weight.geojson
+expect 2 "field 'nosuch': field named by \[demand\] weight does not exist; the layer has: id, households" -- validate $small --set demand.weight=nosuch
+# Layers that are not in the same place as the towns, or degrees under a projected CRS: exit 2,
+# not "0 households, 0%".
+expect 2 "demand_far\.geojson \[demand_far\]: the demand rows lie 7998 km from the towns .*Is the CRS right\?" -- validate $small --set demand.path=$bad/demand_far.geojson
+expect 2 "the demand rows lie 7998 km from the towns" -- analyze $small --out "$out/a" --set demand.path=$bad/demand_far.geojson
+expect 2 "facilities_far\.geojson \[facilities_far\]: the facilities lie 7998 km from the towns" -- validate $small --set facilities.path=$bad/facilities_far.geojson
+expect 2 "network_far\.geojson \[network_far\]: the road network lies 13570 km from the towns" -- validate data/liechtenstein/project.toml --set network.path=$bad/network_far.geojson --set network.layer=network_far
+expect 2 "network_far\.geojson \[network_far\]: the road network lies 13570 km" -- analyze data/liechtenstein/project.toml --out "$out/a" --set network.path=$bad/network_far.geojson --set network.layer=network_far
+expect 2 "towns_3857_degrees\.geojson \[towns_3857_degrees\] field 'crs': coordinates \(x 113\.7000 \.\. 113\.8000, y 23\.0000 \.\. 23\.1000\) look like degrees.*EPSG:3857.*set \[towns\] crs = \"EPSG:4326\"" -- validate --towns $bad/towns_3857_degrees.geojson
+expect 2 "municipalities\.geojson .*look like degrees of longitude/latitude" -- validate --towns $li --set towns.crs=EPSG:3857
+expect 2 "facilities\.geojson .*look like degrees.*set \[facilities\] crs" -- validate data/liechtenstein/project.toml --set facilities.crs=EPSG:3857
+# Project files: wrong types are errors ("5,10" in a file is text, not a list).
+expect 2 "project_circles_text\.toml: \[travel\] circles_min: expected a list of numbers, e\.g\. \[5, 10, 15\]; got the text \"5,10\"" -- validate $bad/project_circles_text.toml
+expect 2 "project_circles_text\.toml: \[travel\] circles_min: expected a list of numbers" -- analyze $bad/project_circles_text.toml --out "$out/a"
+expect 2 "project_speed_text\.toml: \[travel\] speed_kmh: expected a number" -- validate $bad/project_speed_text.toml
+expect 2 "project_circles_bool\.toml: \[travel\] circles_min: expected a list of numbers.*got true" -- validate $bad/project_circles_bool.toml
+expect 2 "project_section_value\.toml: \[output\] expected a section" -- validate $bad/project_section_value.toml
+expect 2 "project_syntax\.toml:3:15: " -- validate $bad/project_syntax.toml
+expect 2 "\[travel\] circles_min: expected a list of numbers.*got the text \"abc\"" -- validate $small --set travel.circles_min=5,abc
+expect 0 "ok: 0 errors" -- validate $small --set travel.circles_min=5,10,15
+expect 2 "\[travel\] speed_kmh: must be positive" -- validate $small --set travel.speed_kmh=-4
+expect 2 "\[travel\] detour_factor: must be at least 1" -- validate $small --set travel.detour_factor=0.5
+expect 2 "\[towns\] assign_tolerance_m: must be 0 or more metres" -- validate $small --set towns.assign_tolerance_m=-1
+expect 2 "\[output\] crs 'EPSG:999999': unknown EPSG code 999999" -- validate $small --set output.crs=EPSG:999999
+expect 2 "\[output\] crs 'EPSG:999999'" -- analyze $small --out "$out/a" --set output.crs=EPSG:999999
+expect 2 "metric CRS EPSG:4326 is not a projected CRS in metres" -- validate $small --set output.metric_crs=EPSG:4326
+expect 2 "\[demand\] kind: must be points, polygons or buildings" -- validate $small --set demand.kind=blocks
+expect 2 "\[network\] profile must be walk or drive, got 'fly'" -- validate data/liechtenstein/project.toml --set network.profile=fly
+expect 2 "\[network\] connectivity must be endpoints, any_vertex or noding, got 'magic'" -- validate data/liechtenstein/project.toml --set network.connectivity=magic
+# validate reads the road network, snapping and targets as analyze does, and says so.
+expect 0 "nodes [0-9]+, links [0-9]+, components [0-9]+ \(largest [0-9]+ nodes\)" -- validate data/liechtenstein/project.toml
+expect 0 "demand weight snapped beyond 300 m: [0-9.]+%; off the network \(beyond 1600 m\): [0-9.]+%" -- validate data/liechtenstein/project.toml
+expect 0 "targets: .*targets\.toml \(8 indicators\)" -- validate $small
+# Output folders: a regular file in the way, or the current folder (replaced as a whole), refused.
+touch "$out/a_file"
+expect 2 "a_file exists and is not a folder: choose another --out" -- analyze $small --out "$out/a_file"
 for d in s a; do [ -e "$out/$d" ] && { echo "FAIL: a refused run left $out/$d behind"; fails=$((fails + 1)); } || passes=$((passes + 1)); done
 [ -e "$out/n.gpkg" ] && { echo "FAIL: a failed run left $out/n.gpkg behind"; fails=$((fails + 1)); } || passes=$((passes + 1))
 echo "$passes passed, $fails failed"

@@ -161,6 +161,52 @@ TEST_CASE("the city value of a per-town rate is weighted by each town's denomina
     CHECK(c.pooled.gap == 60);  // 600 of 1,000 needed
 }
 
+TEST_CASE("the city value of a town figure is its weighted mean, not the sum of the towns' values", "[targets]") {
+    // Volunteer coverage rate per town (a statistics column): 0.9 in a town of 100 households,
+    // 0.5 in one of 300. Weighted by households: (90 + 150) / 400 = 0.6; the old sum was 1.4
+    // ("met" against 0.8). Weighted by a stats column (centres: 10 and 10): 0.7. Summed on
+    // request (city_value = "sum", for per-town counts the city adds up): 1.4.
+    const std::string body = R"(
+[[indicator]]
+id = "vol"
+kind = "town_value"
+stat = "rate"
+comparator = ">="
+targets = { 2025 = 0.8 }
+)";
+    auto facts = [](double hh, double rate, double centres) {
+        cov::TownFacts f;
+        f.households = hh;
+        f.stats["rate"] = rate;
+        f.stats["centres"] = centres;
+        return f;
+    };
+    std::vector<cov::TownFacts> towns{facts(100, 0.9, 10), facts(300, 0.5, 10)};
+    auto city = [&](const std::string& extra) {
+        auto ind = targets_from(body + extra).indicators.at(0);
+        std::vector<cov::Evaluation> evals{cov::evaluate(ind, towns[0], 2025), cov::evaluate(ind, towns[1], 2025)};
+        return cov::roll_up(ind, towns, evals, 2025);
+    };
+    auto by_households = city("");
+    REQUIRE(by_households.pooled.value);
+    CHECK(*by_households.pooled.value == Approx(0.6));
+    CHECK(by_households.pooled.status == S::missed);
+    auto by_centres = city("weight_stat = \"centres\"\n");
+    REQUIRE(by_centres.pooled.value);
+    CHECK(*by_centres.pooled.value == Approx(0.7));
+    auto summed = city("city_value = \"sum\"\n");
+    REQUIRE(summed.pooled.value);
+    CHECK(*summed.pooled.value == Approx(1.4));
+    // A town without the figure (or without weight) is left out of the mean, not counted as 0.
+    towns[1].stats.erase("rate");
+    auto one = city("");
+    REQUIRE(one.pooled.value);
+    CHECK(*one.pooled.value == Approx(0.9));
+    towns[0].stats.erase("rate");
+    CHECK_FALSE(city("").pooled.value);
+    CHECK(city("").pooled.status == S::no_data);
+}
+
 TEST_CASE("bad target values are refused, naming the indicator and key", "[targets]") {
     auto refuses = [](const std::string& body, const std::string& fragment) {
         INFO(body);

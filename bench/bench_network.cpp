@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "bench/bench_common.hpp"
-#include "geo/memory.hpp"
-#include "coverage/project.hpp"
+#include "base/memory.hpp"
+#include "coverage/study/project.hpp"
 #include "geo/geos.hpp"
 #include "geo/layer.hpp"
 #include "geo/report.hpp"
@@ -45,7 +45,7 @@ double graph_mib(const net::Graph& g) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    lc::geo::tune_memory(argv);
+    lc::base::tune_memory(argv);
     std::string dir = "/tmp/lc-bench";
     int reps = 3, area_reps = 1;
     long areas = -1;

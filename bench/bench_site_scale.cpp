@@ -11,13 +11,13 @@
 #include <string>
 
 #include "bench/bench_common.hpp"
-#include "geo/memory.hpp"
-#include "coverage/access.hpp"
-#include "coverage/analysis.hpp"
-#include "coverage/project.hpp"
-#include "coverage/site_study.hpp"
-#include "coverage/siting.hpp"
-#include "coverage/study.hpp"
+#include "base/memory.hpp"
+#include "coverage/study/travel.hpp"
+#include "coverage/analysis/analysis.hpp"
+#include "coverage/study/project.hpp"
+#include "coverage/analysis/site_study.hpp"
+#include "coverage/siting/siting.hpp"
+#include "coverage/study/study.hpp"
 #include "geo/layer.hpp"
 #include "network/service_area.hpp"
 
@@ -25,7 +25,7 @@ using namespace lc;
 using bench::now_s;
 
 int main(int argc, char** argv) {
-    lc::geo::tune_memory(argv);
+    lc::base::tune_memory(argv);
     std::string dir = "/tmp/lc-bench";
     uint32_t k = 100;
     bool analyze_areas = false;

@@ -3,7 +3,7 @@
 //
 //   bench_siting_quality            quality tables (7 MCLP, 2 LSCP, 1 p-median; CBC limit 60 s)
 //   bench_siting_quality --scale    heuristic at 20,000 candidates x 300,000 demand, K=100
-#include "coverage/siting.hpp"
+#include "coverage/siting/siting.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -6,8 +6,8 @@
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
-#include "coverage/analysis.hpp"
-#include "coverage/outputs.hpp"
+#include "coverage/analysis/analysis.hpp"
+#include "coverage/report/outputs.hpp"
 
 namespace lc::cli {
 namespace {
@@ -61,6 +61,7 @@ public:
         progress.end(loaded);
         progress.begin(network ? "snapping points to the network" : "straight-line mode (no network)");
         cov::TravelModel travel(*study, network.get(), study->report);
+        const std::optional<cov::TargetsFile> targets = cov::load_study_targets(*study);
         progress.end();
         if (study->report.has_errors()) {
             print_report(study->report, flags_.verbose, flags_.quiet);
@@ -70,6 +71,7 @@ public:
         progress.begin("computing coverage and indicators");
         cov::AnalysisOptions opts;
         opts.scenario = cov::Scenario::parse(scenario_);
+        if (targets) opts.targets = &*targets;
         opts.nearest_cutoff_min = nearest_cutoff_;
         cov::AnalysisResult result = cov::analyze(*study, travel, opts);
         std::unique_ptr<cov::AnalysisResult> baseline;

@@ -8,9 +8,9 @@
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
-#include "coverage/access.hpp"
-#include "coverage/outputs.hpp"
-#include "network/parallel.hpp"
+#include "coverage/study/travel.hpp"
+#include "coverage/report/outputs.hpp"
+#include "base/parallel.hpp"
 #include "network/service_area.hpp"
 
 namespace lc::cli {
@@ -48,7 +48,6 @@ public:
         if (buffer_m_ > 0) project.output.buffer_m = buffer_m_;
         cov::LoadOptions lo;
         lo.need_demand = false;
-        lo.need_targets = false;
         auto study = cov::load_study(project, lo);
         if (!study->facilities) throw std::runtime_error("isochrones needs a facilities layer");
         if (project.straight_line() || !project.has_network())
@@ -78,8 +77,8 @@ public:
             std::vector<double> cut;
             for (double m : minutes) cut.push_back(m * 60);
             for (auto& v : polys) v.resize(rows.size());
-            std::vector<net::SearchWorkspace> ws(net::worker_count());
-            net::parallel_for(rows.size(), 2, [&](size_t b, size_t e, unsigned w) {
+            std::vector<net::SearchWorkspace> ws(base::worker_count());
+            base::parallel_for(rows.size(), 2, [&](size_t b, size_t e, unsigned w) {
                 for (size_t i = b; i < e; ++i) {
                     auto bands = net::service_area_bands(network->graph, net::Cost::time, src[i], cut, so, ws[w]);
                     for (size_t m = 0; m < minutes.size(); ++m) polys[m][i] = std::move(bands[m]);

@@ -4,8 +4,8 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
-#include "coverage/access.hpp"
-#include "coverage/outputs.hpp"
+#include "coverage/study/travel.hpp"
+#include "coverage/report/outputs.hpp"
 
 namespace lc::cli {
 namespace {
@@ -26,7 +26,6 @@ public:
         cov::Project project = flags_.load();
         if (!project.has_network()) throw std::runtime_error("no network given ([network] path or --network)");
         cov::LoadOptions lo;
-        lo.need_targets = false;  // the road network alone
         auto study = cov::load_study(project, lo);
         auto network = cov::load_network(project, study->metric_epsg, study->report);
         const net::Graph& g = network->graph;

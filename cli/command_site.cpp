@@ -6,8 +6,8 @@
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
-#include "coverage/report_html.hpp"
-#include "coverage/site_outputs.hpp"
+#include "coverage/report/report_html.hpp"
+#include "coverage/report/site_outputs.hpp"
 
 namespace lc::cli {
 namespace {

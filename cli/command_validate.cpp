@@ -5,9 +5,10 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
-#include "coverage/access.hpp"
-#include "coverage/outputs.hpp"
-#include "coverage/study.hpp"
+#include "coverage/study/travel.hpp"
+#include "coverage/report/outputs.hpp"
+#include "coverage/analysis/analysis.hpp"
+#include "coverage/study/study.hpp"
 #include "network/snap.hpp"
 
 namespace lc::cli {
@@ -53,6 +54,7 @@ public:
         auto [study, network] = cov::load_study_and_network(project);
         std::optional<cov::TravelModel> travel;
         if (study->facilities || study->demand) travel.emplace(*study, network.get(), study->report);
+        const std::optional<cov::TargetsFile> targets = cov::load_study_targets(*study);
         const auto& s = *study;
         print_layer("towns", *s.towns, s.metric_epsg);
         auto pc = geo::check_partition(*s.town_set);
@@ -104,7 +106,7 @@ public:
         } else {
             std::printf("travel: straight line x %.2f (no road network)\n", project.travel.detour_factor);
         }
-        if (s.targets) std::printf("targets: %s (%zu indicators)\n", s.targets->file.c_str(), s.targets->indicators.size());
+        if (targets) std::printf("targets: %s (%zu indicators)\n", targets->file.c_str(), targets->indicators.size());
         print_report(s.report, flags_.verbose, flags_.quiet);
         size_t errors = s.report.count(geo::Level::error), warnings = s.report.count(geo::Level::warning);
         std::printf("%s: %zu errors, %zu warnings\n", errors ? "cannot run" : "ok", errors, warnings);

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "coverage/project.hpp"
+#include "coverage/study/project.hpp"
 #include "geo/report.hpp"
 
 namespace lc::cli {

@@ -5,7 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
-#include "geo/memory.hpp"
+#include "base/memory.hpp"
 #include "geo/output.hpp"
 
 namespace {
@@ -20,7 +20,7 @@ void on_interrupt(int sig) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    lc::geo::tune_memory(argv);
+    lc::base::tune_memory(argv);
     for (int i = 0; i < argc; ++i) lc::cli::g_argv.push_back(argv[i]);
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);

@@ -11,7 +11,7 @@
 #include <unordered_map>
 
 #include "network/grid.hpp"
-#include "network/parallel.hpp"
+#include "base/parallel.hpp"
 
 namespace lc::net {
 namespace {
@@ -479,10 +479,10 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
     std::vector<uint32_t> vertex_coord(vertices);
     std::vector<uint32_t> coord_count;
     {
-        const unsigned parts = worker_count();
+        const unsigned parts = base::worker_count();
         auto part_of = [&](const XY& p) { return static_cast<unsigned>((CoordHash()(key_of(p)) >> 40) % parts); };
         std::vector<std::vector<uint32_t>> part_count(parts);
-        parallel_for(parts, 1, [&](size_t b, size_t e, unsigned) {
+        base::parallel_for(parts, 1, [&](size_t b, size_t e, unsigned) {
             for (size_t part = b; part < e; ++part) {
                 CoordIndex index(vertices / parts + 16);
                 std::vector<uint32_t>& count = part_count[part];
@@ -575,7 +575,7 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
     const size_t m0 = g.link_tail.size();
     g.geom_along_m.resize(g.geom_xy.size());
     g.link_length_m.resize(m0);
-    parallel_for(m0, 4096, [&](size_t b, size_t e, unsigned) {
+    base::parallel_for(m0, 4096, [&](size_t b, size_t e, unsigned) {
         for (size_t l = b; l < e; ++l) {
             double along = 0;
             const uint32_t first = g.link_geom_first[l], last = g.link_geom_first[l + 1];

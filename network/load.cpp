@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <map>
 
-#include "network/parallel.hpp"
+#include "base/parallel.hpp"
 
 namespace lc::net {
 
@@ -124,9 +124,9 @@ void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool
     // Batches of whole lines (~64k vertices): a failed batch is redone line by line to find
     // the lines that cannot be transformed.
     if (!source_is_wgs84) reprojector.to_wgs84(nullptr, nullptr, 0);  // made once here, cloned below
-    std::vector<std::unique_ptr<geo::Reprojector>> clones(worker_count());
+    std::vector<std::unique_ptr<geo::Reprojector>> clones(base::worker_count());
     for (size_t w = 1; w < clones.size(); ++w) clones[w] = reprojector.clone();
-    parallel_for(lines, std::max<size_t>(1, lines / worker_count() + 1), [&](size_t first_line, size_t last_line, unsigned w) {
+    base::parallel_for(lines, std::max<size_t>(1, lines / base::worker_count() + 1), [&](size_t first_line, size_t last_line, unsigned w) {
         const geo::Reprojector& rp = w == 0 ? reprojector : *clones[w];
         size_t line = first_line;
         while (line < last_line) {

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "network/parallel.hpp"
+#include "base/parallel.hpp"
 
 namespace lc::net {
 
@@ -190,7 +190,7 @@ NearestResult nearest_from_searches(const Graph& g, Cost c, const std::vector<En
     NearestResult r;
     r.source.assign(targets.size(), kNone);
     r.cost.assign(targets.size(), kInf);
-    parallel_for(targets.size(), 16384, [&](size_t begin, size_t end, unsigned) {
+    base::parallel_for(targets.size(), 16384, [&](size_t begin, size_t end, unsigned) {
         for (size_t t = begin; t < end; ++t) {
             const Endpoint& e = targets[t];
             if (e.link == kNone) continue;
@@ -234,7 +234,7 @@ NearestResult nearest_source(const Graph& g, Cost c, const std::vector<Endpoint>
     // and core. The (cost, source) minimum over strips is the same label a single search would
     // give (the lexicographic minimum decomposes), so results do not depend on the split;
     // strips keep the searches from overlapping much.
-    const size_t parts = std::min<size_t>(worker_count(), std::max<size_t>(1, sources.size() / 64));
+    const size_t parts = std::min<size_t>(base::worker_count(), std::max<size_t>(1, sources.size() / 64));
     if (pool.size() < parts) pool.resize(parts);
     if (parts <= 1) return nearest_source(g, c, sources, targets, cutoff, pool[0]);
     std::vector<uint32_t> order;
@@ -243,7 +243,7 @@ NearestResult nearest_source(const Graph& g, Cost c, const std::vector<Endpoint>
     auto x_of = [&](uint32_t i) { return g.node_xy[g.link_tail[sources[i].link]].x; };
     std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return x_of(a) < x_of(b); });
     std::vector<SearchWorkspace>& ws = pool;
-    parallel_for(parts, 1, [&](size_t begin, size_t end, unsigned) {
+    base::parallel_for(parts, 1, [&](size_t begin, size_t end, unsigned) {
         for (size_t p = begin; p < end; ++p) {
             ws[p].clear(g.node_count());
             const size_t b = order.size() * p / parts, e = order.size() * (p + 1) / parts;
@@ -273,9 +273,9 @@ std::vector<std::vector<Reach>> reach_per_source(const Graph& g, Cost c, const s
         std::vector<uint32_t> stamp, touched;
         uint32_t round = 0;
     };
-    std::vector<Worker> workers(worker_count());
+    std::vector<Worker> workers(base::worker_count());
     std::vector<std::vector<Reach>> out(sources.size());
-    parallel_for(sources.size(), 4, [&](size_t begin, size_t end, unsigned wi) {
+    base::parallel_for(sources.size(), 4, [&](size_t begin, size_t end, unsigned wi) {
         Worker& w = workers[wi];
         if (w.stamp.size() != targets.size()) {
             w.best.assign(targets.size(), kInf);

@@ -7,7 +7,7 @@
 #include <numbers>
 #include <stdexcept>
 
-#include "network/parallel.hpp"
+#include "base/parallel.hpp"
 
 namespace lc::net {
 namespace {
@@ -569,8 +569,8 @@ GeomPtr service_area_polygon(const Graph& g, const std::vector<LinkPiece>& piece
 std::vector<GeomPtr> service_area_polygons(const Graph& g, Cost c, const std::vector<Endpoint>& sources,
                                            double cutoff, const ServiceAreaOptions& o) {
     std::vector<GeomPtr> out(sources.size());
-    std::vector<SearchWorkspace> ws(worker_count());
-    parallel_for(sources.size(), 2, [&](size_t b, size_t e, unsigned w) {
+    std::vector<SearchWorkspace> ws(base::worker_count());
+    base::parallel_for(sources.size(), 2, [&](size_t b, size_t e, unsigned w) {
         for (size_t i = b; i < e; ++i) out[i] = service_area_polygon(g, reached_pieces(g, c, sources[i], cutoff, ws[w]), o);
     });
     return out;

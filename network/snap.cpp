@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "network/graph.hpp"
-#include "network/parallel.hpp"
+#include "base/parallel.hpp"
 
 namespace lc::net {
 
@@ -134,7 +134,7 @@ Snap SnapIndex::snap(geo::XY p, const SnapOptions& o) const {
 
 std::vector<Snap> SnapIndex::snap_all(const std::vector<geo::XY>& pts, const SnapOptions& o) const {
     std::vector<Snap> out(pts.size());
-    parallel_for(pts.size(), 512, [&](size_t b, size_t e, unsigned) {
+    base::parallel_for(pts.size(), 512, [&](size_t b, size_t e, unsigned) {
         for (size_t i = b; i < e; ++i) out[i] = snap(pts[i], o);
     });
     return out;

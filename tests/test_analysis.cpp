@@ -13,9 +13,9 @@
 
 #include <cmath>
 
-#include "coverage/access.hpp"
-#include "coverage/analysis.hpp"
-#include "coverage/study.hpp"
+#include "coverage/study/travel.hpp"
+#include "coverage/analysis/analysis.hpp"
+#include "coverage/study/study.hpp"
 
 using namespace lc;
 

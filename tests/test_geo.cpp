@@ -8,10 +8,10 @@
 #include <map>
 #include <string>
 
-#include "coverage/study.hpp"
+#include "coverage/study/study.hpp"
 #include "geo/crs.hpp"
 #include "geo/layer.hpp"
-#include "geo/sha256.hpp"
+#include "base/sha256.hpp"
 #include "geo/towns.hpp"
 
 using namespace lc;
@@ -283,11 +283,11 @@ TEST_CASE("town statistics are joined by town id; CSV points load from lon/lat",
 }
 
 TEST_CASE("SHA-256 of strings and files matches the FIPS 180-4 examples", "[geo]") {
-    CHECK(lc::geo::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    CHECK(lc::geo::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    CHECK(lc::geo::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+    CHECK(lc::base::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(lc::base::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(lc::base::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
           "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-    CHECK(lc::geo::sha256_hex(std::string(1000000, 'a')) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    CHECK(lc::base::sha256_hex(std::string(1000000, 'a')) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
     // A file over three times the reader's 1 MiB buffer (several updates, a partial last one).
     const auto path = std::filesystem::temp_directory_path() / ("lc_sha_" + std::to_string(::getpid()));
     std::string text;
@@ -296,7 +296,7 @@ TEST_CASE("SHA-256 of strings and files matches the FIPS 180-4 examples", "[geo]
         std::ofstream f(path, std::ios::binary);
         f << text;
     }
-    CHECK(lc::geo::sha256_file_hex(path.string()) == lc::geo::sha256_hex(text));
+    CHECK(lc::base::sha256_file_hex(path.string()) == lc::base::sha256_hex(text));
     std::filesystem::remove(path);
-    CHECK(lc::geo::sha256_file_hex(path.string()).empty());  // unreadable: ""
+    CHECK(lc::base::sha256_file_hex(path.string()).empty());  // unreadable: ""
 }

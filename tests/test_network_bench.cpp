@@ -7,7 +7,7 @@
 #include <random>
 
 #include "geo/geos.hpp"
-#include "network/ascii_map.hpp"
+#include "tests/support/ascii_map.hpp"
 #include "network/graph.hpp"
 #include "network/service_area.hpp"
 #include "network/snap.hpp"

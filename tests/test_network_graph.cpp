@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "network/ascii_map.hpp"
+#include "tests/support/ascii_map.hpp"
 #include "network/graph.hpp"
 
 using namespace lc::net;

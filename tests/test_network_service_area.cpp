@@ -5,7 +5,7 @@
 #include <numbers>
 
 #include "geo/geos.hpp"
-#include "network/ascii_map.hpp"
+#include "tests/support/ascii_map.hpp"
 #include "network/graph.hpp"
 #include "network/service_area.hpp"
 

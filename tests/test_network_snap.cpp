@@ -3,7 +3,7 @@
 #include <cmath>
 #include <random>
 
-#include "network/ascii_map.hpp"
+#include "tests/support/ascii_map.hpp"
 #include "network/graph.hpp"
 #include "network/snap.hpp"
 

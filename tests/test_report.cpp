@@ -13,11 +13,11 @@
 #include <sstream>
 #include <string>
 
-#include "coverage/analysis.hpp"
-#include "coverage/outputs.hpp"
-#include "coverage/report_html.hpp"
-#include "coverage/shapefile.hpp"
-#include "coverage/styles.hpp"
+#include "coverage/analysis/analysis.hpp"
+#include "coverage/report/outputs.hpp"
+#include "coverage/report/report_html.hpp"
+#include "coverage/report/shapefile.hpp"
+#include "coverage/report/styles.hpp"
 #include "geo/layer.hpp"
 
 using namespace lc;

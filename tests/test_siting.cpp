@@ -1,5 +1,5 @@
 // Siting solvers checked against brute-force enumeration on small random instances.
-#include "coverage/siting.hpp"
+#include "coverage/siting/siting.hpp"
 
 #include <catch2/catch.hpp>
 

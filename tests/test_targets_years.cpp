@@ -6,8 +6,8 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "coverage/study.hpp"
-#include "coverage/targets.hpp"
+#include "coverage/study/study.hpp"
+#include "coverage/analysis/indicators.hpp"
 
 using namespace lc;
 using S = cov::Status;

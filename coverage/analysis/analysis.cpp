@@ -1,0 +1,201 @@
+#include "coverage/analysis/analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace lc::cov {
+
+Scenario Scenario::parse(const std::string& text) {
+    Scenario s;
+    if (text.empty() || text == "existing") return s;
+    std::string digits = text.rfind("planned_", 0) == 0 ? text.substr(8) : text;
+    char* end = nullptr;
+    long y = std::strtol(digits.c_str(), &end, 10);
+    if (end == digits.c_str() || *end != '\0' || y < 1900 || y > 2200)
+        throw std::runtime_error("scenario must be 'existing' or a plan year such as 2025, got '" + text + "'");
+    s.year = static_cast<int>(y);
+    s.name = "planned_" + std::to_string(y);
+    return s;
+}
+
+bool Scenario::includes(const std::string& status) const {
+    if (status.empty() || status == "existing") return true;
+    if (status.rfind("planned_", 0) == 0) {
+        int y = std::atoi(status.c_str() + 8);
+        return year > 0 && y > 0 && y <= year;
+    }
+    return false;  // closed, demolished, or unknown statuses do not count
+}
+
+bool counts_for_circle(const Project& p, const std::string& type, double minutes) {
+    auto it = p.levels.find(type);
+    return it == p.levels.end() || it->second <= minutes + 1e-9;
+}
+
+std::optional<TargetsFile> load_study_targets(Study& study) {
+    Study* s = &study;
+    const Project& p = study.project;
+    if (p.targets.path.empty()) return std::nullopt;
+    std::optional<TargetsFile> targets = load_targets(p.targets.path);
+    DataNames names;
+    names.has_facilities = s->facilities != nullptr;
+    if (s->facilities) {
+        for (int i = 0; i < s->facilities->defn->GetFieldCount(); ++i)
+            names.facility_fields.push_back(s->facilities->defn->GetFieldDefn(i)->GetNameRef());
+        std::set<std::string> types(s->fac_type_value.begin(), s->fac_type_value.end());
+        types.erase("");
+        names.facility_types.assign(types.begin(), types.end());
+    }
+    names.has_stats = !s->stats.file.empty();
+    names.stat_columns = s->stats.columns;
+    for (const auto& e : check_against_data(*targets, names)) s->report.error(p.targets.path, "", "targets_vs_data", e);
+    return targets;
+}
+
+AnalysisResult analyze(const Study& s, const TravelModel& travel, const AnalysisOptions& opts) {
+    AnalysisResult r;
+    const Project& p = s.project;
+    r.scenario = opts.scenario;
+    r.circles_min = p.travel.circles_min;
+    std::sort(r.circles_min.begin(), r.circles_min.end());
+    const size_t nf = s.facilities ? s.facilities->size() : 0;
+    const size_t nd = s.demand ? s.demand->size() : 0;
+    const size_t nt = s.town_set->size();
+
+    r.active.assign(nf, 0);
+    for (size_t i = 0; i < nf; ++i) {
+        std::string status = s.fac_status >= 0 ? s.facilities->text(i, s.fac_status) : "";
+        r.active[i] = opts.scenario.includes(status) && !s.fac_type_value[i].empty();
+    }
+    std::set<std::string> main(p.travel.main_types.begin(), p.travel.main_types.end());
+    for (size_t i = 0; i < nf; ++i)
+        if (r.active[i] && (main.empty() || main.count(s.fac_type_value[i]))) r.main_rows.push_back(static_cast<uint32_t>(i));
+
+    // Nearest main facility (any level) up to the nearest cutoff.
+    r.nearest_cutoff_s = std::max(opts.nearest_cutoff_min, r.circles_min.empty() ? 0.0 : r.circles_min.back()) * 60;
+
+    // Per circle: covered by a main facility whose level allows it. Coverage only asks "within
+    // the circle?", so each search stops at the circle's time (plus the comparison's 1e-9 s) -
+    // a 5-minute search is a fraction of a 60-minute one. One search per distinct facility set
+    // and cutoff; a table of the same set with a larger cutoff answers a smaller one (the nearest
+    // facility and its time do not depend on the cutoff), so the main set's table above answers
+    // every circle of the main set.
+    std::map<std::pair<std::vector<uint32_t>, double>, NearestTable> cache;
+    const NearestTable& nearest =
+        cache.emplace(std::make_pair(r.main_rows, r.nearest_cutoff_s), travel.nearest(r.main_rows, r.nearest_cutoff_s)).first->second;
+    r.nearest = nearest.facility;
+    r.nearest_s = nearest.seconds;
+    r.covered.assign(r.circles_min.size(), std::vector<uint8_t>(nd, 0));
+    auto covered_within = [&](const std::vector<uint32_t>& rows, double minutes) -> const NearestTable& {
+        const double cutoff_s = minutes * 60 + 1e-9;
+        auto it = cache.lower_bound(std::make_pair(rows, cutoff_s));  // same rows, cutoff >= cutoff_s
+        if (it == cache.end() || it->first.first != rows) it = cache.emplace(std::make_pair(rows, cutoff_s), travel.nearest(rows, cutoff_s)).first;
+        return it->second;
+    };
+    for (size_t c = 0; c < r.circles_min.size(); ++c) {
+        std::vector<uint32_t> rows;
+        for (uint32_t f : r.main_rows)
+            if (counts_for_circle(p, s.fac_type_value[f], r.circles_min[c])) rows.push_back(f);
+        const NearestTable& t = covered_within(rows, r.circles_min[c]);
+        for (size_t d = 0; d < nd; ++d) r.covered[c][d] = t.seconds[d] <= r.circles_min[c] * 60 + 1e-9;
+    }
+
+    r.town_households.assign(nt, 0);
+    r.town_covered.assign(r.circles_min.size(), std::vector<double>(nt, 0));
+    for (size_t d = 0; d < nd; ++d) {
+        int t = s.dem_town[d].town;
+        if (t < 0) {
+            r.outside_households += s.dem_weight_value[d];
+            continue;
+        }
+        r.town_households[t] += s.dem_weight_value[d];
+        for (size_t c = 0; c < r.circles_min.size(); ++c)
+            if (r.covered[c][d]) r.town_covered[c][t] += s.dem_weight_value[d];
+    }
+
+    // Town facts for the indicators.
+    r.facts.assign(nt, {});
+    for (size_t t = 0; t < nt; ++t) {
+        r.facts[t].households = r.town_households[t];
+        for (const auto& col : s.stats.columns) r.facts[t].stats[col] = s.stats.number(t, col);
+    }
+    if (opts.targets) r.targets = *opts.targets;
+    else if (!p.targets.path.empty()) r.targets = load_targets(p.targets.path);
+    else return r;
+    const TargetsFile& tf = *r.targets;
+    r.year = p.targets.year ? p.targets.year : (tf.default_year ? tf.default_year : tf.indicators.front().targets.rbegin()->first);
+
+    // Attribute sums per type and town (only attributes some indicator uses).
+    std::set<std::string> attrs;
+    for (const auto& ind : tf.indicators)
+        for (const auto* a : {&ind.area_field, &ind.attribute, &ind.numerator, &ind.denominator})
+            if (!a->empty()) attrs.insert(*a);
+    std::map<std::string, int> attr_field;
+    for (const auto& a : attrs) attr_field[a] = s.facilities ? s.facilities->field_index(a) : -1;
+    for (size_t f = 0; f < nf; ++f) {
+        int t = s.fac_town[f].town;
+        if (!r.active[f] || t < 0) continue;
+        const std::string& type = s.fac_type_value[f];
+        r.facts[t].count[type] += 1;
+        for (const auto& [a, idx] : attr_field)
+            if (idx >= 0)
+                if (auto v = s.facilities->number(f, idx)) r.facts[t].attribute_sum[type][a] += *v;
+    }
+
+    r.indicator_covered.assign(tf.indicators.size(), {});
+    for (size_t k = 0; k < tf.indicators.size(); ++k) {
+        const Indicator& ind = tf.indicators[k];
+        if (ind.kind == "coverage_share") {
+            double minutes = ind.minutes ? *ind.minutes : *ind.metres / travel.speed_mps() / 60;
+            std::set<std::string> types(ind.facility_types.begin(), ind.facility_types.end());
+            std::vector<uint32_t> rows;
+            for (size_t f = 0; f < nf; ++f)
+                if (r.active[f] && types.count(s.fac_type_value[f]) && counts_for_circle(p, s.fac_type_value[f], minutes))
+                    rows.push_back(static_cast<uint32_t>(f));
+            const NearestTable& t = covered_within(rows, minutes);
+            auto& cov = r.indicator_covered[k];
+            cov.assign(nd, 0);
+            for (size_t d = 0; d < nd; ++d) {
+                cov[d] = t.seconds[d] <= minutes * 60 + 1e-9;
+                int town = s.dem_town[d].town;
+                if (cov[d] && town >= 0) r.facts[town].covered_households[ind.id] += s.dem_weight_value[d];
+            }
+        } else if (ind.kind == "share_of_facilities") {
+            // Hosts X count when a partner Y lies within within_m, or names X in its host field.
+            std::set<std::string> hosts(ind.facility_types.begin(), ind.facility_types.end());
+            std::set<std::string> partners(ind.with_types.begin(), ind.with_types.end());
+            int host_field = ind.host_field.empty() || !s.facilities ? -1 : s.facilities->field_index(ind.host_field);
+            std::set<std::string> hosted_ids;
+            std::vector<uint32_t> partner_rows;
+            for (size_t f = 0; f < nf; ++f)
+                if (r.active[f] && partners.count(s.fac_type_value[f])) {
+                    partner_rows.push_back(static_cast<uint32_t>(f));
+                    if (host_field >= 0) hosted_ids.insert(s.facilities->text(f, host_field));
+                }
+            for (size_t f = 0; f < nf; ++f) {
+                int town = s.fac_town[f].town;
+                if (!r.active[f] || town < 0 || !hosts.count(s.fac_type_value[f])) continue;
+                bool has = s.fac_id >= 0 && hosted_ids.count(s.facilities->text(f, s.fac_id));
+                for (size_t q = 0; !has && q < partner_rows.size(); ++q) {
+                    const auto& a = s.facilities->point[f];
+                    const auto& b = s.facilities->point[partner_rows[q]];
+                    has = std::hypot(a.x - b.x, a.y - b.y) <= ind.within_m;
+                }
+                auto& h = r.facts[town].hosts[ind.id];
+                h.second += 1;
+                if (has) h.first += 1;
+            }
+        }
+    }
+    r.evals.assign(tf.indicators.size(), std::vector<Evaluation>(nt));
+    r.city.resize(tf.indicators.size());
+    for (size_t k = 0; k < tf.indicators.size(); ++k) {
+        for (size_t t = 0; t < nt; ++t) r.evals[k][t] = evaluate(tf.indicators[k], r.facts[t], r.year);
+        r.city[k] = roll_up(tf.indicators[k], r.facts, r.evals[k], r.year);
+    }
+    return r;
+}
+
+}  // namespace lc::cov

@@ -1,0 +1,63 @@
+#pragma once
+// The main job: for every household, its nearest facility and which circles it lies in; for
+// every town, households covered and every indicator of the targets file against its target.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "coverage/study/travel.hpp"
+#include "coverage/study/study.hpp"
+#include "coverage/analysis/indicators.hpp"
+
+namespace lc::cov {
+
+// Which facilities exist in a scenario: "existing" (status empty or "existing"), or a plan
+// year, which adds every facility with status planned_YYYY for YYYY <= that year.
+struct Scenario {
+    std::string name = "existing";
+    int year = 0;  // 0 = existing only
+    static Scenario parse(const std::string& text);  // "existing", "2023", "planned_2023"
+    bool includes(const std::string& status) const;
+};
+
+struct AnalysisResult {
+    Scenario scenario;
+    int year = 0;  // targets year
+    std::vector<double> circles_min;
+    std::vector<uint8_t> active;             // per facility row
+    std::vector<uint32_t> main_rows;         // active facilities of the main types
+    // per demand row
+    std::vector<int32_t> nearest;            // main-type facility row, -1 none within nearest cutoff
+    std::vector<double> nearest_s;           // seconds, +inf none
+    std::vector<std::vector<uint8_t>> covered;  // [circle][demand] 0/1 (level rule applied)
+    // per town
+    std::vector<double> town_households;
+    std::vector<std::vector<double>> town_covered;  // [circle][town]
+    double outside_households = 0;  // demand in no town (reported, not in any town)
+    // indicators
+    std::optional<TargetsFile> targets;
+    std::vector<TownFacts> facts;                  // per town
+    std::vector<std::vector<Evaluation>> evals;    // [indicator][town]
+    std::vector<CityRollup> city;                  // [indicator]
+    std::vector<std::vector<uint8_t>> indicator_covered;  // [indicator][demand], coverage_share only (else empty)
+    double nearest_cutoff_s = 0;
+};
+
+// The targets file ([targets] path) read and checked against the study's layers and statistics
+// (a field, column or facility type an indicator names but the data lacks is an error in
+// study.report). validate and analyze both call it, so they refuse the same inputs.
+std::optional<TargetsFile> load_study_targets(Study& study);
+
+struct AnalysisOptions {
+    Scenario scenario;
+    const TargetsFile* targets = nullptr;  // null: read [targets] path, if any
+    double nearest_cutoff_min = 60;  // report the nearest facility up to this far
+};
+
+// The level rule (GB 50180, not inclusive): a facility type counts toward a circle of N
+// minutes only if its life-circle level is at most N (types without a level count everywhere).
+bool counts_for_circle(const Project& p, const std::string& type, double minutes);
+
+AnalysisResult analyze(const Study& study, const TravelModel& travel, const AnalysisOptions& opts);
+
+}  // namespace lc::cov

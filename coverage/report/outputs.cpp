@@ -1,0 +1,681 @@
+#include "coverage/report/outputs.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <sstream>
+
+#include "coverage/report/report_html.hpp"
+#include "coverage/report/shapefile.hpp"
+#include "coverage/report/styles.hpp"
+#include "coverage/study/text.hpp"
+#include "geo/crs.hpp"
+#include "base/sha256.hpp"
+#include "base/parallel.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lc::cov {
+
+// ---------------------------------------------------------------------------------------------
+OutputCrs::OutputCrs(const std::string& setting, int metric_epsg) : metric_epsg_(metric_epsg), epsg_(metric_epsg) {
+    std::string s;
+    for (char c : setting) s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (s.empty() || s == "METRIC") return;
+    if (s == "WGS84" || s == "EPSG:4326" || s == "4326") {
+        epsg_ = 4326;
+    } else if (s == "GCJ02" || s == "GCJ-02") {
+        epsg_ = 4326;
+        gcj_ = true;
+    } else {
+        std::string code = s.rfind("EPSG:", 0) == 0 ? s.substr(5) : s;
+        epsg_ = std::atoi(code.c_str());
+        if (epsg_ <= 0) throw std::runtime_error("[output] crs must be metric, WGS84, GCJ02 or EPSG:nnnn, got '" + setting + "'");
+    }
+    if (epsg_ != metric_epsg_) {
+        // metric -> target: a Reprojector whose "source" is the metric CRS.
+        try {
+            back_ = std::make_unique<geo::Reprojector>(geo::CrsSpec::parse("EPSG:" + std::to_string(metric_epsg_)), epsg_);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("[output] crs '" + setting + "': " + e.what());
+        }
+    }
+}
+
+std::string OutputCrs::describe() const {
+    if (gcj_) return "GCJ-02 (WGS84 coordinates shifted for Chinese web maps; layers declare EPSG:4326)";
+    return "EPSG:" + std::to_string(epsg_);
+}
+
+namespace {
+struct TransformCtx {
+    const geo::Reprojector* rp;
+    bool gcj;
+};
+int transform_xy(double* x, double* y, void* user) {
+    auto* c = static_cast<TransformCtx*>(user);
+    if (!c->rp->to_metric(x, y, 1)) return 0;  // to_metric of a metric-sourced reprojector = to target
+    if (c->gcj) geo::wgs84_to_gcj02(*x, *y, *x, *y);
+    return 1;
+}
+}  // namespace
+
+geo::GeomPtr OutputCrs::convert(const GEOSGeometry* g) const {
+    if (!back_) return geo::clone(g);
+    TransformCtx ctx{back_.get(), gcj_};
+    return geo::GeomPtr(GEOSGeom_transformXY_r(geo::geos(), g, transform_xy, &ctx));
+}
+
+void OutputCrs::convert(std::vector<geo::XY>& pts) const {
+    if (!back_ || pts.empty()) return;
+    std::vector<double> x(pts.size()), y(pts.size());
+    for (size_t i = 0; i < pts.size(); ++i) x[i] = pts[i].x, y[i] = pts[i].y;
+    if (!back_->to_metric(x.data(), y.data(), pts.size()))  // to_metric of a metric-sourced reprojector = to target
+        throw std::runtime_error("some points cannot be transformed to the output CRS " + describe());
+    for (size_t i = 0; i < pts.size(); ++i) {
+        if (gcj_) geo::wgs84_to_gcj02(x[i], y[i], x[i], y[i]);
+        pts[i] = {x[i], y[i]};
+    }
+}
+
+OGRGeometry* to_output_geometry(const GEOSGeometry* geom, OGRwkbGeometryType layer_type, const OutputCrs& crs) {
+    if (!geom) return nullptr;
+    geo::GeomPtr out = crs.convert(geom);
+    if (!out) throw std::runtime_error("a geometry cannot be transformed to the output CRS " + crs.describe());
+    size_t size = 0;
+    GEOSWKBWriter* w = GEOSWKBWriter_create_r(geo::geos());
+    unsigned char* wkb = GEOSWKBWriter_write_r(geo::geos(), w, out.get(), &size);
+    GEOSWKBWriter_destroy_r(geo::geos(), w);
+    OGRGeometry* og = nullptr;
+    OGRGeometryFactory::createFromWkb(wkb, nullptr, &og, size);
+    GEOSFree_r(geo::geos(), wkb);
+    // GeoPackage layers are declared multi/single as created: promote when needed.
+    if (og && wkbFlatten(layer_type) == wkbMultiPolygon && wkbFlatten(og->getGeometryType()) == wkbPolygon)
+        og = OGRGeometryFactory::forceToMultiPolygon(og);
+    return og;
+}
+
+void write_feature(OGRLayer* layer, OGRFeature* f, const GEOSGeometry* geom, const OutputCrs& crs) {
+    if (OGRGeometry* og = to_output_geometry(geom, layer->GetGeomType(), crs)) f->SetGeometryDirectly(og);
+    if (layer->CreateFeature(f) != OGRERR_NONE)
+        throw std::runtime_error(std::string("cannot write a feature to layer ") + layer->GetName() + ": " + CPLGetLastErrorMsg());
+}
+
+std::vector<std::string> copy_schema(OGRLayer* layer, const OGRFeatureDefn* defn, const std::vector<std::string>& extra) {
+    std::set<std::string> taken;
+    if (defn)
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            OGRFieldDefn fd(defn->GetFieldDefn(i));
+            if (layer->CreateField(&fd) != OGRERR_NONE)
+                throw std::runtime_error(std::string("cannot copy field ") + fd.GetNameRef() + " to layer " + layer->GetName());
+            std::string n = fd.GetNameRef();
+            std::transform(n.begin(), n.end(), n.begin(), ::tolower);
+            taken.insert(n);
+        }
+    std::vector<std::string> names;
+    for (const auto& e : extra) {
+        std::string n = e, low = e;
+        std::transform(low.begin(), low.end(), low.begin(), ::tolower);
+        if (taken.count(low)) n = "lc_" + e;
+        names.push_back(n);
+    }
+    return names;
+}
+
+void resolve_service_areas(Study& s, const AnalysisResult& r) {
+    auto& setting = s.project.output.service_areas;
+    if (setting != "auto") return;
+    constexpr size_t kAutoLimit = 500;  // beyond this, drawing polygons costs far more than the analysis
+    setting = r.main_rows.size() <= kAutoLimit ? "yes" : "no";
+    if (setting == "no")
+        s.report.info("", "", "service_areas_skipped",
+                      std::to_string(r.main_rows.size()) + " main facilities: service-area polygons are not drawn in coverage.gpkg "
+                      "(more than 500; use --service-areas yes or 'lifecircle isochrones'). Coverage does not depend on them.");
+}
+
+std::string sha256_file(const std::string& path) { return base::sha256_file_hex(path); }
+
+std::map<std::string, std::string> hash_inputs(const std::vector<std::string>& paths) {
+    std::map<std::string, std::string> out;
+    for (const auto& path : paths)
+        if (!path.empty() && !out.count(path)) out[path] = sha256_file(path);
+    return out;
+}
+
+namespace {
+
+
+// Copies the input attributes into a new feature of `layer` (same field order as copy_schema).
+OGRFeature* feature_from(OGRLayer* layer, const OGRFeature* src) {
+    OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
+    if (src)
+        for (int i = 0; i < src->GetFieldCount(); ++i)
+            if (src->IsFieldSetAndNotNull(i)) f->SetField(i, src->GetRawFieldRef(i));
+    return f;
+}
+
+// Sets the input attributes of a reused feature (the output layer starts with the input's
+// `n_input` fields, in order): a value where the input has one, else unset, as in a fresh feature.
+void set_input_fields(OGRFeature* f, const OGRFeature* src, int n_input) {
+    for (int i = 0; i < n_input; ++i)
+        if (src && src->IsFieldSetAndNotNull(i)) f->SetField(i, src->GetRawFieldRef(i));
+        else f->UnsetField(i);
+}
+
+void set_text(OGRFeature* f, int idx, const char* text) {  // null: unset
+    if (text) f->SetField(idx, text);
+    else f->UnsetField(idx);
+}
+
+// Sets `geom` (metric CRS, may be null) as f's geometry in the output CRS and appends f.
+void write_row(geo::BulkLayer& layer, OGRFeature* f, const GEOSGeometry* geom, const OutputCrs& crs) {
+    f->SetGeometryDirectly(to_output_geometry(geom, layer.layer()->GetGeomType(), crs));
+    layer.write(f);
+}
+
+// Appends one feature per element of `rows` to `layer`, `fill(feature, row)` setting every field
+// and the geometry. The filling runs on another thread one chunk ahead: GDAL and SQLite keep this
+// thread busy, and the features of a chunk are independent of each other.
+template <class Fill>
+void write_rows(geo::BulkLayer& layer, const std::vector<size_t>& rows, const Fill& fill) {
+    constexpr size_t kChunk = 4096;
+    std::vector<geo::FeaturePtr> chunk[2];
+    for (auto& c : chunk)
+        for (size_t i = 0; i < std::min(kChunk, rows.size()); ++i) c.emplace_back(OGRFeature::CreateFeature(layer.layer()->GetLayerDefn()));
+    auto fill_chunk = [&](int c, size_t begin) {
+        for (size_t i = begin; i < std::min(rows.size(), begin + kChunk); ++i) fill(chunk[c][i - begin].get(), rows[i]);
+    };
+    std::future<void> next = std::async(std::launch::async, fill_chunk, 0, 0);
+    for (size_t begin = 0, c = 0; begin < rows.size(); begin += kChunk, c ^= 1) {
+        next.get();
+        if (begin + kChunk < rows.size()) next = std::async(std::launch::async, fill_chunk, c ^ 1, begin + kChunk);
+        for (size_t i = begin; i < std::min(rows.size(), begin + kChunk); ++i) layer.write(chunk[c][i - begin].get());
+    }
+}
+
+double round_to(double v, int d) {
+    double k = std::pow(10.0, d);
+    return std::round(v * k) / k;
+}
+
+
+
+void set_double(OGRFeature* f, const std::string& name, std::optional<double> v, int decimals = 6) {
+    int idx = f->GetFieldIndex(name.c_str());
+    if (idx < 0) return;
+    if (v && std::isfinite(*v)) f->SetField(idx, round_to(*v, decimals));
+    else f->SetFieldNull(idx);
+}
+
+int decimals_for(const Indicator& ind) { return ind.unit == "share" ? 4 : 2; }
+
+}  // namespace
+
+std::string json_run_info(const Study& s, const RunInfo& run, const std::string& extra_json,
+                          const std::map<std::string, std::string>* hashes) {
+    nlohmann::ordered_json j;
+    j["tool"] = "lifecircle";
+    j["version"] = LC_VERSION;
+    j["command"] = run.command;
+    j["argv"] = run.argv;
+    j["project_file"] = s.project.file;
+    nlohmann::ordered_json inputs = nlohmann::ordered_json::array();
+    std::set<std::string> seen;
+    for (const auto& path : run.inputs) {
+        if (path.empty() || !seen.insert(path).second) continue;
+        nlohmann::ordered_json in;
+        in["path"] = path;
+        in["sha256"] = hashes && hashes->count(path) ? hashes->at(path) : sha256_file(path);
+        std::error_code ec;
+        in["bytes"] = fs::is_regular_file(path, ec) ? static_cast<int64_t>(fs::file_size(path, ec)) : -1;
+        inputs.push_back(in);
+    }
+    j["inputs"] = inputs;
+    const Project& p = s.project;
+    nlohmann::ordered_json params;
+    params["metric_crs"] = "EPSG:" + std::to_string(s.metric_epsg);
+    params["towns"] = {{"path", p.towns.src.path}, {"layer", p.towns.src.layer}, {"crs", p.towns.src.crs}, {"id", p.towns.id},
+                       {"name", p.towns.name}, {"assign_tolerance_m", p.towns.assign_tolerance_m}};
+    params["facilities"] = {{"path", p.facilities.src.path}, {"layer", p.facilities.src.layer}, {"crs", p.facilities.src.crs},
+                            {"id", p.facilities.id}, {"type", p.facilities.type}, {"status", p.facilities.status}};
+    params["demand"] = {{"path", p.demand.src.path}, {"layer", p.demand.src.layer}, {"crs", p.demand.src.crs}, {"kind", p.demand.kind},
+                        {"weight", p.demand.weight}, {"where", p.demand.src.where}, {"default_levels", p.demand.default_levels},
+                        {"dwelling_m2", p.demand.dwelling_m2}};
+    params["network"] = {{"path", p.network.src.path}, {"format", p.network.format}, {"profile", p.network.profile},
+                         {"connectivity", p.network.connectivity}, {"snap_m", p.network.snap_m}, {"snap_far_m", p.network.snap_far_m},
+                         {"min_component_nodes", p.network.min_component_nodes}};
+    params["travel"] = {{"mode", p.straight_line() ? "straight" : "network"}, {"speed_kmh", p.travel.speed_kmh},
+                        {"detour_factor", p.travel.detour_factor}, {"circles_min", p.travel.circles_min},
+                        {"main_types", p.travel.main_types}, {"description", run.travel}};
+    params["levels"] = p.levels;
+    params["targets"] = {{"path", p.targets.path}, {"year", p.targets.year}};
+    params["output"] = {{"crs", p.output.crs}, {"format", p.output.format}, {"buffer_m", p.output.buffer_m}};
+    j["parameters"] = params;
+    j["result"] = nlohmann::ordered_json::parse(extra_json);
+    return j.dump(2) + "\n";
+}
+
+void write_analysis_outputs(const std::string& final_dir, const Study& s, const TravelModel& travel, const AnalysisResult& r,
+                            const RunInfo& run, const AnalysisResult* baseline) {
+    geo::OutputDir staged(final_dir);  // the whole set replaces the old one at once
+    const std::string& outdir = staged.path();
+    const Project& p = s.project;
+    OutputCrs crs(p.output.crs, s.metric_epsg);
+    const size_t nt = s.town_set->size();
+    const size_t nd = s.demand ? s.demand->size() : 0;
+    const std::vector<Indicator> no_indicators;
+    const std::vector<Indicator>& inds = r.targets ? r.targets->indicators : no_indicators;
+    const bool walk_like = travel.straight_line() || travel.network()->profile.name == "walk";
+    std::vector<std::string> labels;
+    for (double c : r.circles_min) labels.push_back(circle_label(c));
+
+    // Checksumming the inputs for run.json is plain file reading (~90 MB for a city): done on the
+    // second core while this thread writes coverage.gpkg.
+    std::future<std::map<std::string, std::string>> input_hashes = std::async(std::launch::async, hash_inputs, run.inputs);
+    geo::VectorOutput gpkg(outdir + "/coverage.gpkg");
+    // --- towns ---
+    {
+        std::vector<std::string> extra{"town_id", "households"};
+        for (const auto& l : labels) extra.push_back("covered_households_" + l);
+        for (const auto& l : labels) extra.push_back("coverage_share_" + l);
+        for (const auto& ind : inds)
+            for (const char* suf : {"_value", "_target", "_status", "_gap", "_gap_text"}) extra.push_back(ind.id + suf);
+        extra.push_back("indicators_missed");
+        geo::BulkLayer& towns = gpkg.create_bulk_layer("towns", wkbMultiPolygon, crs.epsg());
+        OGRLayer* layer = towns.layer();
+        auto names = copy_schema(layer, s.towns->defn.get(), extra);
+        size_t k = 0;
+        geo::add_field(layer, names[k++], OFTString);
+        geo::add_field(layer, names[k++], OFTReal);
+        for (size_t c = 0; c < labels.size(); ++c) geo::add_field(layer, names[k++], OFTReal);
+        for (size_t c = 0; c < labels.size(); ++c) geo::add_field(layer, names[k++], OFTReal);
+        for (size_t i = 0; i < inds.size(); ++i) {
+            geo::add_field(layer, names[k++], OFTReal);
+            geo::add_field(layer, names[k++], OFTReal);
+            geo::add_field(layer, names[k++], OFTString);
+            geo::add_field(layer, names[k++], OFTReal);
+            geo::add_field(layer, names[k++], OFTString);
+        }
+        geo::add_field(layer, names[k++], OFTInteger);
+        geo::start_transaction(layer);
+        for (size_t t = 0; t < nt; ++t) {
+            OGRFeature* f = feature_from(layer, s.towns->attributes[t].get());
+            k = 0;
+            f->SetField(names[k++].c_str(), s.town_set->id(t).c_str());
+            f->SetField(names[k++].c_str(), round_to(r.town_households[t], 3));
+            for (size_t c = 0; c < labels.size(); ++c) f->SetField(names[k++].c_str(), round_to(r.town_covered[c][t], 3));
+            for (size_t c = 0; c < labels.size(); ++c) {
+                std::optional<double> share;
+                if (r.town_households[t] > 0) share = r.town_covered[c][t] / r.town_households[t];
+                set_double(f, names[k++], share, 6);
+            }
+            int missed = 0;
+            for (size_t i = 0; i < inds.size(); ++i) {
+                const Evaluation& e = r.evals[i][t];
+                set_double(f, names[k++], e.value, 6);
+                set_double(f, names[k++], e.target, 6);
+                f->SetField(names[k++].c_str(), to_string(e.status));
+                set_double(f, names[k++], e.status == Status::missed ? std::optional<double>(e.gap) : std::optional<double>(0.0), 3);
+                f->SetField(names[k++].c_str(), (p.lang == "zh" ? e.gap_text_zh : e.gap_text).c_str());
+                missed += e.status == Status::missed;
+            }
+            f->SetField(names[k++].c_str(), missed);
+            write_row(towns, f, s.towns->geom[t].get(), crs);
+            OGRFeature::DestroyFeature(f);
+        }
+        geo::commit_transaction(layer);
+        towns.finish();
+    }
+    // Facility ids as written in nearest_id (one string per facility, not one per household),
+    // read before report.html starts reading the same features on another thread.
+    std::vector<std::string> fac_ids;
+    if (s.facilities)
+        for (size_t i = 0; i < s.facilities->size(); ++i)
+            fac_ids.push_back(s.facility_id(i));
+    // report.html only reads the study and the results; the page is built on the second core too
+    // (after the towns layer, so the two threads never use the same GEOS geometry at once) and
+    // written below in its usual turn.
+    std::future<std::string> html = std::async(std::launch::async, [&] { return report_html(s, travel, r, p.lang); });
+    // --- demand and uncovered ---
+    // 300k+ rows: features reused, fields set by index, points built directly (see write_rows).
+    std::vector<std::string> dem_extra{"town", "status", "nearest_id", "nearest_m", "nearest_min"};
+    for (const auto& l : labels) dem_extra.push_back("covered_" + l);
+    for (size_t i = 0; i < inds.size(); ++i)
+        if (!r.indicator_covered[i].empty()) dem_extra.push_back("cov_" + inds[i].id);
+    if (s.demand) {
+        const OGRwkbGeometryType gtype = p.demand.kind == "points" ? wkbPoint : wkbMultiPolygon;
+        geo::BulkLayer& demand = gpkg.create_bulk_layer("demand", gtype, crs.epsg());
+        geo::BulkLayer& uncovered = gpkg.create_bulk_layer("uncovered", gtype, crs.epsg());
+        std::vector<std::string> names;
+        for (OGRLayer* layer : {demand.layer(), uncovered.layer()}) {
+            std::vector<std::string> extra = dem_extra;
+            extra.push_back("weight");
+            names = copy_schema(layer, s.demand->defn.get(), extra);
+            size_t k = 0;
+            geo::add_field(layer, names[k++], OFTString);
+            geo::add_field(layer, names[k++], OFTString);
+            geo::add_field(layer, names[k++], OFTString);
+            geo::add_field(layer, names[k++], OFTReal);
+            geo::add_field(layer, names[k++], OFTReal);
+            for (size_t c = 0; c < labels.size(); ++c) geo::add_field(layer, names[k++], OFTInteger);
+            for (size_t i = 0; i < inds.size(); ++i)
+                if (!r.indicator_covered[i].empty()) geo::add_field(layer, names[k++], OFTInteger);
+            geo::add_field(layer, names[k++], OFTReal);
+        }
+        // Both layers have the same fields: the input's, then `names` (positions in `col`).
+        const int n_input = s.demand->defn ? s.demand->defn->GetFieldCount() : 0;
+        std::vector<int> col;
+        for (const auto& n : names) col.push_back(demand.layer()->GetLayerDefn()->GetFieldIndex(n.c_str()));
+        // Point rows become OGRPoints reprojected in one batch; other geometries go through WKB.
+        std::vector<geo::XY> out_pt;      // output CRS, of the point rows
+        std::vector<int> pt_of(nd, -1);   // row -> index in out_pt
+        for (size_t d = 0; d < nd; ++d)
+            if (GEOSGeomTypeId_r(geo::geos(), s.demand->geom[d].get()) == GEOS_POINT) {
+                pt_of[d] = static_cast<int>(out_pt.size());
+                out_pt.push_back(s.demand->point[d]);
+            }
+        crs.convert(out_pt);
+        const auto& status = travel.demand_status();
+        const size_t main_circle = labels.empty() ? 0 : labels.size() - 1;
+        // Every field of the reused feature is set (or unset) for each row, as in a fresh feature.
+        auto fill = [&](OGRFeature* f, size_t d) {
+            set_input_fields(f, s.demand->attributes[d].get(), n_input);
+            size_t k = 0;
+            const int town = s.dem_town[d].town;
+            set_text(f, col[k++], town >= 0 ? s.town_set->id(town).c_str() : nullptr);
+            f->SetField(col[k++], status[d].c_str());
+            const int near = r.nearest[d];
+            set_text(f, col[k++], near >= 0 ? fac_ids[near].c_str() : nullptr);
+            if (near >= 0 && walk_like) f->SetField(col[k++], round_to(r.nearest_s[d] * travel.speed_mps(), 1));
+            else f->UnsetField(col[k++]);
+            if (near >= 0) f->SetField(col[k++], round_to(r.nearest_s[d] / 60, 2));
+            else f->UnsetField(col[k++]);
+            for (size_t c = 0; c < labels.size(); ++c) f->SetField(col[k++], static_cast<int>(r.covered[c][d]));
+            for (size_t i = 0; i < inds.size(); ++i)
+                if (!r.indicator_covered[i].empty()) f->SetField(col[k++], static_cast<int>(r.indicator_covered[i][d]));
+            f->SetField(col[k++], round_to(s.dem_weight_value[d], 4));
+            f->SetGeometryDirectly(pt_of[d] >= 0 ? new OGRPoint(out_pt[pt_of[d]].x, out_pt[pt_of[d]].y)
+                                                 : to_output_geometry(s.demand->geom[d].get(), gtype, crs));
+        };
+        std::vector<size_t> all(nd), not_covered;
+        for (size_t d = 0; d < nd; ++d) {
+            all[d] = d;
+            if (!labels.empty() && !r.covered[main_circle][d]) not_covered.push_back(d);
+        }
+        // A GeoPackage transaction covers the whole file, so one serves both layers.
+        geo::start_transaction(demand.layer());
+        write_rows(demand, all, fill);
+        // Rows that could not be used still appear, with their status and no geometry.
+        geo::FeaturePtr f(OGRFeature::CreateFeature(demand.layer()->GetLayerDefn()));
+        for (const auto& sk : s.demand->skipped) {
+            set_input_fields(f.get(), sk.attributes.get(), n_input);
+            for (int c : col) f->UnsetField(c);
+            f->SetField(col[1], sk.reason.c_str());
+            demand.write(f.get());
+        }
+        // Each spatial index is packed on another thread while this one goes on writing.
+        demand.prepare_index();
+        write_rows(uncovered, not_covered, fill);
+        uncovered.prepare_index();
+        geo::commit_transaction(demand.layer());
+        demand.finish();
+        uncovered.finish();
+    }
+    // --- facilities ---
+    if (s.facilities) {
+        geo::BulkLayer& facilities = gpkg.create_bulk_layer("facilities", wkbPoint, crs.epsg());
+        OGRLayer* layer = facilities.layer();
+        auto names = copy_schema(layer, s.facilities->defn.get(), {"town", "status_network", "in_scenario", "main_type"});
+        geo::add_field(layer, names[0], OFTString);
+        geo::add_field(layer, names[1], OFTString);
+        geo::add_field(layer, names[2], OFTInteger);
+        geo::add_field(layer, names[3], OFTInteger);
+        const int n_input = s.facilities->defn ? s.facilities->defn->GetFieldCount() : 0;
+        std::vector<int> col;
+        for (const auto& n : names) col.push_back(layer->GetLayerDefn()->GetFieldIndex(n.c_str()));
+        std::vector<geo::XY> out_pt = s.facilities->point;
+        crs.convert(out_pt);
+        std::set<uint32_t> main(r.main_rows.begin(), r.main_rows.end());
+        geo::FeaturePtr f(OGRFeature::CreateFeature(layer->GetLayerDefn()));
+        geo::start_transaction(layer);
+        for (size_t i = 0; i < s.facilities->size(); ++i) {
+            set_input_fields(f.get(), s.facilities->attributes[i].get(), n_input);
+            set_text(f.get(), col[0], s.fac_town[i].town >= 0 ? s.town_set->id(s.fac_town[i].town).c_str() : nullptr);
+            f->SetField(col[1], travel.facility_status()[i].c_str());
+            f->SetField(col[2], static_cast<int>(r.active[i]));
+            f->SetField(col[3], static_cast<int>(main.count(static_cast<uint32_t>(i))));
+            f->SetGeometryDirectly(new OGRPoint(out_pt[i].x, out_pt[i].y));
+            facilities.write(f.get());
+        }
+        for (const auto& sk : s.facilities->skipped) {
+            set_input_fields(f.get(), sk.attributes.get(), n_input);
+            for (int c : col) f->UnsetField(c);
+            f->SetField(col[1], sk.reason.c_str());
+            f->SetGeometryDirectly(nullptr);
+            facilities.write(f.get());
+        }
+        geo::commit_transaction(layer);
+        facilities.finish();
+    }
+    // --- service areas of the main facilities (cartography; coverage is counted from costs) ---
+    // "auto" is resolved by the caller (resolve_service_areas); here only "no" skips the layer.
+    const bool want_areas = p.output.service_areas != "no";
+    if (s.facilities && !r.main_rows.empty() && want_areas) {
+        geo::BulkLayer& areas = gpkg.create_bulk_layer("service_areas", wkbMultiPolygon, crs.epsg());
+        OGRLayer* layer = areas.layer();
+        for (const char* n : {"facility_id", "type", "town", "method"}) geo::add_field(layer, n, OFTString);
+        geo::add_field(layer, "minutes", OFTReal);
+        geo::add_field(layer, "area_m2", OFTReal);
+        geo::start_transaction(layer);
+        for (size_t c = 0; c < r.circles_min.size(); ++c) {
+            std::vector<geo::XY> pts;
+            for (uint32_t f : r.main_rows) pts.push_back(s.facilities->point[f]);
+            std::vector<geo::GeomPtr> polys = travel.service_areas(pts, r.circles_min[c], p.output.buffer_m);
+            for (size_t i = 0; i < r.main_rows.size(); ++i) {
+                uint32_t fr = r.main_rows[i];
+                OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
+                f->SetField("facility_id", fac_ids[fr].c_str());
+                f->SetField("type", s.fac_type_value[fr].c_str());
+                if (s.fac_town[fr].town >= 0) f->SetField("town", s.town_set->id(s.fac_town[fr].town).c_str());
+                f->SetField("method", travel.straight_line() ? "straight_line_disc" : "network");
+                f->SetField("minutes", r.circles_min[c]);
+                f->SetField("area_m2", round_to(polys[i] ? geo::area(polys[i].get()) : 0.0, 1));
+                write_row(areas, f, polys[i] && GEOSisEmpty_r(geo::geos(), polys[i].get()) != 1 ? polys[i].get() : nullptr, crs);
+                OGRFeature::DestroyFeature(f);
+            }
+        }
+        geo::commit_transaction(layer);
+        areas.finish();
+    }
+    // QGIS default styles (layer_styles table), shared classes/colours with report.html.
+    write_gpkg_styles(gpkg.dataset(), r.circles_min, p.lang);
+    gpkg.commit();
+    // --- compliance tables ---
+    std::ostringstream csv;
+    csv << "town_id,town_name,indicator_id,indicator,kind,binding,unit,year,value,target,comparator,status,gap,gap_text\n";
+    nlohmann::ordered_json cj;
+    cj["year"] = r.year;
+    cj["scenario"] = r.scenario.name;
+    cj["travel"] = travel.describe();
+    cj["synthetic_note"] = p.note;
+    nlohmann::ordered_json jinds = nlohmann::ordered_json::array();
+    // Binding indicators first, then input order.
+    std::vector<size_t> order(inds.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return inds[a].binding > inds[b].binding; });
+    for (size_t i : order) {
+        const Indicator& ind = inds[i];
+        const int dec = decimals_for(ind);
+        auto opt = [&](std::optional<double> v) { return v ? fixed(*v, dec) : std::string(); };
+        nlohmann::ordered_json ji;
+        ji["id"] = ind.id;
+        ji["name_zh"] = ind.name_zh;
+        ji["name_en"] = ind.name_en;
+        ji["kind"] = ind.kind;
+        ji["unit"] = ind.unit;
+        ji["binding"] = ind.binding;
+        ji["comparator"] = ind.comparator_for(r.year);
+        ji["source"] = ind.source;
+        nlohmann::ordered_json towns = nlohmann::ordered_json::array();
+        for (size_t t = 0; t < nt; ++t) {
+            const Evaluation& e = r.evals[i][t];
+            const std::string& gap_text = p.lang == "zh" ? e.gap_text_zh : e.gap_text;
+            csv << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << ind.id << ","
+                << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << "," << ind.unit << "," << r.year
+                << "," << opt(e.value) << "," << opt(e.target) << "," << csv_escape(e.comparator) << "," << to_string(e.status) << ","
+                << (e.status == Status::missed ? fixed(e.gap, 2) : std::string("0")) << "," << csv_escape(gap_text) << "\n";
+            nlohmann::ordered_json jt;
+            jt["town_id"] = s.town_set->id(t);
+            jt["town_name"] = s.town_set->name(t);
+            jt["value"] = e.value ? nlohmann::ordered_json(round_to(*e.value, 6)) : nlohmann::ordered_json();
+            jt["target"] = e.target ? nlohmann::ordered_json(*e.target) : nlohmann::ordered_json();
+            jt["status"] = to_string(e.status);
+            jt["gap"] = e.status == Status::missed ? round_to(e.gap, 3) : 0.0;
+            jt["gap_text"] = e.gap_text;
+            jt["gap_text_zh"] = e.gap_text_zh;
+            towns.push_back(jt);
+        }
+        const CityRollup& c = r.city[i];
+        std::string city_text;
+        if (c.share_of_towns_met)
+            city_text = with_commas(c.towns_met) + " of " + with_commas(c.towns_with_data) + " towns meet the target";
+        if (c.rollup_target && c.rollup_status)
+            city_text += "; city target " + (c.rollup_comparator == ">=" ? std::string() : c.rollup_comparator + " ") +
+                         fixed(*c.rollup_target * 100, 0) + "% of towns: " + to_string(*c.rollup_status);
+        else if (c.rollup_status == Status::no_target)
+            city_text += "; no city target for " + std::to_string(r.year);
+        if (c.pooled.status == Status::no_target && !c.share_of_towns_met)
+            city_text = p.lang == "zh" ? c.pooled.gap_text_zh : c.pooled.gap_text;
+        csv << "CITY,全市," << ind.id << "," << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << ","
+            << ind.unit << "," << r.year << "," << opt(c.pooled.value) << "," << opt(c.pooled.target) << ","
+            << csv_escape(c.pooled.comparator) << "," << (c.rollup_status ? to_string(*c.rollup_status) : to_string(c.pooled.status)) << ","
+            << (c.pooled.status == Status::missed ? fixed(c.pooled.gap, 2) : std::string("0")) << "," << csv_escape(city_text) << "\n";
+        ji["towns"] = towns;
+        nlohmann::ordered_json jc;
+        jc["pooled_value"] = c.pooled.value ? nlohmann::ordered_json(round_to(*c.pooled.value, 6)) : nlohmann::ordered_json();
+        jc["pooled_status"] = to_string(c.pooled.status);
+        jc["pooled_gap_text"] = c.pooled.gap_text;
+        jc["towns_met"] = c.towns_met;
+        jc["towns_with_data"] = c.towns_with_data;
+        jc["share_of_towns_met"] = c.share_of_towns_met ? nlohmann::ordered_json(round_to(*c.share_of_towns_met, 6)) : nlohmann::ordered_json();
+        if (!ind.rollup_kind.empty()) {
+            jc["rollup_kind"] = ind.rollup_kind;
+            jc["rollup_target"] = c.rollup_target ? nlohmann::ordered_json(*c.rollup_target) : nlohmann::ordered_json();
+            jc["rollup_comparator"] = c.rollup_comparator;
+            jc["rollup_status"] = c.rollup_status ? to_string(*c.rollup_status) : "no-data";
+        }
+        ji["city"] = jc;
+        jinds.push_back(ji);
+    }
+    cj["indicators"] = jinds;
+    geo::write_text_atomic(outdir + "/compliance.csv", csv.str());
+    geo::write_text_atomic(outdir + "/compliance.json", cj.dump(2) + "\n");
+
+    // --- scenario comparison ---
+    if (baseline) {
+        std::ostringstream sc;
+        sc << "town_id,town_name,households";
+        for (const auto& l : labels) sc << ",covered_" << l << "_" << baseline->scenario.name << ",covered_" << l << "_" << r.scenario.name << ",newly_covered_" << l;
+        sc << ",indicators_met_" << baseline->scenario.name << ",indicators_met_" << r.scenario.name << ",newly_met\n";
+        for (size_t t = 0; t < nt; ++t) {
+            sc << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << fixed(r.town_households[t], 0);
+            for (size_t c = 0; c < labels.size(); ++c)
+                sc << "," << fixed(baseline->town_covered[c][t], 0) << "," << fixed(r.town_covered[c][t], 0) << ","
+                   << fixed(r.town_covered[c][t] - baseline->town_covered[c][t], 0);
+            int before = 0, after = 0;
+            std::string newly;
+            for (size_t i = 0; i < inds.size(); ++i) {
+                bool b = baseline->evals[i][t].status == Status::met, a = r.evals[i][t].status == Status::met;
+                before += b, after += a;
+                if (a && !b) newly += (newly.empty() ? "" : ";") + inds[i].id;
+            }
+            sc << "," << before << "," << after << "," << csv_escape(newly) << "\n";
+        }
+        geo::write_text_atomic(outdir + "/scenario_comparison.csv", sc.str());
+    }
+    // --- report.md ---
+    std::ostringstream md;
+    const bool zh = p.lang == "zh";
+    md << "# " << p.name << "\n\n";
+    if (!p.note.empty()) md << "> " << p.note << "\n\n";
+    md << (zh ? "- 出行方式：" : "- Travel: ") << travel.describe() << "\n";
+    md << (zh ? "- 情景：" : "- Scenario: ") << r.scenario.name << (zh ? "；目标年份：" : "; target year: ") << r.year << "\n";
+    double total_hh = 0;
+    for (double h : r.town_households) total_hh += h;
+    md << (zh ? "- 住户总数：" : "- Households: ") << with_commas(total_hh) << "\n";
+    if (r.outside_households > 0)
+        md << (zh ? "- 不在任何镇街内的住户（未计入）：" : "- Households outside every town (not counted): ") << with_commas(r.outside_households) << "\n";
+    for (size_t c = 0; c < labels.size(); ++c) {
+        double cov = 0;
+        for (double v : r.town_covered[c]) cov += v;
+        md << "- " << (zh ? labels[c] + " 分钟服务圈覆盖住户：" : labels[c] + "-minute circle, households covered: ") << with_commas(cov)
+           << " (" << fixed(total_hh > 0 ? 100 * cov / total_hh : 0, 1) << "%)\n";
+    }
+    md << "\n## " << (zh ? "指标（约束性在前）" : "Indicators (binding first)") << "\n\n";
+    md << (zh ? "| 指标 | 类型 | 目标 | 全市 | 达标镇街 |\n|---|---|---|---|---|\n" : "| Indicator | Kind | Target | City | Towns meeting |\n|---|---|---|---|---|\n");
+    for (size_t i : order) {
+        const Indicator& ind = inds[i];
+        const CityRollup& c = r.city[i];
+        md << "| " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << " | " << ind.kind << " | "
+           << (c.pooled.target ? c.pooled.comparator + " " : std::string()) << (c.pooled.target ? fixed(*c.pooled.target, decimals_for(ind)) : "") << " | "
+           << (c.pooled.value ? fixed(*c.pooled.value, decimals_for(ind)) : "—") << " | " << fixed(c.towns_met, 0) << "/" << fixed(c.towns_with_data, 0)
+           << (c.rollup_status ? std::string(" (") + to_string(*c.rollup_status) + ")" : "") << " |\n";
+    }
+    md << "\n## " << (zh ? "未达标镇街（按差距排序）" : "Towns missing targets (largest gap first)") << "\n";
+    for (size_t i : order) {
+        const Indicator& ind = inds[i];
+        std::vector<size_t> missed;
+        for (size_t t = 0; t < nt; ++t)
+            if (r.evals[i][t].status == Status::missed) missed.push_back(t);
+        if (missed.empty()) continue;
+        std::stable_sort(missed.begin(), missed.end(), [&](size_t a, size_t b) { return r.evals[i][a].gap > r.evals[i][b].gap; });
+        md << "\n### " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << "\n\n";
+        for (size_t t : missed)
+            md << "- " << s.town_set->name(t) << " (" << s.town_set->id(t) << "): " << (zh ? r.evals[i][t].gap_text_zh : r.evals[i][t].gap_text) << "\n";
+    }
+    md << "\n## " << (zh ? "各镇街主要服务圈覆盖率（由低到高）" : "Main circle coverage by town (lowest first)") << "\n\n";
+    if (!labels.empty()) {
+        std::vector<size_t> towns(nt);
+        for (size_t t = 0; t < nt; ++t) towns[t] = t;
+        auto share = [&](size_t t) { return r.town_households[t] > 0 ? r.town_covered.back()[t] / r.town_households[t] : 1.0; };
+        std::stable_sort(towns.begin(), towns.end(), [&](size_t a, size_t b) { return share(a) < share(b); });
+        md << "| " << (zh ? "镇街" : "Town") << " | " << (zh ? "住户" : "Households");
+        for (const auto& l : labels) md << " | " << l << (zh ? " 分钟" : " min");
+        md << " |\n|---|---|";
+        for (size_t c = 0; c < labels.size(); ++c) md << "---|";
+        md << "\n";
+        for (size_t t : towns) {
+            md << "| " << s.town_set->name(t) << " | " << with_commas(r.town_households[t]);
+            for (size_t c = 0; c < labels.size(); ++c)
+                md << " | " << (r.town_households[t] > 0 ? fixed(100 * r.town_covered[c][t] / r.town_households[t], 1) + "%" : "—");
+            md << " |\n";
+        }
+    }
+    md << "\n" << (zh ? "服务圈按 GB 50180-2018 分级计算，不相互替代：高等级设施不计入低等级服务圈。" :
+                        "Circles follow GB 50180-2018 levels and are not inclusive: a higher-level facility does not count toward a lower-level circle.") << "\n";
+    geo::write_text_atomic(outdir + "/report.md", md.str());
+    // --- run.json ---
+    nlohmann::ordered_json res;
+    res["metric_crs"] = "EPSG:" + std::to_string(s.metric_epsg);
+    res["output_crs"] = crs.describe();
+    res["scenario"] = r.scenario.name;
+    res["year"] = r.year;
+    res["towns"] = nt;
+    res["facilities"] = s.facilities ? s.facilities->size() : 0;
+    res["demand"] = nd;
+    res["households"] = total_hh;
+    res["messages"] = {{"errors", s.report.count(geo::Level::error)}, {"warnings", s.report.count(geo::Level::warning)}};
+    const std::map<std::string, std::string> hashes = input_hashes.get();
+    geo::write_text_atomic(outdir + "/run.json", json_run_info(s, run, res.dump(), &hashes));
+    // --- report.html (always drawn in the metric CRS) and optional Shapefiles ---
+    geo::write_text_atomic(outdir + "/report.html", html.get());
+    if (p.output.format == "shp") write_shapefiles(outdir + "/coverage.gpkg", outdir + "/shp");
+    staged.commit();
+}
+
+}  // namespace lc::cov

@@ -1,0 +1,67 @@
+#pragma once
+// Writing results: GeoPackage layers for GIS, CSV/JSON tables, a Markdown summary and run.json.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "coverage/analysis/analysis.hpp"
+#include "geo/geos.hpp"
+#include "geo/output.hpp"
+#include "geo/xy.hpp"
+
+namespace lc::cov {
+
+// The CRS outputs are written in: the metric CRS, WGS84, or GCJ-02 (WGS84 numbers shifted, for
+// overlay on Chinese web maps; the layer then declares EPSG:4326 and its metadata says GCJ-02).
+class OutputCrs {
+public:
+    OutputCrs(const std::string& setting, int metric_epsg);
+    int epsg() const { return epsg_; }
+    std::string describe() const;
+    geo::GeomPtr convert(const GEOSGeometry* metric) const;  // new geometry in the output CRS
+    // Metric points to the output CRS in place, in one batch (as convert() does point by point);
+    // throws if a point cannot be transformed.
+    void convert(std::vector<geo::XY>& points) const;
+
+private:
+    int metric_epsg_, epsg_;
+    bool gcj_ = false;
+    std::unique_ptr<geo::Reprojector> back_;
+};
+
+// `geom` (metric CRS) as a new OGR geometry in the output CRS, promoted to multi when the layer
+// type `layer_type` is multi; null if `geom` is null. Throws if it cannot be transformed.
+OGRGeometry* to_output_geometry(const GEOSGeometry* geom, OGRwkbGeometryType layer_type, const OutputCrs& crs);
+
+// Appends a feature with `geom` (may be null) to `layer`; throws on failure.
+void write_feature(OGRLayer* layer, OGRFeature* feature, const GEOSGeometry* geom, const OutputCrs& crs);
+
+// Copies every field of `defn` into `layer` unchanged (so input ids survive) and returns the
+// names used for `extra` fields: an extra name that clashes with an input field gets "lc_".
+std::vector<std::string> copy_schema(OGRLayer* layer, const OGRFeatureDefn* defn, const std::vector<std::string>& extra);
+
+struct RunInfo {
+    std::string command;              // e.g. "analyze"
+    std::vector<std::string> argv;
+    std::string travel;               // TravelModel::describe()
+    std::vector<std::string> inputs;  // files to checksum
+};
+
+// Everything `analyze` writes into outdir: coverage.gpkg, compliance.csv/json, report.md, run.json.
+void write_analysis_outputs(const std::string& outdir, const Study& study, const TravelModel& travel,
+                            const AnalysisResult& result, const RunInfo& run, const AnalysisResult* baseline = nullptr);
+
+// Turns [output] service_areas = "auto" into "yes" (up to 500 main facilities) or "no" (with a note).
+void resolve_service_areas(Study& study, const AnalysisResult& result);
+
+// SHA-256 of a file (hex), "" if unreadable.
+std::string sha256_file(const std::string& path);
+
+// SHA-256 (hex, "" if unreadable) of each distinct input file.
+std::map<std::string, std::string> hash_inputs(const std::vector<std::string>& paths);
+
+// run.json; `hashes` (from hash_inputs) saves checksumming the inputs again.
+std::string json_run_info(const Study& study, const RunInfo& run, const std::string& extra_json = "{}",
+                          const std::map<std::string, std::string>* hashes = nullptr);
+
+}  // namespace lc::cov

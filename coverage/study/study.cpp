@@ -1,0 +1,420 @@
+#include "coverage/study/study.hpp"
+
+#include "network/load.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <stdexcept>
+
+namespace lc::cov {
+
+std::string first_field(const geo::Layer& layer, const std::vector<std::string>& candidates) {
+    for (const auto& c : candidates)
+        if (layer.has_field(c)) return c;
+    return {};
+}
+
+std::optional<double> TownStats::number(size_t town, const std::string& column) const {
+    if (town >= rows.size()) return std::nullopt;
+    auto it = rows[town].find(column);
+    if (it == rows[town].end() || it->second.empty()) return std::nullopt;
+    return parse_stat_number(it->second);
+}
+
+std::optional<double> parse_stat_number(const std::string& text) {
+    const char* begin = text.c_str();
+    while (*begin == ' ' || *begin == '\t') ++begin;
+    char* end = nullptr;
+    const double v = std::strtod(begin, &end);
+    if (end == begin) return std::nullopt;
+    while (*end == ' ' || *end == '\t') ++end;
+    if (*end != '\0' || !std::isfinite(v)) return std::nullopt;  // "6k" is not 6
+    return v;
+}
+
+namespace {
+
+
+void resolve_field(const geo::Layer& layer, const std::string& configured, const std::vector<std::string>& defaults,
+                   int& index, const std::string& role, const std::string& key, bool required, geo::Report& report) {
+    if (!configured.empty()) {
+        index = layer.field_index(configured);
+        if (index < 0) {
+            std::string names;
+            for (int i = 0; i < layer.defn->GetFieldCount(); ++i) names += (i ? ", " : "") + std::string(layer.defn->GetFieldDefn(i)->GetNameRef());
+            geo::Message m;
+            m.level = geo::Level::error;
+            m.file = layer.file;
+            m.layer = layer.name;
+            m.field = configured;
+            m.code = "missing_field";
+            m.text = "field named by [" + role + "] " + key + " does not exist; the layer has: " + names;
+            if (required) throw geo::InputError(m);
+            report.add(m);
+        }
+        return;
+    }
+    index = layer.field_index(first_field(layer, defaults));
+    if (index < 0 && required) {
+        geo::Message m;
+        m.level = geo::Level::error;
+        m.file = layer.file;
+        m.layer = layer.name;
+        m.code = "missing_field";
+        m.field = key;
+        std::string tried;
+        for (const auto& d : defaults) tried += (tried.empty() ? "" : ", ") + d;
+        m.text = "no field for the " + key + " found (tried " + tried + "); name it with [" + role + "] " + key + " = \"...\"";
+        throw geo::InputError(m);
+    }
+}
+
+// Rows of a CSV file whose number of values differs from the header's: GDAL pads short rows
+// and drops extra values silently, which would shift or lose a town's figures. Quotes are
+// honoured ("a, b" is one value); blank lines are skipped. Returns "" when every row fits.
+std::string ragged_csv_rows(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {};
+    std::string problems;
+    size_t header = 0, line_no = 0, bad = 0;
+    std::string line, record;
+    bool in_quotes = false;
+    size_t fields = 1, record_line = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!in_quotes) {
+            if (line.empty()) continue;
+            fields = 1;
+            record_line = line_no;
+        }
+        for (char c : line) {
+            if (c == '"') in_quotes = !in_quotes;
+            else if (c == ',' && !in_quotes) ++fields;
+        }
+        if (in_quotes) continue;  // a quoted value spans lines
+        if (record_line == 1 || header == 0) {
+            header = fields;
+            continue;
+        }
+        if (fields != header && ++bad <= 5)
+            problems += (problems.empty() ? "" : "; ") + std::string("line ") + std::to_string(record_line) + " has " +
+                        std::to_string(fields) + " values";
+    }
+    if (!bad) return {};
+    if (bad > 5) problems += "; and " + std::to_string(bad - 5) + " more rows";
+    return problems + " (the header has " + std::to_string(header) + " columns)";
+}
+
+void load_stats(Study& s) {
+    const auto& cfg = s.project.stats;
+    if (cfg.path.empty()) return;
+    geo::LayerSource src;
+    src.path = cfg.path;
+    geo::init_gdal();
+    GDALDataset* ds = GDALDataset::FromHandle(GDALOpenEx(cfg.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    if (!ds) throw std::runtime_error(cfg.path + ": the town statistics table cannot be read");
+    if (std::string(ds->GetDriverName()) == "CSV")
+        if (auto ragged = ragged_csv_rows(cfg.path); !ragged.empty()) {
+            GDALClose(ds);
+            throw std::runtime_error(cfg.path + ": rows with a different number of values than the header: " + ragged);
+        }
+    OGRLayer* layer = ds->GetLayer(0);
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    int key = defn->GetFieldIndex(cfg.key.c_str());
+    if (key < 0) {
+        GDALClose(ds);
+        throw std::runtime_error(cfg.path + ": field '" + cfg.key + "' ([stats] key) not found");
+    }
+    s.stats.file = cfg.path;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) s.stats.columns.push_back(defn->GetFieldDefn(i)->GetNameRef());
+    s.stats.rows.assign(s.town_set->size(), {});
+    std::map<std::string, size_t> town_by_key;
+    for (size_t t = 0; t < s.town_set->size(); ++t)
+        town_by_key[cfg.join_on == "name" ? s.town_set->name(t) : s.town_set->id(t)] = t;
+    std::set<size_t> matched;
+    // Every cell, to check the numeric columns once all rows are known.
+    struct Cell {
+        long row;
+        int column;
+        std::string text;
+    };
+    std::vector<Cell> cells;
+    std::map<std::string, long> row_of_key;
+    long row = 0;
+    const std::string layer_name = layer->GetName();
+    while (OGRFeature* f = layer->GetNextFeature()) {
+        ++row;
+        std::string k = f->GetFieldAsString(key);
+        for (int i = 0; i < defn->GetFieldCount(); ++i)
+            if (i != key && f->IsFieldSetAndNotNull(i)) cells.push_back({row, i, f->GetFieldAsString(i)});
+        auto [first, fresh] = row_of_key.emplace(k, row);
+        auto it = town_by_key.find(k);
+        if (!fresh) {
+            s.report.error(cfg.path, layer_name, "stats_duplicate_key",
+                           "row " + std::to_string(row) + ": " + cfg.key + " = '" + k + "' is used twice (first in row " +
+                               std::to_string(first->second) + ")");
+        } else if (it == town_by_key.end()) {
+            s.report.warn(cfg.path, layer_name, "stats_unmatched", "row with " + cfg.key + " = '" + k + "' matches no town");
+        } else {
+            for (int i = 0; i < defn->GetFieldCount(); ++i)
+                s.stats.rows[it->second][defn->GetFieldDefn(i)->GetNameRef()] = f->IsFieldSetAndNotNull(i) ? f->GetFieldAsString(i) : "";
+            matched.insert(it->second);
+        }
+        OGRFeature::DestroyFeature(f);
+    }
+    const size_t column_count = static_cast<size_t>(defn->GetFieldCount());
+    GDALClose(ds);  // defn belongs to the dataset: not used below
+    // A column is numeric when some value in it is a whole number text; then every value must
+    // be one ("6k", "n/a" in a population column are errors, never read as 6 or 0), and a
+    // negative count is reported.
+    std::vector<uint8_t> numeric(column_count, 0);
+    for (const auto& c : cells)
+        if (parse_stat_number(c.text)) numeric[static_cast<size_t>(c.column)] = 1;
+    for (const auto& c : cells) {
+        if (!numeric[static_cast<size_t>(c.column)]) continue;
+        const std::string column = s.stats.columns[static_cast<size_t>(c.column)];
+        auto v = parse_stat_number(c.text);
+        if (!v && !c.text.empty())
+            s.report.error(cfg.path, layer_name, "stats_not_a_number",
+                           "row " + std::to_string(c.row) + " column '" + column + "': '" + c.text + "' is not a number");
+        else if (v && *v < 0)
+            s.report.warn(cfg.path, layer_name, "stats_negative",
+                          "row " + std::to_string(c.row) + " column '" + column + "': negative value " + c.text);
+    }
+    for (size_t t = 0; t < s.town_set->size(); ++t)
+        if (!matched.count(t))
+            s.report.warn(cfg.path, "", "stats_missing", "no statistics row for town " + s.town_set->id(t) + " " + s.town_set->name(t));
+}
+
+std::string trim_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// No demand row (a building, an estate, a grid cell) holds 10 million households or people: a
+// larger value is a unit or data error (1e308 would overflow every sum it enters).
+constexpr double kMaxWeightPerRow = 1e7;
+
+// Household weight per demand row: a field, or building floor area / dwelling size.
+void compute_demand_weight(Study& s) {
+    const auto& cfg = s.project.demand;
+    auto& d = *s.demand;
+    s.dem_weight_value.assign(d.size(), 0.0);
+    if (cfg.kind == "buildings") {
+        int levels = d.field_index(cfg.levels_field), tags = d.field_index("other_tags"), bld = d.field_index(cfg.building_field);
+        std::set<std::string> excluded(cfg.exclude_building_values.begin(), cfg.exclude_building_values.end());
+        size_t excluded_n = 0;
+        for (size_t i = 0; i < d.size(); ++i) {
+            if (bld >= 0 && excluded.count(d.text(i, bld))) {
+                ++excluded_n;
+                continue;
+            }
+            double lv = cfg.default_levels;
+            std::string t = levels >= 0 ? d.text(i, levels) : (tags >= 0 ? net::osm_tag(d.text(i, tags), cfg.levels_field) : "");
+            if (!t.empty()) {
+                char* end = nullptr;
+                double v = std::strtod(t.c_str(), &end);
+                if (end != t.c_str() && std::isfinite(v) && v > 0 && v < 200) lv = v;
+            }
+            s.dem_weight_value[i] = geo::area(d.geom[i].get()) * lv / cfg.dwelling_m2;
+        }
+        s.report.info(d.file, d.name, "buildings_as_households",
+                      "households estimated from building footprints: area x levels (default " + trim_number(cfg.default_levels) +
+                          ") / " + trim_number(cfg.dwelling_m2) + " m2 per dwelling; " + std::to_string(excluded_n) +
+                          " non-residential buildings excluded");
+        return;
+    }
+    for (size_t i = 0; i < d.size(); ++i) {
+        auto v = d.number(i, s.dem_weight, &s.report);
+        if (!v) {
+            if (!d.attributes[i]->IsFieldSetAndNotNull(s.dem_weight))
+                s.report.add(d.message(geo::Level::warning, i, s.dem_weight, "missing_value", "no value: counted as 0 households"));
+            continue;
+        }
+        if (*v < 0) {
+            s.report.add(d.message(geo::Level::warning, i, s.dem_weight, "negative_weight",
+                                   "negative value " + trim_number(*v) + ": counted as 0"));
+            continue;
+        }
+        if (*v > kMaxWeightPerRow) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%g", *v);
+            s.report.add(d.message(geo::Level::error, i, s.dem_weight, "absurd_weight",
+                                   std::string("value ") + buf + " is not a plausible weight for one demand row (more than 10 million)"));
+            continue;
+        }
+        s.dem_weight_value[i] = *v;
+    }
+}
+
+void report_outside(Study& s, const geo::Layer& layer, const std::vector<geo::TownSet::Assignment>& a, int id_field) {
+    size_t outside = 0, nearest = 0, overlap = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (a[i].how == geo::TownSet::How::outside) {
+            ++outside;
+            geo::Message m;
+            m.level = geo::Level::warning;
+            m.file = layer.file;
+            m.layer = layer.name;
+            m.fid = layer.fid[i];
+            m.feature = layer.text(i, id_field);
+            m.code = "outside_towns";
+            m.text = "lies in no town (more than " + std::to_string(static_cast<int>(s.project.towns.assign_tolerance_m)) +
+                     " m from every town): not counted in any town";
+            s.report.add(m);
+        } else if (a[i].how == geo::TownSet::How::nearest) {
+            ++nearest;
+        } else if (a[i].how == geo::TownSet::How::overlap) {
+            ++overlap;
+        }
+    }
+    if (nearest)
+        s.report.info(layer.file, layer.name, "assigned_nearest_town",
+                      std::to_string(nearest) + " features lie in no town but within " +
+                          std::to_string(static_cast<int>(s.project.towns.assign_tolerance_m)) + " m of one: assigned to the nearest town");
+    if (overlap)
+        s.report.info(layer.file, layer.name, "in_overlap",
+                      std::to_string(overlap) + " features lie where towns overlap: assigned to the first of them in input order");
+    (void)outside;
+}
+
+// The field a role will use, known before reading so messages can label features.
+std::string pick(const geo::OpenedLayer& src, const std::string& configured, const std::vector<std::string>& defaults) {
+    OGRFeatureDefn* defn = src.layer()->GetLayerDefn();
+    if (!configured.empty()) return defn->GetFieldIndex(configured.c_str()) >= 0 ? configured : std::string();
+    for (const auto& d : defaults)
+        if (defn->GetFieldIndex(d.c_str()) >= 0) return d;
+    return {};
+}
+
+const std::vector<std::string> kTownIds{"code", "id", "town_id", "adcode", "ID", "CODE"};
+const std::vector<std::string> kTownNames{"name", "name_zh", "NAME", "town", "名称"};
+const std::vector<std::string> kFacIds{"id", "fid", "osm_id", "ID", "code"};
+const std::vector<std::string> kFacNames{"name", "name_zh", "名称"};
+const std::vector<std::string> kDemIds{"id", "fid", "osm_id", "osm_way_id", "ID"};
+// Town borders are reprojected so that none moves by more than this from where the data draws it
+// (a point 5 cm inside a town stays in it).
+constexpr double kBorderToleranceM = 0.01;
+
+}  // namespace
+
+void check_near_towns(Study& s, const std::string& file, const std::string& layer, const std::string& role, const Extent& e) {
+    const geo::Layer& t = *s.towns;
+    // Points may lie a little outside every town and still be assigned; a layer that misses the
+    // towns' extent by more than a few kilometres is not the same place.
+    const double margin = std::max(5000.0, s.project.towns.assign_tolerance_m);
+    if (e.max_x >= t.min_x - margin && e.min_x <= t.max_x + margin && e.max_y >= t.min_y - margin && e.min_y <= t.max_y + margin) return;
+    const double dx = std::max({0.0, t.min_x - e.max_x, e.min_x - t.max_x}), dy = std::max({0.0, t.min_y - e.max_y, e.min_y - t.max_y});
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "the %s %.0f km from the towns (extent x %.0f .. %.0f, y %.0f .. %.0f in EPSG:%d; towns x %.0f .. %.0f, "
+                  "y %.0f .. %.0f): not the same place. Is the CRS right?",
+                  role.c_str(), std::hypot(dx, dy) / 1000, e.min_x, e.max_x, e.min_y, e.max_y, s.metric_epsg, t.min_x, t.max_x, t.min_y, t.max_y);
+    s.report.error(file, layer, "extent_apart", buf);
+}
+
+std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opts) {
+    auto s = std::make_unique<Study>();
+    s->project = project;
+    const Project& p = s->project;
+    if (p.towns.src.path.empty()) throw std::runtime_error("no towns layer: give [towns] path in the project file or --towns");
+
+    geo::OpenedLayer towns_src(p.towns.src, "towns");
+    auto extent = towns_src.wgs84_extent();
+    if (!extent) {
+        geo::Message m;
+        m.level = geo::Level::error;
+        m.file = towns_src.file();
+        m.layer = towns_src.name();
+        m.code = towns_src.layer()->GetFeatureCount() == 0 ? "empty_layer" : "no_usable_features";
+        m.text = m.code == "empty_layer" ? "the layer has no features" : "no feature has usable coordinates";
+        throw geo::InputError(m);
+    }
+    if (extent->MinX < -180 || extent->MaxX > 180 || extent->MinY < -90 || extent->MaxY > 90)
+        throw std::runtime_error(p.towns.src.path + ": coordinates fall outside lon/lat range after reading the CRS as " +
+                                 towns_src.crs().describe() + "; is the CRS right? set [towns] crs");
+    s->metric_epsg = geo::choose_metric_epsg(p.output.metric_crs, *extent);
+    if (opts.on_metric_crs) opts.on_metric_crs(s->metric_epsg);
+
+    s->towns = std::make_unique<geo::Layer>(geo::read_layer(towns_src, geo::GeomKind::polygon, s->metric_epsg, s->report,
+                                                                     pick(towns_src, p.towns.id, kTownIds), pick(towns_src, p.towns.name, kTownNames),
+                                                                     kBorderToleranceM));
+    s->towns->role = "towns";
+    resolve_field(*s->towns, p.towns.id, kTownIds, s->town_id, "towns", "id", false, s->report);
+    resolve_field(*s->towns, p.towns.name, kTownNames, s->town_name, "towns", "name", false, s->report);
+    {
+        // Town ids must be unique: they are the join key of every table.
+        std::map<std::string, size_t> seen;
+        for (size_t i = 0; i < s->towns->size(); ++i) {
+            std::string id = s->towns->text(i, s->town_id);
+            if (id.empty()) continue;
+            auto [it, fresh] = seen.emplace(id, i);
+            if (!fresh) {
+                geo::Message m;
+                m.level = geo::Level::error;
+                m.file = s->towns->file;
+                m.layer = s->towns->name;
+                m.fid = s->towns->fid[i];
+                m.field = s->town_id >= 0 ? s->towns->defn->GetFieldDefn(s->town_id)->GetNameRef() : "";
+                m.code = "duplicate_id";
+                m.text = "town id '" + id + "' is used twice (also feature " + std::to_string(s->towns->fid[it->second]) + ")";
+                s->report.add(m);
+            }
+        }
+    }
+    s->town_set = std::make_unique<geo::TownSet>(*s->towns, s->town_id, s->town_name);
+    load_stats(*s);
+
+    if (opts.need_facilities && !p.facilities.src.path.empty()) {
+        geo::OpenedLayer src(p.facilities.src, "facilities");
+        s->facilities = std::make_unique<geo::Layer>(geo::read_layer(src, geo::GeomKind::point, s->metric_epsg, s->report,
+                                                                         pick(src, p.facilities.id, kFacIds), pick(src, p.facilities.name, kFacNames)));
+        s->facilities->role = "facilities";
+        auto& f = *s->facilities;
+        resolve_field(f, p.facilities.id, kFacIds, s->fac_id, "facilities", "id", false, s->report);
+        resolve_field(f, p.facilities.type, {"type", "amenity", "kind", "category", "类型"}, s->fac_type, "facilities", "type", true, s->report);
+        resolve_field(f, p.facilities.name, kFacNames, s->fac_name, "facilities", "name", false, s->report);
+        resolve_field(f, p.facilities.status, {"status"}, s->fac_status, "facilities", "status", false, s->report);
+        for (const auto& a : p.facilities.attributes) {
+            int idx = -1;
+            resolve_field(f, a, {}, idx, "facilities", "attributes", false, s->report);
+            if (idx >= 0)
+                for (size_t i = 0; i < f.size(); ++i) f.number(i, idx, &s->report);  // reports non-numeric values
+        }
+        s->fac_type_value.resize(f.size());
+        size_t untyped = 0;
+        for (size_t i = 0; i < f.size(); ++i) {
+            s->fac_type_value[i] = f.text(i, s->fac_type);
+            if (s->fac_type_value[i].empty()) ++untyped;
+        }
+        if (untyped)
+            s->report.warn(f.file, f.name, "no_type",
+                           std::to_string(untyped) + " facilities have no type: they count for no indicator");
+        if (f.size()) check_near_towns(*s, f.file, f.name, "facilities lie", {f.min_x, f.min_y, f.max_x, f.max_y});
+        s->fac_town = s->town_set->assign_all(f.point, p.towns.assign_tolerance_m);
+        report_outside(*s, f, s->fac_town, s->fac_id);
+    }
+    if (opts.need_demand && !p.demand.src.path.empty()) {
+        geo::OpenedLayer src(p.demand.src, "demand");
+        geo::GeomKind kind = p.demand.kind == "points" ? geo::GeomKind::point : geo::GeomKind::polygon;
+        s->demand = std::make_unique<geo::Layer>(geo::read_layer(src, kind, s->metric_epsg, s->report, pick(src, p.demand.id, kDemIds)));
+        s->demand->role = "demand";
+        auto& d = *s->demand;
+        resolve_field(d, p.demand.id, kDemIds, s->dem_id, "demand", "id", false, s->report);
+        if (p.demand.kind != "buildings")
+            resolve_field(d, p.demand.weight, {"households", "hh", "weight", "population", "pop", "户数"}, s->dem_weight, "demand", "weight", true, s->report);
+        compute_demand_weight(*s);
+        if (d.size()) check_near_towns(*s, d.file, d.name, "demand rows lie", {d.min_x, d.min_y, d.max_x, d.max_y});
+        s->dem_town = s->town_set->assign_all(d.point, p.towns.assign_tolerance_m);
+        report_outside(*s, d, s->dem_town, s->dem_id);
+    }
+    return s;
+}
+
+}  // namespace lc::cov

@@ -1,0 +1,74 @@
+#pragma once
+// A loaded study: the project's layers read into one metric CRS, towns indexed, points assigned
+// to towns, and every problem found on the way collected in one report.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "coverage/study/project.hpp"
+#include "geo/layer.hpp"
+#include "geo/report.hpp"
+#include "geo/towns.hpp"
+
+namespace lc::cov {
+
+// Town statistics (census population, community workers, ...) joined from a CSV.
+struct TownStats {
+    std::string file;
+    std::vector<std::string> columns;
+    // per town index: column -> value text ("" when the town has no row)
+    std::vector<std::map<std::string, std::string>> rows;
+    std::optional<double> number(size_t town, const std::string& column) const;
+};
+
+// A statistics cell as a number: the whole text (spaces aside) must be one finite number.
+std::optional<double> parse_stat_number(const std::string& text);
+
+struct Study {
+    Project project;
+    int metric_epsg = 0;
+    geo::Report report;
+    std::unique_ptr<geo::Layer> towns, facilities, demand;
+    std::unique_ptr<geo::TownSet> town_set;
+    TownStats stats;
+    // Field indices resolved from the project (or the defaults), -1 when absent.
+    int town_id = -1, town_name = -1;
+    int fac_id = -1, fac_type = -1, fac_name = -1, fac_status = -1;
+    int dem_id = -1, dem_weight = -1;
+    // Per facility / demand row: the town it lies in (-1 none) and how it was assigned.
+    std::vector<geo::TownSet::Assignment> fac_town, dem_town;
+    std::vector<double> dem_weight_value;  // households (or the weight) per demand row, >= 0
+    std::vector<std::string> fac_type_value;
+
+    // A facility's id as outputs show it: the id field's text, else the feature id.
+    std::string facility_id(size_t row) const {
+        return fac_id >= 0 ? facilities->text(row, fac_id) : std::to_string(facilities->fid[row]);
+    }
+};
+
+struct LoadOptions {
+    bool need_facilities = true;
+    bool need_demand = true;
+    // Called once the towns have fixed the metric CRS, before the other layers are read (e.g. to
+    // start building the road network in parallel). Not called when the towns are unusable.
+    std::function<void(int metric_epsg)> on_metric_crs;
+};
+
+// Reads everything the project names. Throws geo::InputError / std::runtime_error when the
+// study cannot run at all; otherwise problems are in study.report.
+std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opts = {});
+
+// A layer whose extent (metric CRS) does not come near the towns' (towns on another continent,
+// a network 8,000 km away, a wrong CRS) is an error in study.report: every figure would be 0.
+struct Extent {
+    double min_x, min_y, max_x, max_y;
+};
+void check_near_towns(Study& study, const std::string& file, const std::string& layer, const std::string& role, const Extent& extent);
+
+// First field of `candidates` present in the layer ("" if none).
+std::string first_field(const geo::Layer& layer, const std::vector<std::string>& candidates);
+
+}  // namespace lc::cov

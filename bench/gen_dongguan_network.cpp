@@ -2,11 +2,19 @@
 // polygons, for the scale benchmarks (bench/README.md). Deterministic for a seed.
 //
 //   gen_dongguan_network [OUT_DIR] [--seed N] [--nodes N] [--demand N] [--facilities N]
-//                        [--candidates N] [--data DIR]
+//                        [--candidates N] [--data DIR] [--segments] [--crs EPSG:N]
 //
-// OUT_DIR (default /tmp/lc-bench) receives dongguan_bench.gpkg (WGS84 layers roads, demand,
-// facilities, candidates), project.toml, copies of towns.geojson / town_stats.csv(t) /
-// targets.toml from DIR (default: the repository's data/dongguan), and gen.json (what was made).
+// OUT_DIR (default /tmp/lc-bench) receives dongguan_bench.gpkg (layers roads, demand,
+// facilities, candidates; WGS84 unless --crs), project.toml, copies of towns.geojson /
+// town_stats.csv(t) / targets.toml from DIR (default: the repository's data/dongguan), and
+// gen.json (what was made).
+//
+// --segments writes the same streets as one feature per street segment, cut at every junction
+// (every vertex the graph makes a node: shared by two lines, or a line's end), the way road
+// layers from GIS offices come. --crs writes all four layers in another CRS (e.g. EPSG:4547,
+// the generator's own metric CRS, written without any transformation, or EPSG:32650). Both
+// change only how the layers are written: the random streams, and so the streets, homes and
+// facilities, are the same as without them, and without them the output is what it always was.
 //
 // The network: a grid of streets about 50 m apart (spacing chosen so that about --nodes grid
 // nodes fall inside the towns), every node jittered by up to +-25 % of the spacing, clipped to the
@@ -28,6 +36,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -85,11 +94,13 @@ struct Options {
     uint64_t seed = 20250601;
     double nodes = 1'100'000;  // grid nodes inside the towns: ~1.0M graph nodes after gaps
     uint32_t demand = 300'000, facilities = 2'000, candidates = 20'000;
+    bool segments = false;  // roads as one feature per street segment between junctions
+    int out_epsg = 4326;    // CRS the layers are written in
 };
 
 [[noreturn]] void usage(const char* msg) {
     std::fprintf(stderr, "%s\nusage: gen_dongguan_network [OUT_DIR] [--seed N] [--nodes N] [--demand N] [--facilities N] "
-                         "[--candidates N] [--data DIR]\n", msg);
+                         "[--candidates N] [--data DIR] [--segments] [--crs EPSG:N]\n", msg);
     std::exit(2);
 }
 
@@ -111,12 +122,12 @@ std::map<std::string, std::pair<double, double>> read_census(const std::string& 
 
 class Gpkg {
 public:
-    explicit Gpkg(const std::string& path) {
+    Gpkg(const std::string& path, int epsg) {
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
         if (!drv) throw std::runtime_error("GDAL has no GPKG driver");
         ds_ = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
         if (!ds_) throw std::runtime_error("cannot create " + path);
-        srs_.importFromEPSG(4326);
+        if (srs_.importFromEPSG(epsg) != OGRERR_NONE) throw std::runtime_error("unknown CRS EPSG:" + std::to_string(epsg));
         srs_.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     }
     ~Gpkg() { close(); }
@@ -158,6 +169,14 @@ int main(int argc, char** argv) {
         else if (a == "--facilities") o.facilities = std::stoul(val());
         else if (a == "--candidates") o.candidates = std::stoul(val());
         else if (a == "--data") o.data = val();
+        else if (a == "--segments") o.segments = true;
+        else if (a == "--crs") {
+            std::string v = val();
+            if (v.rfind("EPSG:", 0) == 0 || v.rfind("epsg:", 0) == 0) v = v.substr(5);
+            char* end = nullptr;
+            o.out_epsg = int(std::strtol(v.c_str(), &end, 10));
+            if (v.empty() || *end || o.out_epsg <= 0) usage("--crs wants an EPSG code, e.g. EPSG:32650");
+        }
         else if (a == "-h" || a == "--help") usage("Synthetic Dongguan network and points for the benchmarks.");
         else if (!a.empty() && a[0] == '-') usage(("unknown option " + a).c_str());
         else o.out = a;
@@ -170,6 +189,23 @@ int main(int argc, char** argv) {
     // --- towns (WGS84) -> EPSG:4547 ----------------------------------------------------------
     const int metric_epsg = 4547;
     lc::geo::Reprojector rp(lc::geo::CrsSpec::parse("EPSG:4326"), metric_epsg);
+    // Metric coordinates -> the output CRS, in place. WGS84 goes through rp exactly as before
+    // --crs existed (so the default output stays bit-identical); EPSG:4547 is the metric CRS
+    // itself and is written untransformed.
+    std::unique_ptr<OGRCoordinateTransformation> to_out_ct;
+    if (o.out_epsg != 4326 && o.out_epsg != metric_epsg) {
+        OGRSpatialReference* a = lc::geo::make_srs(metric_epsg);
+        OGRSpatialReference* b = lc::geo::make_srs(o.out_epsg);
+        to_out_ct.reset(OGRCreateCoordinateTransformation(a, b));
+        a->Release(), b->Release();
+        if (!to_out_ct) throw std::runtime_error("no transformation from EPSG:4547 to EPSG:" + std::to_string(o.out_epsg));
+    }
+    auto metric_to_out = [&](double* x, double* y, size_t n) {
+        bool ok = true;
+        if (o.out_epsg == 4326) ok = rp.metric_to_wgs84(x, y, n);
+        else if (to_out_ct) ok = to_out_ct->Transform(n, x, y);
+        if (!ok) throw std::runtime_error("cannot transform to EPSG:" + std::to_string(o.out_epsg));
+    };
     const auto census = read_census(o.data + "/census2020.csv");
     std::vector<Town> towns;
     {
@@ -251,8 +287,8 @@ int main(int argc, char** argv) {
             my.push_back(y0 + i * sp + rng.u(-0.25, 0.25) * sp);
         }
     const size_t nn = mx.size();
-    std::vector<double> lon(mx), lat(my);
-    rp.metric_to_wgs84(lon.data(), lat.data(), nn);
+    std::vector<double> ox(mx), oy(my);  // the same in the output CRS
+    metric_to_out(ox.data(), oy.data(), nn);
     std::fprintf(stderr, "grid nodes inside the towns: %zu\n", nn);
     auto nid = [&](int64_t i, int64_t j) -> uint32_t {
         if (i < 0 || j < 0 || i >= int64_t(ny) || j >= int64_t(nx)) return UINT32_MAX;
@@ -262,24 +298,22 @@ int main(int argc, char** argv) {
     const std::string gpkg_path = o.out + "/dongguan_bench.gpkg";
     const std::string tmp_path = gpkg_path + ".tmp.gpkg";
     fs::remove(tmp_path);
-    Gpkg gpkg(tmp_path);
+    Gpkg gpkg(tmp_path, o.out_epsg);
 
     // --- roads ---------------------------------------------------------------------------------
-    size_t n_roads = 0, n_vertices = 0, n_grid_links = 0, n_gap_links = 0;
+    size_t n_roads = 0, n_vertices = 0, n_grid_links = 0, n_gap_links = 0, n_lines = 0;
     {
-        OGRLayer* l = gpkg.layer("roads", wkbLineString, {{"id", OFTInteger}, {"highway", OFTString}, {"name", OFTString}});
-        gpkg.begin();
+        // The street lines are collected first and written afterwards: --segments has to know
+        // which vertices other lines share before it can cut a line there. Writing uses no
+        // random numbers, so deferring it leaves the streams (and the default output) unchanged.
+        std::vector<uint32_t> line_vs;        // node ids of all lines, end to end
+        std::vector<size_t> line_first{0};    // line i: line_vs[line_first[i] .. line_first[i+1])
+        std::vector<const char*> line_cls;
         auto emit = [&](const std::vector<uint32_t>& vs, const char* cls) {
             if (vs.size() < 2) return;
-            OGRFeature f(l->GetLayerDefn());
-            f.SetField("id", int(++n_roads));
-            f.SetField("highway", cls);
-            OGRLineString ls;
-            ls.setNumPoints(int(vs.size()), FALSE);
-            for (size_t k = 0; k < vs.size(); ++k) ls.setPoint(int(k), lon[vs[k]], lat[vs[k]]);
-            f.SetGeometry(&ls);
-            if (l->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("cannot write a road");
-            n_vertices += vs.size();
+            line_vs.insert(line_vs.end(), vs.begin(), vs.end());
+            line_first.push_back(line_vs.size());
+            line_cls.push_back(cls);
         };
         // Rows (dir 0) and columns (dir 1). Gaps come in runs: a street is missing for a few blocks
         // (mean 2.5 links), ~10 % of the links overall; a street run averages ~22 links (1.1 km).
@@ -345,10 +379,48 @@ int main(int argc, char** argv) {
             }
             emit(run, "primary");
         }
+        n_lines = line_cls.size();
+
+        OGRLayer* l = gpkg.layer("roads", wkbLineString, {{"id", OFTInteger}, {"highway", OFTString}, {"name", OFTString}});
+        gpkg.begin();
+        auto write = [&](const uint32_t* vs, size_t n, const char* cls) {
+            OGRFeature f(l->GetLayerDefn());
+            f.SetField("id", int(++n_roads));
+            f.SetField("highway", cls);
+            OGRLineString ls;
+            ls.setNumPoints(int(n), FALSE);
+            for (size_t k = 0; k < n; ++k) ls.setPoint(int(k), ox[vs[k]], oy[vs[k]]);
+            f.SetGeometry(&ls);
+            if (l->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("cannot write a road");
+            n_vertices += n;
+        };
+        // A junction is what any_vertex makes a graph node: a vertex used more than once over
+        // all lines (where streets cross or meet) or a line's end. Cutting every line there
+        // gives one feature per graph link, so the segment layer has exactly the graph of the
+        // long lines, with either connectivity = "any_vertex" or "endpoints".
+        std::vector<uint8_t> uses;
+        if (o.segments) {
+            uses.assign(nn, 0);
+            for (uint32_t v : line_vs) uses[v] = uint8_t(std::min(2, uses[v] + 1));
+        }
+        for (size_t i = 0; i < n_lines; ++i) {
+            const uint32_t* vs = line_vs.data() + line_first[i];
+            const size_t n = line_first[i + 1] - line_first[i];
+            if (!o.segments) {
+                write(vs, n, line_cls[i]);
+                continue;
+            }
+            size_t start = 0;
+            for (size_t k = 1; k < n; ++k)
+                if (k + 1 == n || uses[vs[k]] > 1) {
+                    write(vs + start, k - start + 1, line_cls[i]);
+                    start = k;
+                }
+        }
         gpkg.commit();
     }
-    std::fprintf(stderr, "roads: %zu lines, %zu vertices; grid links %zu, %zu left out (%.1f %%)\n", n_roads, n_vertices,
-                 n_grid_links, n_gap_links, 100.0 * n_gap_links / std::max<size_t>(1, n_grid_links));
+    std::fprintf(stderr, "roads: %zu street lines, written as %zu features with %zu vertices; grid links %zu, %zu left out (%.1f %%)\n",
+                 n_lines, n_roads, n_vertices, n_grid_links, n_gap_links, 100.0 * n_gap_links / std::max<size_t>(1, n_grid_links));
 
     // --- demand: points per town in proportion to its census population; 60 % in estates -----
     double pop_total = 0;
@@ -400,16 +472,16 @@ int main(int argc, char** argv) {
             }
         }
     }
-    auto to_lonlat = [&](const std::vector<XY>& pts) {
+    auto to_out = [&](const std::vector<XY>& pts) {
         std::vector<double> x(pts.size()), y(pts.size());
         for (size_t k = 0; k < pts.size(); ++k) x[k] = pts[k].x, y[k] = pts[k].y;
-        rp.metric_to_wgs84(x.data(), y.data(), pts.size());
+        metric_to_out(x.data(), y.data(), pts.size());
         std::vector<XY> out(pts.size());
         for (size_t k = 0; k < pts.size(); ++k) out[k] = {x[k], y[k]};
         return out;
     };
     {
-        const auto ll = to_lonlat(dem_xy);
+        const auto ll = to_out(dem_xy);
         OGRLayer* l = gpkg.layer("demand", wkbPoint, {{"id", OFTString}, {"town_code", OFTString}, {"households", OFTInteger}, {"population", OFTInteger}});
         gpkg.begin();
         char id[32];
@@ -471,7 +543,7 @@ int main(int argc, char** argv) {
         }
         std::vector<XY> fxy;
         for (auto& f : fac) fxy.push_back(f.second.first);
-        const auto ll = to_lonlat(fxy);
+        const auto ll = to_out(fxy);
         std::vector<std::string> centres;
         gpkg.begin();
         char id[32], name[200];
@@ -522,7 +594,7 @@ int main(int argc, char** argv) {
                 ctown.push_back(-1);
             }
         }
-        const auto ll = to_lonlat(cxy);
+        const auto ll = to_out(cxy);
         OGRLayer* l = gpkg.layer("candidates", wkbPoint, {{"id", OFTString}, {"kind", OFTString}, {"floor_area_m2", OFTReal}, {"capacity", OFTInteger}});
         gpkg.begin();
         char id[32];
@@ -549,7 +621,12 @@ int main(int argc, char** argv) {
     {
         std::ofstream p(o.out + "/project.toml");
         p << "# Generated by bench/gen_dongguan_network (seed " << o.seed << "): SYNTHETIC street grid, demand,\n"
-             "# facilities and candidate sites over Dongguan's real town boundaries. Benchmark data only.\n"
+             "# facilities and candidate sites over Dongguan's real town boundaries. Benchmark data only.\n";
+        // Only a non-default shape says so: the default project.toml stays what it always was.
+        if (o.segments || o.out_epsg != 4326)
+            p << "# Roads: " << (o.segments ? "one feature per street segment between junctions" : "long street polylines")
+              << "; all layers of dongguan_bench.gpkg in EPSG:" << o.out_epsg << ".\n";
+        p << ""
              "\n[project]\nname = \"Dongguan synthetic scale benchmark\"\nlang = \"en\"\n"
              "note = \"SYNTHETIC network, households and facilities (bench/gen_dongguan_network.cpp); only the town boundaries and census are real.\"\n"
              "\n[towns]\npath = \"towns.geojson\"\ncrs = \"EPSG:4326\"\nid = \"code\"\nname = \"name_zh\"\n"
@@ -571,9 +648,15 @@ int main(int argc, char** argv) {
         j << "{\"seed\": " << o.seed << ", \"grid_spacing_m\": " << sp << ", \"grid_nodes\": " << nn << ", \"roads\": " << n_roads
           << ", \"road_vertices\": " << n_vertices << ", \"grid_links\": " << n_grid_links << ", \"gap_links\": " << n_gap_links
           << ", \"demand\": " << dem_xy.size() << ", \"facilities\": " << o.facilities << ", \"main_facilities\": " << n_main
-          << ", \"candidates\": " << o.candidates << "}\n";
+          << ", \"candidates\": " << o.candidates;
+        // Keys added with --segments/--crs only, so a default gen.json is unchanged (and
+        // bench/run.sh still recognises data generated before these options existed).
+        if (o.segments || o.out_epsg != 4326)
+            j << ", \"street_lines\": " << n_lines << ", \"roads_shape\": \"" << (o.segments ? "segments" : "polylines")
+              << "\", \"crs\": \"EPSG:" << o.out_epsg << "\"";
+        j << "}\n";
     }
-    std::printf("wrote %s (roads %zu lines / %zu vertices over %zu grid nodes at %.1f m, demand %zu, facilities %u (%zu main), "
+    std::printf("wrote %s (roads %zu features / %zu vertices over %zu grid nodes at %.1f m, demand %zu, facilities %u (%zu main), "
                 "candidates %u) and project.toml in %.1f s\n",
                 gpkg_path.c_str(), n_roads, n_vertices, nn, sp, dem_xy.size(), o.facilities, n_main, o.candidates, now_s() - t_start);
     return 0;

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "base/error.hpp"
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
 #include "coverage/analysis/analysis.hpp"
@@ -50,8 +51,8 @@ public:
         cov::OutputCrs check_crs(project.output.crs, 4326);  // a bad CRS fails now, not after the analysis
         progress.begin(project.straight_line() ? "reading layers" : "reading layers and building the road network (in parallel)");
         auto [study, network] = cov::load_study_and_network(project);
-        if (!study->demand) throw std::runtime_error("analyze needs a demand layer ([demand] path or --demand)");
-        if (!study->facilities) throw std::runtime_error("analyze needs a facilities layer ([facilities] path or --facilities)");
+        if (!study->demand) throw base::UserError("analyze needs a demand layer ([demand] path or --demand)");
+        if (!study->facilities) throw base::UserError("analyze needs a facilities layer ([facilities] path or --facilities)");
         std::string loaded = std::to_string(study->town_set->size()) + " towns, " + std::to_string(study->facilities->size()) +
                              " facilities, " + std::to_string(study->demand->size()) + " demand rows";
         if (network)

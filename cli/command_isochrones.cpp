@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cli/command.hpp"
+#include "base/error.hpp"
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
 #include "coverage/study/travel.hpp"
@@ -49,9 +50,9 @@ public:
         cov::LoadOptions lo;
         lo.need_demand = false;
         auto study = cov::load_study(project, lo);
-        if (!study->facilities) throw std::runtime_error("isochrones needs a facilities layer");
+        if (!study->facilities) throw base::UserError("isochrones needs a facilities layer");
         if (project.straight_line() || !project.has_network())
-            throw std::runtime_error("isochrones needs a road network ([network] path or --network)");
+            throw base::UserError("isochrones needs a road network ([network] path or --network)");
         progress.begin("building the road network");
         auto network = cov::load_network(project, study->metric_epsg, study->report);
         progress.end(std::to_string(network->graph.node_count()) + " nodes, " + std::to_string(network->graph.link_count()) + " links");

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "base/error.hpp"
 #include "cli/common.hpp"
 #include "coverage/study/travel.hpp"
 #include "coverage/report/outputs.hpp"
@@ -24,7 +25,7 @@ public:
     }
     int run() override {
         cov::Project project = flags_.load();
-        if (!project.has_network()) throw std::runtime_error("no network given ([network] path or --network)");
+        if (!project.has_network()) throw base::UserError("no network given ([network] path or --network)");
         cov::LoadOptions lo;
         auto study = cov::load_study(project, lo);
         auto network = cov::load_network(project, study->metric_epsg, study->report);

@@ -4,10 +4,13 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "base/error.hpp"
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
 #include "coverage/report/report_html.hpp"
+#include "coverage/analysis/town_targets.hpp"
 #include "coverage/report/site_outputs.hpp"
+#include "coverage/siting/solve.hpp"
 
 namespace lc::cli {
 namespace {
@@ -53,16 +56,16 @@ public:
         cov::Project project = flags_.load();
         progress.begin(project.straight_line() ? "reading layers" : "reading layers and building the road network (in parallel)");
         auto [study, network] = cov::load_study_and_network(project);
-        if (!study->demand) throw std::runtime_error("site needs a demand layer");
+        if (!study->demand) throw base::UserError("site needs a demand layer");
         progress.end(network ? std::to_string(network->graph.node_count()) + " nodes" : std::string());
         cov::TravelModel travel(*study, network.get(), study->report);
         req_.facility_types = project.travel.main_types;
-        if (req_.facility_types.empty()) throw std::runtime_error("name the facility type with --facility-type (or [travel] main_types)");
+        if (req_.facility_types.empty()) throw base::UserError("name the facility type with --facility-type (or [travel] main_types)");
         req_.minutes = project.travel.circles_min.empty() ? 15 : *std::max_element(project.travel.circles_min.begin(), project.travel.circles_min.end());
         if (problem_.empty()) problem_ = target_share_ > 0 || !town_targets_.empty() ? "lscp" : "mclp";
         if (per_town_max_ >= 0 && per_town_min_ > per_town_max_)
-            throw std::runtime_error("--per-town-min " + std::to_string(per_town_min_) + " is more than --per-town-max " + std::to_string(per_town_max_));
-        if (problem_ != "lscp" && k_ == 0) throw std::runtime_error("--add K is required for " + problem_);
+            throw base::UserError("--per-town-min " + std::to_string(per_town_min_) + " is more than --per-town-max " + std::to_string(per_town_max_));
+        if (problem_ != "lscp" && k_ == 0) throw base::UserError("--add K is required for " + problem_);
         progress.begin("candidates and their coverage sets");
         cov::SiteStudy ss = cov::build_site_study(*study, travel, req_, cov::Scenario::parse(scenario_));
         progress.end(std::to_string(ss.problem.candidate_count) + " candidates, " + std::to_string(ss.problem.cover_demand.size()) + " pairs");
@@ -80,46 +83,16 @@ public:
             opt.group_min_sites[ss.outside_group] = 0;
         }
         if (!town_targets_.empty()) {
-            // town_id,share per line (a header line is allowed); unknown towns are an error.
-            std::ifstream in(town_targets_);
-            if (!in) throw std::runtime_error(town_targets_ + ": cannot read the town targets file");
-            opt.group_target_share.assign(groups, opt.target_share);
-            std::string line;
-            for (int n = 1; std::getline(in, line); ++n) {
-                if (!line.empty() && line.back() == '\r') line.pop_back();
-                auto comma = line.find(',');
-                if (line.empty() || comma == std::string::npos) continue;
-                std::string id = line.substr(0, comma), val = line.substr(comma + 1);
-                char* end = nullptr;
-                double share = std::strtod(val.c_str(), &end);
-                if (end == val.c_str()) {
-                    if (n == 1) continue;  // header
-                    throw std::runtime_error(town_targets_ + ":" + std::to_string(n) + ": '" + val + "' is not a share");
-                }
-                if (share < 0 || share > 1) throw std::runtime_error(town_targets_ + ":" + std::to_string(n) + ": share must be 0..1");
-                size_t t = 0;
-                while (t < study->town_set->size() && study->town_set->id(t) != id) ++t;
-                if (t == study->town_set->size()) throw std::runtime_error(town_targets_ + ":" + std::to_string(n) + ": no town with id '" + id + "'");
-                opt.group_target_share[t] = share;
-            }
-            if (problem_ != "lscp") throw std::runtime_error("--town-targets applies to set cover (--target-share / --problem lscp)");
+            if (problem_ != "lscp") throw base::UserError("--town-targets applies to set cover (--target-share / --problem lscp)");
+            opt.group_target_share = cov::read_town_targets(town_targets_, *study->town_set, opt.target_share);
+            opt.group_target_share.resize(groups, opt.target_share);  // the "outside every town" group keeps the default
         }
         if (per_town_max_ >= 0) opt.group_max_sites.assign(groups, static_cast<uint32_t>(per_town_max_));
         if (!flags_.quiet)
             std::fprintf(stderr, "siting %s (%s): %u candidates, %zu existing facilities, %zu households points, %.0f-minute circle\n",
                          problem_.c_str(), solver_.c_str(), ss.problem.candidate_count, ss.existing_rows.size(), study->demand->size(), req_.minutes);
         progress.begin("solving");
-        cov::SitingResult r;
-        bool exact = solver_ == "exact";
-        if (problem_ == "mclp") {
-            if (exact && !ss.problem.candidate_capacity.empty())
-                throw std::runtime_error("the exact solver handles uncapacitated covering only; use --solver greedy with capacities");
-            r = exact ? cov::solve_mclp_exact(ss.problem, opt) : cov::solve_mclp(ss.problem, opt);
-        } else if (problem_ == "lscp") {
-            r = exact ? cov::solve_lscp_exact(ss.problem, opt) : cov::solve_lscp(ss.problem, opt);
-        } else {
-            r = exact ? cov::solve_pmedian_exact(ss.problem, opt) : cov::solve_pmedian(ss.problem, opt);
-        }
+        const cov::SitingResult r = cov::solve(cov::parse_problem(problem_), cov::parse_solver(solver_), ss.problem, opt);
         progress.end(r.solver);
         progress.begin("writing outputs");
         cov::SiteRunInfo info;

@@ -1,4 +1,5 @@
 #include "cli/common.hpp"
+#include "base/error.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -98,9 +99,13 @@ int guarded(const std::function<int()>& body) {
     } catch (const geo::InputError& e) {
         std::cerr << "error: " << e.what() << "\n";
         return cannot_run;
-    } catch (const std::exception& e) {
+    } catch (const base::UserError& e) {
         std::cerr << "error: " << e.what() << "\n";
         return cannot_run;
+    } catch (const std::exception& e) {
+        // Not caused by the inputs: a bug or a failing system (disk full, GDAL write error).
+        std::cerr << "internal error: " << e.what() << "\n";
+        return error;
     }
 }
 

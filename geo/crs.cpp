@@ -1,4 +1,5 @@
 #include "geo/crs.hpp"
+#include "base/error.hpp"
 
 #include <ogr_spatialref.h>
 
@@ -158,7 +159,7 @@ CrsSpec CrsSpec::parse(const std::string& text) {
     }
     OGRSpatialReference srs;
     if (text.empty() || srs.SetFromUserInput(text.c_str()) != OGRERR_NONE)
-        throw std::runtime_error("unknown CRS '" + text + "' (use EPSG:nnnn, WKT, a PROJ string, GCJ02 or BD09)");
+        throw base::UserError("unknown CRS '" + text + "' (use EPSG:nnnn, WKT, a PROJ string, GCJ02 or BD09)");
     spec.definition = text;
     return spec;
 }
@@ -167,7 +168,7 @@ OGRSpatialReference* make_srs(int epsg) {
     auto* srs = new OGRSpatialReference();
     if (srs->importFromEPSG(epsg) != OGRERR_NONE) {
         srs->Release();
-        throw std::runtime_error("unknown EPSG code " + std::to_string(epsg));
+        throw base::UserError("unknown EPSG code " + std::to_string(epsg));
     }
     srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     return srs;
@@ -186,7 +187,7 @@ using CtPtr = std::unique_ptr<OGRCoordinateTransformation, CtDelete>;
 
 CtPtr make_ct(OGRSpatialReference* a, OGRSpatialReference* b) {
     CtPtr ct(OGRCreateCoordinateTransformation(a, b));
-    if (!ct) throw std::runtime_error("cannot transform between these CRSs");
+    if (!ct) throw base::UserError("cannot transform between these CRSs");
     return ct;
 }
 
@@ -253,7 +254,7 @@ Reprojector::Reprojector(const CrsSpec& source, int metric_epsg) : impl_(new Imp
     if (source.datum == CrsSpec::Datum::ogc) {
         impl_->source.reset(new OGRSpatialReference());
         if (impl_->source->SetFromUserInput(source.definition.c_str()) != OGRERR_NONE)
-            throw std::runtime_error("unknown CRS '" + source.definition + "'");
+            throw base::UserError("unknown CRS '" + source.definition + "'");
         impl_->source->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
         impl_->src_to_metric = make_ct(impl_->source.get(), impl_->metric.get());
     } else {

@@ -1,4 +1,5 @@
 #include "geo/layer.hpp"
+#include "base/error.hpp"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -264,11 +265,11 @@ int choose_metric_epsg(const std::string& setting, const OGREnvelope& e) {
     char* end = nullptr;
     long code = std::strtol(s.c_str(), &end, 10);
     if (end == s.c_str() || *end != '\0' || code <= 0)
-        throw std::runtime_error("metric CRS must be 'auto' or an EPSG code such as EPSG:4547, got '" + setting + "'");
+        throw base::UserError("metric CRS must be 'auto' or an EPSG code such as EPSG:4547, got '" + setting + "'");
     OGRSpatialReference* srs = make_srs(static_cast<int>(code));  // throws for unknown codes
     bool projected = srs->IsProjected();
     srs->Release();
-    if (!projected) throw std::runtime_error("metric CRS EPSG:" + std::to_string(code) + " is not a projected CRS in metres");
+    if (!projected) throw base::UserError("metric CRS EPSG:" + std::to_string(code) + " is not a projected CRS in metres");
     return static_cast<int>(code);
 }
 

@@ -1,4 +1,5 @@
 #include "geo/output.hpp"
+#include "base/error.hpp"
 
 #include <cpl_string.h>
 #include <fcntl.h>
@@ -76,13 +77,13 @@ OutputDir::OutputDir(const std::string& final_dir) {
     const std::string marker = "." + f.filename().string() + ".lifecircle-tmp";
     std::error_code ec;
     fs::create_directories(parent, ec);
-    if (ec) throw std::runtime_error("cannot create the folder " + parent.string() + ": " + ec.message());
-    if (fs::exists(f) && !fs::is_directory(f)) throw std::runtime_error(final_ + " exists and is not a folder: choose another --out");
+    if (ec) throw base::UserError("cannot create the folder " + parent.string() + ": " + ec.message());
+    if (fs::exists(f) && !fs::is_directory(f)) throw base::UserError(final_ + " exists and is not a folder: choose another --out");
     {
         // The folder is replaced as a whole: it must not hold the working directory (--out .).
         const std::string cwd = fs::current_path().lexically_normal().string();
         if (cwd == final_ || cwd.rfind(final_ + "/", 0) == 0)
-            throw std::runtime_error("--out " + final_dir + " is the current folder or holds it: give the outputs a folder of their own");
+            throw base::UserError("--out " + final_dir + " is the current folder or holds it: give the outputs a folder of their own");
     }
     for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
         const std::string name = it->path().filename().string();

@@ -1,4 +1,5 @@
 #include "coverage/analysis/analysis.hpp"
+#include "base/error.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +15,7 @@ Scenario Scenario::parse(const std::string& text) {
     char* end = nullptr;
     long y = std::strtol(digits.c_str(), &end, 10);
     if (end == digits.c_str() || *end != '\0' || y < 1900 || y > 2200)
-        throw std::runtime_error("scenario must be 'existing' or a plan year such as 2025, got '" + text + "'");
+        throw base::UserError("scenario must be 'existing' or a plan year such as 2025, got '" + text + "'");
     s.year = static_cast<int>(y);
     s.name = "planned_" + std::to_string(y);
     return s;

@@ -1,4 +1,5 @@
 #include "coverage/analysis/indicators.hpp"
+#include "base/error.hpp"
 
 #include "coverage/study/text.hpp"
 
@@ -134,34 +135,34 @@ TargetsFile load_targets(const std::string& path) {
     tf.file = path;
     toml::table root;
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) throw std::runtime_error(path + ": targets file not found ([targets] path or --targets)");
+    if (!std::filesystem::is_regular_file(path, ec)) throw base::UserError(path + ": targets file not found ([targets] path or --targets)");
     try {
         root = toml::parse_file(path);
     } catch (const toml::parse_error& e) {
         std::ostringstream os;
         os << path << ":" << e.source().begin.line << ": " << e.description();
-        throw std::runtime_error(os.str());
+        throw base::UserError(os.str());
     }
     for (auto& [k, v] : root) {
         const std::string section(k.str());
         if (section == "meta" || section == "indicator") continue;
-        throw std::runtime_error(path + ": unknown section [" + section + "]" + did_you_mean(section, {"meta", "indicator"}, "[", "]"));
+        throw base::UserError(path + ": unknown section [" + section + "]" + did_you_mean(section, {"meta", "indicator"}, "[", "]"));
     }
     if (auto* meta = root["meta"].as_table())
         for (auto& [k, v] : *meta)
             if (!kMetaKeys.count(std::string(k.str())))
-                throw std::runtime_error(path + ": [meta] " + std::string(k.str()) + ": unknown key" + did_you_mean(std::string(k.str()), kMetaKeys));
+                throw base::UserError(path + ": [meta] " + std::string(k.str()) + ": unknown key" + did_you_mean(std::string(k.str()), kMetaKeys));
     tf.plan = root["meta"]["plan"].value_or(std::string());
     if (const toml::node* dy = root["meta"]["default_year"].node()) {
         auto y = dy->value<int64_t>();
         if (!dy->is_integer() || !y || *y < 1900 || *y > 2200)
-            throw std::runtime_error(path + ": [meta] default_year: expected a year such as 2025");
+            throw base::UserError(path + ": [meta] default_year: expected a year such as 2025");
         tf.default_year = static_cast<int>(*y);
     }
     if (const toml::node* pl = root["meta"]["plan"].node(); pl && !pl->is_string())
-        throw std::runtime_error(path + ": [meta] plan: expected a text value in quotes");
+        throw base::UserError(path + ": [meta] plan: expected a text value in quotes");
     auto* arr = root["indicator"].as_array();
-    if (!arr) throw std::runtime_error(path + ": no [[indicator]] entries");
+    if (!arr) throw base::UserError(path + ": no [[indicator]] entries");
     std::set<std::string> ids;
     int n = 0;
     for (auto& node : *arr) {
@@ -171,7 +172,7 @@ TargetsFile load_targets(const std::string& path) {
         Indicator ind;
         ind.id = (*t)["id"].value_or(std::string());
         auto bad = [&](const std::string& key, const std::string& what) {
-            throw std::runtime_error(path + ": indicator " + std::to_string(n) + (ind.id.empty() ? "" : " (" + ind.id + ")") +
+            throw base::UserError(path + ": indicator " + std::to_string(n) + (ind.id.empty() ? "" : " (" + ind.id + ")") +
                                      " key '" + key + "': " + what);
         };
         if (ind.id.empty()) bad("id", "missing");

@@ -1,4 +1,5 @@
 #include "coverage/analysis/site_study.hpp"
+#include "base/error.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -20,7 +21,7 @@ void generate_candidates(const Study& s, const TravelModel& travel, const SiteRe
             }
         return;
     }
-    if (req.generate != "grid") throw std::runtime_error("--generate must be grid or demand");
+    if (req.generate != "grid") throw base::UserError("--generate must be grid or demand");
     // Grid cells (grid_m) that hold uncovered households; one candidate per cell: the network
     // node nearest the cell centre (network mode) or the centre itself (straight-line mode).
     const double g = std::max(req.grid_m, 1.0);
@@ -54,7 +55,7 @@ void generate_candidates(const Study& s, const TravelModel& travel, const SiteRe
 
 SiteStudy build_site_study(Study& s, const TravelModel& travel, const SiteRequest& req, const Scenario& scenario) {
     SiteStudy ss;
-    if (!s.demand) throw std::runtime_error("site needs a demand layer");
+    if (!s.demand) throw base::UserError("site needs a demand layer");
     const size_t nd = s.demand->size(), nt = s.town_set->size();
     const double cutoff_s = req.minutes * 60;
     std::set<std::string> types(req.facility_types.begin(), req.facility_types.end());
@@ -83,8 +84,8 @@ SiteStudy build_site_study(Study& s, const TravelModel& travel, const SiteReques
         }
         // Capacity from a field, or from floor area at the per-100-household standard.
         int cap = c.layer->field_index(req.capacity_field), area = c.layer->field_index(req.capacity_area_field);
-        if (!req.capacity_field.empty() && cap < 0) throw std::runtime_error(req.candidates_path + ": capacity field '" + req.capacity_field + "' not found");
-        if (!req.capacity_area_field.empty() && area < 0) throw std::runtime_error(req.candidates_path + ": floor-area field '" + req.capacity_area_field + "' not found");
+        if (!req.capacity_field.empty() && cap < 0) throw base::UserError(req.candidates_path + ": capacity field '" + req.capacity_field + "' not found");
+        if (!req.capacity_area_field.empty() && area < 0) throw base::UserError(req.candidates_path + ": floor-area field '" + req.capacity_area_field + "' not found");
         if (cap >= 0 || (area >= 0 && req.capacity_m2_per_100_households > 0)) {
             c.capacity.resize(c.layer->size(), 0);
             for (size_t i = 0; i < c.layer->size(); ++i) {

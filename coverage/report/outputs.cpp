@@ -1,4 +1,5 @@
 #include "coverage/report/outputs.hpp"
+#include "base/error.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -35,14 +36,14 @@ OutputCrs::OutputCrs(const std::string& setting, int metric_epsg) : metric_epsg_
     } else {
         std::string code = s.rfind("EPSG:", 0) == 0 ? s.substr(5) : s;
         epsg_ = std::atoi(code.c_str());
-        if (epsg_ <= 0) throw std::runtime_error("[output] crs must be metric, WGS84, GCJ02 or EPSG:nnnn, got '" + setting + "'");
+        if (epsg_ <= 0) throw base::UserError("[output] crs must be metric, WGS84, GCJ02 or EPSG:nnnn, got '" + setting + "'");
     }
     if (epsg_ != metric_epsg_) {
         // metric -> target: a Reprojector whose "source" is the metric CRS.
         try {
             back_ = std::make_unique<geo::Reprojector>(geo::CrsSpec::parse("EPSG:" + std::to_string(metric_epsg_)), epsg_);
         } catch (const std::exception& e) {
-            throw std::runtime_error("[output] crs '" + setting + "': " + e.what());
+            throw base::UserError("[output] crs '" + setting + "': " + e.what());
         }
     }
 }

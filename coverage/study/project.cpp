@@ -1,4 +1,5 @@
 #include "coverage/study/project.hpp"
+#include "base/error.hpp"
 
 #include "coverage/study/text.hpp"
 
@@ -20,7 +21,7 @@ namespace {
 // Applies one "a.b.c=value" override to the table, creating sub-tables as needed.
 void apply_override(toml::table& root, const std::string& text) {
     auto eq = text.find('=');
-    if (eq == std::string::npos || eq == 0) throw std::runtime_error("--set expects section.key=value, got '" + text + "'");
+    if (eq == std::string::npos || eq == 0) throw base::UserError("--set expects section.key=value, got '" + text + "'");
     std::string key = text.substr(0, eq), value = text.substr(eq + 1);
     std::vector<std::string> parts;
     std::stringstream ss(key);
@@ -93,7 +94,7 @@ struct Reader {
         for (auto& [k, v] : root) {
             const std::string section(k.str());
             if (!sections.count(section))
-                throw std::runtime_error((file.empty() ? std::string("settings") : file) + ": unknown section [" + section + "]" +
+                throw base::UserError((file.empty() ? std::string("settings") : file) + ": unknown section [" + section + "]" +
                                          did_you_mean(section, sections, "[", "]"));
             if (free.count(section)) continue;
             auto* t = v.as_table();
@@ -105,7 +106,7 @@ struct Reader {
         }
     }
     [[noreturn]] void bad(const std::string& section, const std::string& key, const std::string& what) const {
-        throw std::runtime_error((file.empty() ? std::string("settings") : file) + ": [" + section + "] " + (key.empty() ? "" : key + ": ") + what);
+        throw base::UserError((file.empty() ? std::string("settings") : file) + ": [" + section + "] " + (key.empty() ? "" : key + ": ") + what);
     }
     void str(const std::string& s, const std::string& k, std::string& out) const {
         if (auto* n = node(s, k)) {
@@ -180,13 +181,13 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     toml::table root;
     Project p;
     if (!path.empty()) {
-        if (!fs::exists(path)) throw std::runtime_error(path + ": project file not found");
+        if (!fs::exists(path)) throw base::UserError(path + ": project file not found");
         try {
             root = toml::parse_file(path);
         } catch (const toml::parse_error& e) {
             std::ostringstream os;
             os << path << ":" << e.source().begin.line << ":" << e.source().begin.column << ": " << e.description();
-            throw std::runtime_error(os.str());
+            throw base::UserError(os.str());
         }
         p.file = path;
         p.base_dir = fs::absolute(path).parent_path().string();

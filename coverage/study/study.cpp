@@ -1,4 +1,5 @@
 #include "coverage/study/study.hpp"
+#include "base/error.hpp"
 
 #include "network/load.hpp"
 
@@ -117,18 +118,18 @@ void load_stats(Study& s) {
     src.path = cfg.path;
     geo::init_gdal();
     GDALDataset* ds = GDALDataset::FromHandle(GDALOpenEx(cfg.path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-    if (!ds) throw std::runtime_error(cfg.path + ": the town statistics table cannot be read");
+    if (!ds) throw base::UserError(cfg.path + ": the town statistics table cannot be read");
     if (std::string(ds->GetDriverName()) == "CSV")
         if (auto ragged = ragged_csv_rows(cfg.path); !ragged.empty()) {
             GDALClose(ds);
-            throw std::runtime_error(cfg.path + ": rows with a different number of values than the header: " + ragged);
+            throw base::UserError(cfg.path + ": rows with a different number of values than the header: " + ragged);
         }
     OGRLayer* layer = ds->GetLayer(0);
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     int key = defn->GetFieldIndex(cfg.key.c_str());
     if (key < 0) {
         GDALClose(ds);
-        throw std::runtime_error(cfg.path + ": field '" + cfg.key + "' ([stats] key) not found");
+        throw base::UserError(cfg.path + ": field '" + cfg.key + "' ([stats] key) not found");
     }
     s.stats.file = cfg.path;
     for (int i = 0; i < defn->GetFieldCount(); ++i) s.stats.columns.push_back(defn->GetFieldDefn(i)->GetNameRef());
@@ -323,7 +324,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
     auto s = std::make_unique<Study>();
     s->project = project;
     const Project& p = s->project;
-    if (p.towns.src.path.empty()) throw std::runtime_error("no towns layer: give [towns] path in the project file or --towns");
+    if (p.towns.src.path.empty()) throw base::UserError("no towns layer: give [towns] path in the project file or --towns");
 
     geo::OpenedLayer towns_src(p.towns.src, "towns");
     auto extent = towns_src.wgs84_extent();
@@ -337,7 +338,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         throw geo::InputError(m);
     }
     if (extent->MinX < -180 || extent->MaxX > 180 || extent->MinY < -90 || extent->MaxY > 90)
-        throw std::runtime_error(p.towns.src.path + ": coordinates fall outside lon/lat range after reading the CRS as " +
+        throw base::UserError(p.towns.src.path + ": coordinates fall outside lon/lat range after reading the CRS as " +
                                  towns_src.crs().describe() + "; is the CRS right? set [towns] crs");
     s->metric_epsg = geo::choose_metric_epsg(p.output.metric_crs, *extent);
     if (opts.on_metric_crs) opts.on_metric_crs(s->metric_epsg);

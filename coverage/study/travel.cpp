@@ -1,4 +1,5 @@
 #include "coverage/study/travel.hpp"
+#include "base/error.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -18,7 +19,7 @@ StudyAndNetwork load_study_and_network(const Project& project, const LoadOptions
         out.study = load_study(project, opts);
         return out;
     }
-    if (!project.has_network()) throw std::runtime_error("[travel] mode = network but no [network] path is given");
+    if (!project.has_network()) throw base::UserError("[travel] mode = network but no [network] path is given");
     // The layers are read on a second thread and the network is built on this one, as soon as
     // the towns fix the metric CRS. This way round, the build's big temporary arrays (road
     // lines, hash tables) are freed into this thread's malloc arena, where the outputs written
@@ -70,7 +71,7 @@ std::unique_ptr<RoadNetwork> load_network(const Project& p, int metric_epsg, geo
     ns.format = p.network.format;
     if (p.network.profile == "walk") ns.profile = net::walk_profile(p.travel.speed_kmh);
     else if (p.network.profile == "drive") ns.profile = net::drive_profile();
-    else throw std::runtime_error("[network] profile must be walk or drive, got '" + p.network.profile + "'");
+    else throw base::UserError("[network] profile must be walk or drive, got '" + p.network.profile + "'");
     ns.oneway_field = p.network.oneway_field;
     ns.speed_field = p.network.speed_field;
     ns.class_field = p.network.class_field;
@@ -82,7 +83,7 @@ std::unique_ptr<RoadNetwork> load_network(const Project& p, int metric_epsg, geo
     if (conn == "endpoints") bo.connectivity = net::Connectivity::endpoints;
     else if (conn == "any_vertex") bo.connectivity = net::Connectivity::any_vertex;
     else if (conn == "noding") bo.connectivity = net::Connectivity::noding;
-    else throw std::runtime_error("[network] connectivity must be endpoints, any_vertex or noding, got '" + conn + "'");
+    else throw base::UserError("[network] connectivity must be endpoints, any_vertex or noding, got '" + conn + "'");
     bo.node_tolerance_m = p.network.node_tolerance_m;
     rn->graph = net::build_graph(rn->lines.lines, bo, rn->build);
     rn->lines.lines.clear();

@@ -178,6 +178,11 @@ expect 2 "\[network\] connectivity must be endpoints, any_vertex or noding, got 
 expect 0 "nodes [0-9]+, links [0-9]+, components [0-9]+ \(largest [0-9]+ nodes\)" -- validate data/liechtenstein/project.toml
 expect 0 "demand weight snapped beyond 300 m: [0-9.]+%; off the network \(beyond 1600 m\): [0-9.]+%" -- validate data/liechtenstein/project.toml
 expect 0 "targets: .*targets\.toml \(8 indicators\)" -- validate $small
+# Siting inputs: town targets files name line and problem; unknown problem/solver names refused.
+expect 2 "town_targets_share\.csv:2: share must be 0\.\.1" -- site $small --out "$out/s" --facility-type day_care --target-share 0.5 --town-targets $bad/town_targets_share.csv
+expect 2 "town_targets_unknown\.csv:3: no town with id 'ZZ'" -- site $small --out "$out/s" --facility-type day_care --target-share 0.5 --town-targets $bad/town_targets_unknown.csv
+expect 2 "--town-targets applies to set cover" -- site $small --out "$out/s" --facility-type day_care --add 2 --problem mclp --town-targets $bad/town_targets_unknown.csv
+expect 2 "--solver: exakt not in \{greedy,exact\}" -- site $small --out "$out/s" --facility-type day_care --add 2 --solver exakt
 # Output folders: a regular file in the way, or the current folder (replaced as a whole), refused.
 touch "$out/a_file"
 expect 2 "a_file exists and is not a folder: choose another --out" -- analyze $small --out "$out/a_file"

@@ -83,8 +83,6 @@ const std::set<std::string> kIndicatorKeys{"id", "name_zh", "name_en", "unit", "
 const std::set<std::string> kRollupKeys{"kind", "target", "comparator"};
 const std::set<std::string> kMetaKeys{"plan", "default_year", "source", "note"};
 
-const std::set<std::string> kKinds{"coverage_share", "area_per_100_households", "count_at_least", "per_10k_population",
-                                   "attribute_ratio", "share_of_facilities", "town_value"};
 
 bool is_comparator(const std::string& c) { return c == ">=" || c == ">" || c == "<=" || c == "<" || c == "=="; }
 
@@ -126,6 +124,224 @@ std::string parse_year_table(const toml::table& tg, std::map<int, double>& value
         if (!cmp.empty()) comparators[static_cast<int>(year)] = cmp;
     }
     return "";
+}
+
+}  // namespace
+
+namespace {
+
+// ---- indicator kinds ---------------------------------------------------------------------------
+// Each kind is one row of kKinds: what it requires in the targets file, how a town's value is
+// measured from its facts, how a shortfall is put in words, and how the city value is formed.
+// Adding a kind: write its three functions here, add its row, document it in the targets header
+// (data/dongguan/targets.toml); if it needs new facts, the analysis gathers them (TownFacts).
+
+double sum_types(const TownFacts& f, const std::vector<std::string>& types, const std::string& attribute) {
+    double s = 0;
+    for (const auto& t : types) {
+        if (attribute.empty()) {
+            if (auto it = f.count.find(t); it != f.count.end()) s += it->second;
+        } else if (auto it = f.attribute_sum.find(t); it != f.attribute_sum.end()) {
+            if (auto a = it->second.find(attribute); a != it->second.end()) s += a->second;
+        }
+    }
+    return s;
+}
+
+std::optional<double> stat(const TownFacts& f, const std::string& col) {
+    auto it = f.stats.find(col);
+    return it == f.stats.end() ? std::nullopt : it->second;
+}
+
+// Value plus, for the gap, numerator and denominator of the ratio it is.
+struct Ratio {
+    std::optional<double> value;
+    double num = 0, den = 0, scale = 1;  // value = num / den * scale
+};
+
+// Smallest whole number of units that covers a shortfall `need` when the target is to be
+// reached (">=": ceil) or passed (">": floor + 1).
+double units_needed(double need, bool strict) {
+    return strict ? std::floor(need + 1e-9) + 1 : std::ceil(need - 1e-9);
+}
+
+std::string fmt(double v, int d) { return with_commas(v, d); }
+
+using Requirement = std::pair<const char*, const char*>;  // key, what is missing; key null = fine
+constexpr Requirement kFine{nullptr, nullptr};
+
+Requirement check_coverage_share(const Indicator& ind) {
+    if (ind.facility_types.empty()) return {"facility_types", "required for coverage_share"};
+    if (!ind.minutes && !ind.metres) return {"minutes", "coverage_share needs minutes or metres"};
+    return kFine;
+}
+Ratio measure_coverage_share(const Indicator& ind, const TownFacts& f) {
+    Ratio r;
+    auto it = f.covered_households.find(ind.id);
+    r.num = it == f.covered_households.end() ? 0 : it->second;
+    r.den = f.households;
+    return r;
+}
+void gap_coverage_share(const Indicator& ind, const Ratio& r, double target, bool strict, Evaluation& e) {
+    e.gap = units_needed(target * r.den - r.num, strict);
+    std::string minutes = ind.minutes ? fmt(*ind.minutes, 0) + "-minute" : fmt(*ind.metres, 0) + " m";
+    e.gap_text = fmt(r.den - r.num, 0) + " households outside the " + minutes + " circle; " + fmt(e.gap, 0) + " more must be covered";
+    e.gap_text_zh = fmt(r.den - r.num, 0) + " 户在" + (ind.minutes ? fmt(*ind.minutes, 0) + "分钟" : fmt(*ind.metres, 0) + "米") +
+                    "服务圈外，需再覆盖 " + fmt(e.gap, 0) + " 户";
+}
+
+Requirement check_area(const Indicator& ind) {
+    if (ind.facility_types.empty() || ind.area_field.empty()) return {"area_field", "area_per_100_households needs facility_types and area_field"};
+    return kFine;
+}
+Ratio measure_area(const Indicator& ind, const TownFacts& f) {
+    Ratio r;
+    r.num = sum_types(f, ind.facility_types, ind.area_field);
+    r.den = f.households;
+    r.scale = 100;
+    return r;
+}
+void gap_area(const Indicator&, const Ratio& r, double target, bool, Evaluation& e) {
+    e.gap = target * r.den / 100 - r.num;
+    e.gap_text = "needs " + fmt(e.gap, 0) + " m2 more (" + fmt(*e.value, 1) + " of " + fmt(target, 1) + " m2 per 100 households)";
+    e.gap_text_zh = "还需 " + fmt(e.gap, 0) + " 平方米（每百户 " + fmt(*e.value, 1) + "/" + fmt(target, 1) + " 平方米）";
+}
+
+Requirement check_count(const Indicator& ind) {
+    if (ind.facility_types.empty()) return {"facility_types", "required for count_at_least"};
+    return kFine;
+}
+Ratio measure_count(const Indicator& ind, const TownFacts& f) {
+    Ratio r;
+    r.value = sum_types(f, ind.facility_types, "");
+    r.num = *r.value;
+    return r;
+}
+void gap_count(const Indicator&, const Ratio&, double target, bool strict, Evaluation& e) {
+    e.gap = strict ? units_needed(target - *e.value, true) : target - *e.value;
+    e.gap_text = fmt(*e.value, 0) + " of " + fmt(target, 0) + " required";
+    e.gap_text_zh = "现有 " + fmt(*e.value, 0) + " 个，要求 " + fmt(target, 0) + " 个";
+}
+
+Requirement check_per_10k(const Indicator& ind) {
+    if (ind.population_stat.empty()) return {"population_stat", "required for per_10k_population"};
+    if (ind.stat.empty() && ind.facility_types.empty()) return {"stat", "per_10k_population needs stat or facility_types"};
+    return kFine;
+}
+Ratio measure_per_10k(const Indicator& ind, const TownFacts& f) {
+    Ratio r;
+    auto pop = stat(f, ind.population_stat);
+    if (!ind.stat.empty()) {
+        auto v = stat(f, ind.stat);
+        if (!v) return r;
+        r.num = *v;
+    } else {
+        r.num = sum_types(f, ind.facility_types, ind.attribute);
+    }
+    if (!pop) return r;
+    r.den = *pop;
+    r.scale = 10000;
+    return r;
+}
+void gap_per_10k(const Indicator& ind, const Ratio& r, double target, bool strict, Evaluation& e) {
+    e.gap = units_needed(target * r.den / r.scale - r.num, strict);
+    std::string what = ind.stat.empty() ? "facilities" : ind.stat;
+    e.gap_text = "needs " + fmt(e.gap, 0) + " more " + what + " (" + fmt(*e.value, 1) + " of " + fmt(target, 1) + " per 10,000)";
+    e.gap_text_zh = "还需 " + fmt(e.gap, 0) + "（每万人 " + fmt(*e.value, 1) + "/" + fmt(target, 1) + "）";
+}
+
+Requirement check_ratio(const Indicator& ind) {
+    if (ind.facility_types.empty() || ind.numerator.empty() || ind.denominator.empty())
+        return {"numerator", "attribute_ratio needs facility_types, numerator and denominator"};
+    return kFine;
+}
+Ratio measure_ratio(const Indicator& ind, const TownFacts& f) {
+    Ratio r;
+    r.num = sum_types(f, ind.facility_types, ind.numerator);
+    r.den = sum_types(f, ind.facility_types, ind.denominator);
+    return r;
+}
+void gap_ratio(const Indicator& ind, const Ratio& r, double target, bool strict, Evaluation& e) {
+    // The numerator is what can change (e.g. converting beds to nursing beds).
+    e.gap = units_needed(target * r.den - r.num, strict);
+    e.gap_text = "needs " + fmt(e.gap, 0) + " more " + ind.numerator + " (" + fmt(*e.value * 100, 1) + "% of " + fmt(target * 100, 1) + "%)";
+    e.gap_text_zh = "还需 " + fmt(e.gap, 0) + " 个" + ind.numerator + "（" + fmt(*e.value * 100, 1) + "%/" + fmt(target * 100, 1) + "%）";
+}
+
+Requirement check_hosts(const Indicator& ind) {
+    if (ind.facility_types.empty() || ind.with_types.empty()) return {"with_types", "share_of_facilities needs facility_types and with_types"};
+    return kFine;
+}
+Ratio measure_hosts(const Indicator& ind, const TownFacts& f) {
+    Ratio r;
+    auto it = f.hosts.find(ind.id);
+    if (it != f.hosts.end()) r.num = it->second.first, r.den = it->second.second;
+    return r;
+}
+void gap_hosts(const Indicator&, const Ratio& r, double target, bool strict, Evaluation& e) {
+    e.gap = units_needed(target * r.den - r.num, strict);
+    e.gap_text = fmt(r.num, 0) + " of " + fmt(r.den, 0) + " have one; " + fmt(e.gap, 0) + " more needed";
+    e.gap_text_zh = fmt(r.den, 0) + " 个中 " + fmt(r.num, 0) + " 个已设，还需 " + fmt(e.gap, 0) + " 个";
+}
+
+Requirement check_town_value(const Indicator& ind) {
+    if (ind.stat.empty()) return {"stat", "town_value needs stat"};
+    return kFine;
+}
+Ratio measure_town_value(const Indicator& ind, const TownFacts& f) {
+    Ratio r;
+    r.value = stat(f, ind.stat);
+    if (r.value) r.num = *r.value;
+    return r;
+}
+void gap_town_value(const Indicator&, const Ratio&, double target, bool, Evaluation& e) {
+    e.gap = target - *e.value;
+    e.gap_text = "value " + fmt(*e.value, 2) + ", target " + fmt(target, 2);
+    e.gap_text_zh = "现值 " + fmt(*e.value, 2) + "，目标 " + fmt(target, 2);
+}
+
+// How the city value is formed from the towns'.
+enum class CityValue {
+    pooled,            // the city as one big town: sums of numerators over sums of denominators
+    pooled_stat_rate,  // pooled, over the towns that have both statistics figures
+    towns_with_one,    // "one per town": the city value is the count of towns that have one
+    weighted_mean,     // a town figure: mean weighted by weight_stat or households (or a sum on request)
+};
+
+struct IndicatorKind {
+    const char* name;
+    Requirement (*check)(const Indicator&);
+    Ratio (*measure)(const Indicator&, const TownFacts&);
+    void (*gap)(const Indicator&, const Ratio&, double target, bool strict, Evaluation&);  // a shortfall in words
+    CityValue city;
+    bool per_household;  // no households = no data
+};
+
+constexpr IndicatorKind kKinds[] = {
+    {"coverage_share", check_coverage_share, measure_coverage_share, gap_coverage_share, CityValue::pooled, true},
+    {"area_per_100_households", check_area, measure_area, gap_area, CityValue::pooled, true},
+    {"count_at_least", check_count, measure_count, gap_count, CityValue::towns_with_one, false},
+    {"per_10k_population", check_per_10k, measure_per_10k, gap_per_10k, CityValue::pooled_stat_rate, false},
+    {"attribute_ratio", check_ratio, measure_ratio, gap_ratio, CityValue::pooled, false},
+    {"share_of_facilities", check_hosts, measure_hosts, gap_hosts, CityValue::pooled, false},
+    {"town_value", check_town_value, measure_town_value, gap_town_value, CityValue::weighted_mean, false},
+};
+
+const IndicatorKind* find_kind(const std::string& name) {
+    for (const auto& k : kKinds)
+        if (name == k.name) return &k;
+    return nullptr;
+}
+// Indicators are checked when the targets file is read, so every kind met later is in the table.
+const IndicatorKind& kind_of(const std::string& name) {
+    const IndicatorKind* k = find_kind(name);
+    if (!k) throw std::logic_error("indicator kind '" + name + "' is not in the table");
+    return *k;
+}
+std::string kind_names() {
+    std::string out;
+    for (const auto& k : kKinds) out += (out.empty() ? "" : ", ") + std::string(k.name);
+    return out;
 }
 
 }  // namespace
@@ -227,7 +443,7 @@ TargetsFile load_targets(const std::string& path) {
         ind.name_en = text("name_en");
         ind.unit = text("unit");
         ind.kind = text("kind");
-        if (!kKinds.count(ind.kind)) bad("kind", "unknown kind '" + ind.kind + "'");
+        if (!find_kind(ind.kind)) bad("kind", "unknown kind '" + ind.kind + "'; kinds are " + kind_names());
         ind.comparator = t->contains("comparator") ? text("comparator") : std::string(">=");
         if (!is_comparator(ind.comparator)) bad("comparator", "must be >=, >, <=, < or ==");
         ind.binding = flag("binding");
@@ -281,22 +497,7 @@ TargetsFile load_targets(const std::string& path) {
                 if (v < 0 || v > 1) bad("city_rollup.target", "a share of towns must lie between 0 and 1 (got " + std::to_string(v) + ")");
         }
         // Kind-specific requirements.
-        if (ind.kind == "coverage_share") {
-            if (ind.facility_types.empty()) bad("facility_types", "required for coverage_share");
-            if (!ind.minutes && !ind.metres) bad("minutes", "coverage_share needs minutes or metres");
-        }
-        if (ind.kind == "area_per_100_households" && (ind.facility_types.empty() || ind.area_field.empty()))
-            bad("area_field", "area_per_100_households needs facility_types and area_field");
-        if (ind.kind == "count_at_least" && ind.facility_types.empty()) bad("facility_types", "required for count_at_least");
-        if (ind.kind == "per_10k_population") {
-            if (ind.population_stat.empty()) bad("population_stat", "required for per_10k_population");
-            if (ind.stat.empty() && ind.facility_types.empty()) bad("stat", "per_10k_population needs stat or facility_types");
-        }
-        if (ind.kind == "attribute_ratio" && (ind.facility_types.empty() || ind.numerator.empty() || ind.denominator.empty()))
-            bad("numerator", "attribute_ratio needs facility_types, numerator and denominator");
-        if (ind.kind == "share_of_facilities" && (ind.facility_types.empty() || ind.with_types.empty()))
-            bad("with_types", "share_of_facilities needs facility_types and with_types");
-        if (ind.kind == "town_value" && ind.stat.empty()) bad("stat", "town_value needs stat");
+        if (auto [key, what] = kind_of(ind.kind).check(ind); key) bad(key, what);
         tf.indicators.push_back(std::move(ind));
     }
     return tf;
@@ -350,71 +551,6 @@ std::vector<std::string> check_against_data(const TargetsFile& tf, const DataNam
 
 namespace {
 
-double sum_types(const TownFacts& f, const std::vector<std::string>& types, const std::string& attribute) {
-    double s = 0;
-    for (const auto& t : types) {
-        if (attribute.empty()) {
-            if (auto it = f.count.find(t); it != f.count.end()) s += it->second;
-        } else if (auto it = f.attribute_sum.find(t); it != f.attribute_sum.end()) {
-            if (auto a = it->second.find(attribute); a != it->second.end()) s += a->second;
-        }
-    }
-    return s;
-}
-
-std::optional<double> stat(const TownFacts& f, const std::string& col) {
-    auto it = f.stats.find(col);
-    return it == f.stats.end() ? std::nullopt : it->second;
-}
-
-// Value plus, for the gap, numerator and denominator of the ratio it is.
-struct Ratio {
-    std::optional<double> value;
-    double num = 0, den = 0, scale = 1;  // value = num / den * scale
-};
-
-Ratio measure(const Indicator& ind, const TownFacts& f) {
-    Ratio r;
-    const std::string& k = ind.kind;
-    if (k == "coverage_share") {
-        auto it = f.covered_households.find(ind.id);
-        r.num = it == f.covered_households.end() ? 0 : it->second;
-        r.den = f.households;
-    } else if (k == "area_per_100_households") {
-        r.num = sum_types(f, ind.facility_types, ind.area_field);
-        r.den = f.households;
-        r.scale = 100;
-    } else if (k == "count_at_least") {
-        r.value = sum_types(f, ind.facility_types, "");
-        r.num = *r.value;
-        return r;
-    } else if (k == "per_10k_population") {
-        auto pop = stat(f, ind.population_stat);
-        if (!ind.stat.empty()) {
-            auto v = stat(f, ind.stat);
-            if (!v) return r;
-            r.num = *v;
-        } else {
-            r.num = sum_types(f, ind.facility_types, ind.attribute);
-        }
-        if (!pop) return r;
-        r.den = *pop;
-        r.scale = 10000;
-    } else if (k == "attribute_ratio") {
-        r.num = sum_types(f, ind.facility_types, ind.numerator);
-        r.den = sum_types(f, ind.facility_types, ind.denominator);
-    } else if (k == "share_of_facilities") {
-        auto it = f.hosts.find(ind.id);
-        if (it != f.hosts.end()) r.num = it->second.first, r.den = it->second.second;
-    } else if (k == "town_value") {
-        r.value = stat(f, ind.stat);
-        if (r.value) r.num = *r.value;
-        return r;
-    }
-    if (r.den > 0) r.value = r.num / r.den * r.scale;
-    return r;
-}
-
 // Comparison with a relative tolerance, so that 0.7 computed as 7/10 meets ">= 0.7" and does
 // not meet "> 0.7".
 bool meets(const std::string& cmp, double v, double t) {
@@ -426,28 +562,20 @@ bool meets(const std::string& cmp, double v, double t) {
     return v >= t - eps;
 }
 
-// Smallest whole number of units that covers a shortfall `need` when the target is to be
-// reached (">=": ceil) or passed (">": floor + 1).
-double units_needed(double need, bool strict) {
-    return strict ? std::floor(need + 1e-9) + 1 : std::ceil(need - 1e-9);
-}
-
-std::string fmt(double v, int d) { return with_commas(v, d); }
-
 void say_no_target(int year, Evaluation& e) {
     e.gap_text = "no target for " + std::to_string(year);
     e.gap_text_zh = std::to_string(year) + " 年无目标值";
 }
 
 void describe_gap(const Indicator& ind, const Ratio& r, double target, int year, Evaluation& e) {
-    const std::string& k = ind.kind;
+    const IndicatorKind& kind = kind_of(ind.kind);
     if (e.status == Status::no_target) {
         say_no_target(year, e);
         return;
     }
     if (e.status == Status::no_data) {
-        e.gap_text = k == "coverage_share" || k == "area_per_100_households" ? "no households in the town" : "no data";
-        e.gap_text_zh = k == "coverage_share" || k == "area_per_100_households" ? "该镇街无住户数据" : "无数据";
+        e.gap_text = kind.per_household ? "no households in the town" : "no data";
+        e.gap_text_zh = kind.per_household ? "该镇街无住户数据" : "无数据";
         return;
     }
     if (e.status == Status::met) {
@@ -462,40 +590,7 @@ void describe_gap(const Indicator& ind, const Ratio& r, double target, int year,
         e.gap_text_zh = "超出上限 " + fmt(e.gap, 2);
         return;
     }
-    if (k == "coverage_share") {
-        e.gap = units_needed(target * r.den - r.num, strict);
-        std::string minutes = ind.minutes ? fmt(*ind.minutes, 0) + "-minute" : fmt(*ind.metres, 0) + " m";
-        e.gap_text = fmt(r.den - r.num, 0) + " households outside the " + minutes + " circle; " + fmt(e.gap, 0) +
-                     " more must be covered";
-        e.gap_text_zh = fmt(r.den - r.num, 0) + " 户在" + (ind.minutes ? fmt(*ind.minutes, 0) + "分钟" : fmt(*ind.metres, 0) + "米") +
-                        "服务圈外，需再覆盖 " + fmt(e.gap, 0) + " 户";
-    } else if (k == "area_per_100_households") {
-        e.gap = target * r.den / 100 - r.num;
-        e.gap_text = "needs " + fmt(e.gap, 0) + " m2 more (" + fmt(*e.value, 1) + " of " + fmt(target, 1) + " m2 per 100 households)";
-        e.gap_text_zh = "还需 " + fmt(e.gap, 0) + " 平方米（每百户 " + fmt(*e.value, 1) + "/" + fmt(target, 1) + " 平方米）";
-    } else if (k == "count_at_least") {
-        e.gap = (strict ? units_needed(target - *e.value, true) : target - *e.value);
-        e.gap_text = fmt(*e.value, 0) + " of " + fmt(target, 0) + " required";
-        e.gap_text_zh = "现有 " + fmt(*e.value, 0) + " 个，要求 " + fmt(target, 0) + " 个";
-    } else if (k == "per_10k_population") {
-        e.gap = units_needed(target * r.den / r.scale - r.num, strict);
-        std::string what = ind.stat.empty() ? "facilities" : ind.stat;
-        e.gap_text = "needs " + fmt(e.gap, 0) + " more " + what + " (" + fmt(*e.value, 1) + " of " + fmt(target, 1) + " per 10,000)";
-        e.gap_text_zh = "还需 " + fmt(e.gap, 0) + "（每万人 " + fmt(*e.value, 1) + "/" + fmt(target, 1) + "）";
-    } else if (k == "attribute_ratio") {
-        // The numerator is what can change (e.g. converting beds to nursing beds).
-        e.gap = units_needed(target * r.den - r.num, strict);
-        e.gap_text = "needs " + fmt(e.gap, 0) + " more " + ind.numerator + " (" + fmt(*e.value * 100, 1) + "% of " + fmt(target * 100, 1) + "%)";
-        e.gap_text_zh = "还需 " + fmt(e.gap, 0) + " 个" + ind.numerator + "（" + fmt(*e.value * 100, 1) + "%/" + fmt(target * 100, 1) + "%）";
-    } else if (k == "share_of_facilities") {
-        e.gap = units_needed(target * r.den - r.num, strict);
-        e.gap_text = fmt(r.num, 0) + " of " + fmt(r.den, 0) + " have one; " + fmt(e.gap, 0) + " more needed";
-        e.gap_text_zh = fmt(r.den, 0) + " 个中 " + fmt(r.num, 0) + " 个已设，还需 " + fmt(e.gap, 0) + " 个";
-    } else {
-        e.gap = target - *e.value;
-        e.gap_text = "value " + fmt(*e.value, 2) + ", target " + fmt(target, 2);
-        e.gap_text_zh = "现值 " + fmt(*e.value, 2) + "，目标 " + fmt(target, 2);
-    }
+    kind_of(ind.kind).gap(ind, r, target, strict, e);
 }
 
 }  // namespace
@@ -504,7 +599,8 @@ Evaluation evaluate(const Indicator& ind, const TownFacts& f, int year) {
     Evaluation e;
     e.target = ind.target_for(year);
     e.comparator = ind.comparator_for(year);
-    Ratio r = measure(ind, f);
+    Ratio r = kind_of(ind.kind).measure(ind, f);
+    if (!r.value && r.den > 0) r.value = r.num / r.den * r.scale;  // ratio kinds leave the division here
     e.value = r.value;
     if (!e.target) e.status = Status::no_target;
     else if (!e.value) e.status = Status::no_data;
@@ -515,6 +611,7 @@ Evaluation evaluate(const Indicator& ind, const TownFacts& f, int year) {
 
 CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, const std::vector<Evaluation>& evals, int year) {
     CityRollup c;
+    const IndicatorKind& kind = kind_of(ind.kind);
     // Pooled: the city as one big town (sums of every quantity).
     TownFacts all;
     for (const auto& t : towns) {
@@ -530,11 +627,11 @@ CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, co
         // A rate of statistics is pooled only over towns that have both of its figures, so a
         // town without a population does not dilute the city's ratio.
         auto has = [&](const std::string& col) { auto it = t.stats.find(col); return it != t.stats.end() && it->second; };
-        if (ind.kind == "per_10k_population" && !ind.stat.empty() && !(has(ind.stat) && has(ind.population_stat))) continue;
+        if (kind.city == CityValue::pooled_stat_rate && !ind.stat.empty() && !(has(ind.stat) && has(ind.population_stat))) continue;
         for (const auto& [k, v] : t.stats)
             if (v) all.stats[k] = all.stats[k].value_or(0) + *v;
     }
-    if (ind.kind == "town_value" && ind.city_value != "sum") {
+    if (kind.city == CityValue::weighted_mean && ind.city_value != "sum") {
         // A town figure (a rate, a score, a per-town count) is not summed over the city: the city
         // value is its mean weighted by weight_stat (default: the town's households).
         double wsum = 0, vsum = 0;
@@ -548,7 +645,7 @@ CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, co
         if (wsum > 0) all.stats[ind.stat] = vsum / wsum;
         else all.stats.erase(ind.stat);
     }
-    if (ind.kind == "count_at_least") {
+    if (kind.city == CityValue::towns_with_one) {
         // "One per town" pooled over the city is the count of towns that have one.
         c.pooled.target = ind.target_for(year);
         c.pooled.comparator = ind.comparator_for(year);

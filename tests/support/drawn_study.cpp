@@ -1,0 +1,130 @@
+#include "tests/support/drawn_study.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+namespace lc::testing {
+namespace {
+
+std::string lonlat_text(geo::XY ll) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "[%.10f,%.10f]", ll.x, ll.y);
+    return buf;
+}
+
+void write_file(const std::filesystem::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + p.string());
+}
+
+std::string collection(const std::string& name, const std::vector<std::string>& features) {
+    std::string s = "{\"type\":\"FeatureCollection\",\"name\":\"" + name + "\",\"features\":[\n";
+    for (size_t i = 0; i < features.size(); ++i) s += features[i] + (i + 1 < features.size() ? ",\n" : "\n");
+    return s + "]}\n";
+}
+
+}  // namespace
+
+std::string DrawnStudy::write(const std::string& dir_text, const std::string& extra_toml) const {
+    namespace fs = std::filesystem;
+    const fs::path dir(dir_text);
+    fs::create_directories(dir);
+    using net::testing::AsciiMap;
+
+    std::vector<std::string> feats;
+    auto rect = [&](geo::XY a, geo::XY b, double m) {
+        const double x0 = std::min(a.x, b.x) - m, x1 = std::max(a.x, b.x) + m, y0 = std::min(a.y, b.y) - m, y1 = std::max(a.y, b.y) + m;
+        return "[[" + lonlat_text(AsciiMap::to_lonlat({x0, y0})) + "," + lonlat_text(AsciiMap::to_lonlat({x1, y0})) + "," +
+               lonlat_text(AsciiMap::to_lonlat({x1, y1})) + "," + lonlat_text(AsciiMap::to_lonlat({x0, y1})) + "," +
+               lonlat_text(AsciiMap::to_lonlat({x0, y0})) + "]]";
+    };
+    if (towns_.empty()) {
+        // One town around everything drawn, 500 m beyond it.
+        double x0 = std::numeric_limits<double>::max(), y0 = x0, x1 = -x0, y1 = -x0;
+        std::string all;
+        for (const auto& r : roads_) all += r.names;
+        for (const auto& f : facilities_) all += f.at;
+        for (const auto& h : homes_) all += h.at;
+        for (char c : all) {
+            const geo::XY p = map_.xy(c);
+            x0 = std::min(x0, p.x), x1 = std::max(x1, p.x), y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
+        }
+        feats.push_back(R"({"type":"Feature","properties":{"code":"T","name":"Town"},"geometry":{"type":"Polygon","coordinates":)" +
+                        rect({x0, y0}, {x1, y1}, 500) + "}}");
+    }
+    for (const auto& t : towns_)
+        feats.push_back(R"({"type":"Feature","properties":{"code":")" + t.id + R"(","name":")" + t.name +
+                        R"("},"geometry":{"type":"Polygon","coordinates":)" + rect(map_.xy(t.a), map_.xy(t.b), t.margin_m) + "}}");
+    write_file(dir / "towns.geojson", collection("towns", feats));
+
+    feats.clear();
+    for (size_t i = 0; i < roads_.size(); ++i) {
+        std::string coords;
+        for (char c : roads_[i].names) coords += (coords.empty() ? "" : ",") + lonlat_text(map_.lonlat(c));
+        feats.push_back(R"({"type":"Feature","properties":{"id":)" + std::to_string(i + 1) + R"(,"highway":")" + roads_[i].highway +
+                        R"("},"geometry":{"type":"LineString","coordinates":[)" + coords + "]}}");
+    }
+    write_file(dir / "roads.geojson", collection("roads", feats));
+
+    feats.clear();
+    for (const auto& f : facilities_)
+        feats.push_back(R"({"type":"Feature","properties":{"id":")" + f.id + R"(","type":")" + f.type + R"(","status":")" + f.status +
+                        R"("},"geometry":{"type":"Point","coordinates":)" + lonlat_text(map_.lonlat(f.at)) + "}}");
+    write_file(dir / "facilities.geojson", collection("facilities", feats));
+
+    feats.clear();
+    for (const auto& h : homes_) {
+        std::ostringstream w;
+        w << h.households;
+        feats.push_back(R"({"type":"Feature","properties":{"id":")" + h.id + R"(","households":)" + w.str() +
+                        R"(},"geometry":{"type":"Point","coordinates":)" + lonlat_text(map_.lonlat(h.at)) + "}}");
+    }
+    write_file(dir / "homes.geojson", collection("homes", feats));
+
+    const std::string project = R"([project]
+name = "drawn"
+lang = "en"
+
+[towns]
+path = "towns.geojson"
+id = "code"
+name = "name"
+
+[facilities]
+path = "facilities.geojson"
+id = "id"
+type = "type"
+status = "status"
+
+[demand]
+path = "homes.geojson"
+id = "id"
+weight = "households"
+
+[network]
+path = "roads.geojson"
+profile = "walk"
+connectivity = "any_vertex"
+min_component_nodes = 1
+
+[travel]
+mode = "network"
+speed_kmh = 4.0
+circles_min = [5, 10, 15]
+main_types = ["day_care", "elderly_service_complex"]
+
+[levels]
+day_care = 5
+elderly_service_complex = 15
+)" + extra_toml;
+    write_file(dir / "project.toml", project);
+    return (dir / "project.toml").string();
+}
+
+}  // namespace lc::testing

@@ -1,0 +1,211 @@
+// The real pipeline (GeoJSON layers -> project file -> load_study_and_network -> TravelModel ->
+// analyze) on street maps drawn in ASCII, with answers worked out by hand. Walking at 4 km/h:
+// 1 m takes 0.9 s, so the circles are 5 min = 333.3 m, 10 min = 666.7 m, 15 min = 1,000 m.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "coverage/analysis/analysis.hpp"
+#include "coverage/study/travel.hpp"
+#include "tests/support/drawn_study.hpp"
+
+using namespace lc;
+using lc::testing::DrawnStudy;
+
+namespace {
+
+struct Run {
+    std::unique_ptr<cov::Study> study;
+    std::unique_ptr<cov::RoadNetwork> network;
+    std::unique_ptr<cov::TravelModel> travel;
+    cov::AnalysisResult result;
+    // Demand row of a home id.
+    size_t home(const std::string& id) const {
+        for (size_t i = 0; i < study->demand->size(); ++i)
+            if (study->demand->text(i, study->dem_id) == id) return i;
+        FAIL("no home " << id);
+        return 0;
+    }
+    double town_share(size_t circle, size_t town) const { return result.town_covered[circle][town] / result.town_households[town]; }
+};
+
+std::string scratch(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() / ("lc_drawn_" + std::to_string(::getpid()) + "_" + name);
+    std::filesystem::remove_all(dir);
+    return dir.string();
+}
+
+Run run(const DrawnStudy& drawn, const std::string& name, std::vector<std::string> sets = {}, const std::string& scenario = "",
+        const std::string& extra_toml = "", const std::vector<std::pair<std::string, std::string>>& files = {}) {
+    Run r;
+    const std::string dir = scratch(name);
+    const std::string project = drawn.write(dir, extra_toml);
+    for (const auto& [file, text] : files) std::ofstream(dir + "/" + file) << text;
+    auto [study, network] = cov::load_study_and_network(cov::load_project(project, sets));
+    r.study = std::move(study);
+    r.network = std::move(network);
+    r.travel = std::make_unique<cov::TravelModel>(*r.study, r.network.get(), r.study->report);
+    REQUIRE_FALSE(r.study->report.has_errors());
+    cov::AnalysisOptions o;
+    o.scenario = cov::Scenario::parse(scenario);
+    r.result = cov::analyze(*r.study, *r.travel, o);
+    return r;
+}
+
+constexpr double kSecondsPerMetre = 0.9;  // 4 km/h
+
+}  // namespace
+
+TEST_CASE("drawn map: one street, homes at 300, 700 and 1,100 m from a day-care centre", "[pipeline][drawn]") {
+    DrawnStudy d(R"(
+A-----B-------C-------D
+)", 50);
+    d.road("ABCD");
+    d.facility('A', "F1", "day_care");
+    d.homes('B', "h300", 10), d.homes('C', "h700", 20), d.homes('D', "h1100", 30);
+    Run r = run(d, "street");
+    REQUIRE(r.result.circles_min == std::vector<double>{5, 10, 15});
+    CHECK(r.result.nearest_s[r.home("h300")] == Approx(300 * kSecondsPerMetre).margin(0.2));
+    CHECK(r.result.nearest_s[r.home("h700")] == Approx(700 * kSecondsPerMetre).margin(0.2));
+    CHECK(r.result.nearest_s[r.home("h1100")] == Approx(1100 * kSecondsPerMetre).margin(0.2));
+    // 5 and 10 minutes: only the home at 300 m (700 m is 10.5 min); 15 minutes: 300 and 700 m.
+    CHECK(r.town_share(0, 0) == Approx(10.0 / 60));
+    CHECK(r.town_share(1, 0) == Approx(10.0 / 60));
+    CHECK(r.town_share(2, 0) == Approx(30.0 / 60));
+    CHECK(r.result.covered[2][r.home("h1100")] == 0);
+}
+
+TEST_CASE("drawn map: across the river is 100 m as the crow flies but 1,800 m on foot", "[pipeline][drawn]") {
+    // The only bridge is B-D at the far end: A -> B -> D -> C is 850 + 100 + 850 m.
+    DrawnStudy d(R"(
+A----------------B
+
+C----------------D
+)", 50);
+    d.road("AB"), d.road("BD"), d.road("DC");
+    d.facility('A', "F1", "day_care");
+    d.homes('C', "across", 40);
+    d.homes('B', "bridge_end", 10);
+    Run net = run(d, "river");
+    CHECK(net.result.nearest_s[net.home("across")] == Approx(1800 * kSecondsPerMetre).margin(0.5));
+    CHECK(net.result.covered[2][net.home("across")] == 0);  // 27 minutes away
+    CHECK(net.result.covered[2][net.home("bridge_end")] == 1);  // 850 m
+    CHECK(net.town_share(2, 0) == Approx(10.0 / 50));
+    // In straight-line mode (x 1.3 detour) the same home is 130 m away: covered, which is what
+    // a buffer analysis would wrongly claim.
+    Run straight = run(d, "river_straight", {"travel.mode=straight", "travel.detour_factor=1.3"});
+    CHECK(straight.result.nearest_s[straight.home("across")] == Approx(130 * kSecondsPerMetre).margin(0.2));
+    CHECK(straight.result.covered[0][straight.home("across")] == 1);
+}
+
+TEST_CASE("drawn map: the walk from the door to the street counts", "[pipeline][drawn]") {
+    // H is 150 m and K 250 m south of the street's end B (800 m from the centre at A): 950 m
+    // (covered within 15 minutes) and 1,050 m (not covered).
+    DrawnStudy d(R"(
+A---------------B
+
+
+                H
+
+                K
+)", 50);
+    d.road("AB");
+    d.facility('A', "F1", "day_care");
+    d.homes('H', "h150", 7), d.homes('K', "k250", 3);
+    Run r = run(d, "door");
+    const auto& snaps = r.travel->demand_snaps();
+    CHECK(snaps[r.home("h150")].dist_m == Approx(150).margin(0.2));
+    CHECK(snaps[r.home("k250")].dist_m == Approx(250).margin(0.2));
+    CHECK(r.result.nearest_s[r.home("h150")] == Approx(950 * kSecondsPerMetre).margin(0.5));
+    CHECK(r.result.nearest_s[r.home("k250")] == Approx(1050 * kSecondsPerMetre).margin(0.5));
+    CHECK(r.result.covered[2][r.home("h150")] == 1);
+    CHECK(r.result.covered[2][r.home("k250")] == 0);
+    CHECK(r.town_share(2, 0) == Approx(0.7));
+}
+
+TEST_CASE("drawn map: two towns, a centre in the west reaches homes in the east; count per town against the target",
+          "[pipeline][drawn]") {
+    // West town around A (x within 150 m), east town from 150 m to 750 m. The centre at A reaches
+    // B (300 m, east) within 5 minutes but not C (600 m).
+    DrawnStudy d(R"(
+A-----B-----C
+)", 50);
+    d.road("ABC");
+    d.facility('A', "F1", "day_care");
+    d.homes('A', "west", 5), d.homes('B', "east300", 10), d.homes('C', "east600", 20);
+    d.town("W", "West", 'A', 'A', 150);
+    d.town("E", "East", 'B', 'C', 150);
+    const std::string targets = R"([meta]
+default_year = 2025
+
+[[indicator]]
+id = "daycare"
+kind = "count_at_least"
+facility_types = ["day_care"]
+targets = { 2025 = 1 }
+
+[[indicator]]
+id = "c5"
+kind = "coverage_share"
+facility_types = ["day_care"]
+minutes = 5
+targets = { 2025 = 0.5 }
+)";
+    Run r = run(d, "towns_targets", {}, "", "\n[targets]\npath = \"targets.toml\"\nyear = 2025\n", {{"targets.toml", targets}});
+    REQUIRE(r.study->town_set->size() == 2);
+    const size_t west = r.study->town_set->id(0) == "W" ? 0 : 1, east = 1 - west;
+    CHECK(r.result.town_households[west] == 5);
+    CHECK(r.result.town_households[east] == 30);
+    CHECK(r.town_share(0, west) == 1.0);
+    CHECK(r.town_share(0, east) == Approx(10.0 / 30));
+    REQUIRE(r.result.targets);
+    const auto& count = r.result.evals[0];
+    CHECK(count[west].status == cov::Status::met);
+    CHECK(count[east].status == cov::Status::missed);
+    CHECK(count[east].gap_text == "0 of 1 required");
+    const auto& c5 = r.result.evals[1];
+    CHECK(*c5[east].value == Approx(1.0 / 3));
+    CHECK(c5[east].gap == 5);  // half of 30 households: 15, 10 are covered
+    // The city: 15 of 35 households within 5 minutes, pooled (not the mean of 1.0 and 0.33).
+    CHECK(*r.result.city[1].pooled.value == Approx(15.0 / 35));
+}
+
+TEST_CASE("drawn map: a planned centre counts from its plan year on", "[pipeline][drawn]") {
+    DrawnStudy d(R"(
+A-----B-------C-------D
+)", 50);
+    d.road("ABCD");
+    d.facility('A', "F1", "day_care");
+    d.facility('D', "F2", "day_care", "planned_2025");
+    d.homes('D', "far", 30), d.homes('B', "near", 10);
+    Run existing = run(d, "planned_existing");
+    CHECK(existing.result.covered[2][existing.home("far")] == 0);
+    Run y2023 = run(d, "planned_2023", {}, "2023");
+    CHECK(y2023.result.covered[2][y2023.home("far")] == 0);
+    Run y2025 = run(d, "planned_2025", {}, "2025");
+    CHECK(y2025.result.covered[0][y2025.home("far")] == 1);
+    CHECK(y2025.result.nearest_s[y2025.home("far")] == Approx(0).margin(0.01));
+    CHECK(y2025.town_share(2, 0) == 1.0);
+}
+
+TEST_CASE("drawn map: a 15-minute-level centre does not count toward the 5-minute circle (GB 50180)", "[pipeline][drawn]") {
+    // The same home 300 m away: within 5 minutes of walking, but an elderly-service complex is a
+    // 15-minute-level facility, so only a day-care centre puts it in the 5-minute circle.
+    DrawnStudy d(R"(
+A-----B
+)", 50);
+    d.road("AB");
+    d.facility('A', "C1", "elderly_service_complex");
+    d.homes('B', "home", 12);
+    Run complex_only = run(d, "level_complex");
+    const size_t h = complex_only.home("home");
+    CHECK(complex_only.result.nearest_s[h] == Approx(270).margin(0.2));
+    CHECK(complex_only.result.covered[0][h] == 0);
+    CHECK(complex_only.result.covered[1][h] == 0);
+    CHECK(complex_only.result.covered[2][h] == 1);
+    d.facility('A', "D1", "day_care");
+    Run with_day_care = run(d, "level_daycare");
+    CHECK(with_day_care.result.covered[0][with_day_care.home("home")] == 1);
+}

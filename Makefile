@@ -17,7 +17,7 @@ DEB_PACKAGES = build-essential cmake pkg-config python3 \
 
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test demo asan bench clean
+.PHONY: deps build test demo asan bench golden clean
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -44,6 +44,10 @@ asan: deps
 	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DLC_SANITIZE=ON
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ctest --output-on-failure -j $(JOBS)
+
+# Rewrites the committed golden outputs (tests/golden/) after an intended change; review the diff.
+golden: build
+	bash tests/cli/golden.sh $(LIFECIRCLE) $(BUILD_DIR)/golden-out --update
 
 bench: build
 	bash bench/run.sh $(BUILD_DIR)

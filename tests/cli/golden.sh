@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Golden outputs (osmium-tool's check_output): the tables and texts a few fixed runs write are
+# compared byte for byte with the copies committed in tests/golden/. A change that moves any
+# number shows up as a diff here; when the change is intended, `make golden` rewrites the copies
+# (review the diff before committing it).
+# usage: golden.sh LIFECIRCLE OUTDIR [--update]
+set -u
+bin=$1; out=$2; update=${3:-}
+rm -rf "$out"; mkdir -p "$out"
+golden=tests/golden
+fails=0
+# name | files to compare | command (the output folder is appended)
+runs=(
+  "small_analyze|compliance.csv compliance.json report.md|analyze tests/data/fixtures/small/project.toml -q --out"
+  "small_2025|compliance.csv scenario_comparison.csv report.md|analyze tests/data/fixtures/small/project.toml -q --scenario 2025 --lang zh --out"
+  "liechtenstein_analyze|compliance.csv compliance.json report.md|analyze data/liechtenstein/project.toml -q --out"
+  "liechtenstein_site|sites.csv marginal_curve.csv towns_before_after.csv|site data/liechtenstein/project.toml --facility-type kindergarten --add 3 -q --out"
+  "dongguan_2023|compliance.csv report.md|analyze data/dongguan/project.toml -q --year 2023 --out"
+)
+for entry in "${runs[@]}"; do
+    IFS='|' read -r name files cmd <<< "$entry"
+    # shellcheck disable=SC2086
+    if ! "$bin" $cmd "$out/$name" > "$out/$name.log" 2>&1; then
+        echo "FAIL: $name: lifecircle $cmd exited $?"; tail -5 "$out/$name.log"; fails=$((fails + 1)); continue
+    fi
+    for f in $files; do
+        if [ "$update" = "--update" ]; then
+            mkdir -p "$golden/$name"; cp "$out/$name/$f" "$golden/$name/$f"
+        elif ! diff -u "$golden/$name/$f" "$out/$name/$f" > "$out/$name.$f.diff"; then
+            echo "FAIL: $name/$f differs from $golden/$name/$f:"; head -20 "$out/$name.$f.diff"; fails=$((fails + 1))
+        fi
+    done
+done
+[ "$update" = "--update" ] && echo "golden outputs rewritten in $golden/ (review with git diff)"
+echo "golden: $fails differences"
+[ "$fails" -eq 0 ]

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "coverage/report/report_html.hpp"
+#include "coverage/report/tables.hpp"
 #include "coverage/report/shapefile.hpp"
 #include "coverage/report/styles.hpp"
 #include "coverage/study/text.hpp"
@@ -199,13 +200,6 @@ void write_rows(geo::BulkLayer& layer, const std::vector<size_t>& rows, const Fi
     }
 }
 
-double round_to(double v, int d) {
-    double k = std::pow(10.0, d);
-    return std::round(v * k) / k;
-}
-
-
-
 void set_double(OGRFeature* f, const std::string& name, std::optional<double> v, int decimals = 6) {
     int idx = f->GetFieldIndex(name.c_str());
     if (idx < 0) return;
@@ -213,7 +207,6 @@ void set_double(OGRFeature* f, const std::string& name, std::optional<double> v,
     else f->SetFieldNull(idx);
 }
 
-int decimals_for(const Indicator& ind) { return ind.unit == "share" ? 4 : 2; }
 
 }  // namespace
 
@@ -496,170 +489,11 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     // QGIS default styles (layer_styles table), shared classes/colours with report.html.
     write_gpkg_styles(gpkg.dataset(), r.circles_min, p.lang);
     gpkg.commit();
-    // --- compliance tables ---
-    std::ostringstream csv;
-    csv << "town_id,town_name,indicator_id,indicator,kind,binding,unit,year,value,target,comparator,status,gap,gap_text\n";
-    nlohmann::ordered_json cj;
-    cj["year"] = r.year;
-    cj["scenario"] = r.scenario.name;
-    cj["travel"] = travel.describe();
-    cj["synthetic_note"] = p.note;
-    nlohmann::ordered_json jinds = nlohmann::ordered_json::array();
-    // Binding indicators first, then input order.
-    std::vector<size_t> order(inds.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return inds[a].binding > inds[b].binding; });
-    for (size_t i : order) {
-        const Indicator& ind = inds[i];
-        const int dec = decimals_for(ind);
-        auto opt = [&](std::optional<double> v) { return v ? fixed(*v, dec) : std::string(); };
-        nlohmann::ordered_json ji;
-        ji["id"] = ind.id;
-        ji["name_zh"] = ind.name_zh;
-        ji["name_en"] = ind.name_en;
-        ji["kind"] = ind.kind;
-        ji["unit"] = ind.unit;
-        ji["binding"] = ind.binding;
-        ji["comparator"] = ind.comparator_for(r.year);
-        ji["source"] = ind.source;
-        nlohmann::ordered_json towns = nlohmann::ordered_json::array();
-        for (size_t t = 0; t < nt; ++t) {
-            const Evaluation& e = r.evals[i][t];
-            const std::string& gap_text = p.lang == "zh" ? e.gap_text_zh : e.gap_text;
-            csv << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << ind.id << ","
-                << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << "," << ind.unit << "," << r.year
-                << "," << opt(e.value) << "," << opt(e.target) << "," << csv_escape(e.comparator) << "," << to_string(e.status) << ","
-                << (e.status == Status::missed ? fixed(e.gap, 2) : std::string("0")) << "," << csv_escape(gap_text) << "\n";
-            nlohmann::ordered_json jt;
-            jt["town_id"] = s.town_set->id(t);
-            jt["town_name"] = s.town_set->name(t);
-            jt["value"] = e.value ? nlohmann::ordered_json(round_to(*e.value, 6)) : nlohmann::ordered_json();
-            jt["target"] = e.target ? nlohmann::ordered_json(*e.target) : nlohmann::ordered_json();
-            jt["status"] = to_string(e.status);
-            jt["gap"] = e.status == Status::missed ? round_to(e.gap, 3) : 0.0;
-            jt["gap_text"] = e.gap_text;
-            jt["gap_text_zh"] = e.gap_text_zh;
-            towns.push_back(jt);
-        }
-        const CityRollup& c = r.city[i];
-        std::string city_text;
-        if (c.share_of_towns_met)
-            city_text = with_commas(c.towns_met) + " of " + with_commas(c.towns_with_data) + " towns meet the target";
-        if (c.rollup_target && c.rollup_status)
-            city_text += "; city target " + (c.rollup_comparator == ">=" ? std::string() : c.rollup_comparator + " ") +
-                         fixed(*c.rollup_target * 100, 0) + "% of towns: " + to_string(*c.rollup_status);
-        else if (c.rollup_status == Status::no_target)
-            city_text += "; no city target for " + std::to_string(r.year);
-        if (c.pooled.status == Status::no_target && !c.share_of_towns_met)
-            city_text = p.lang == "zh" ? c.pooled.gap_text_zh : c.pooled.gap_text;
-        csv << "CITY,全市," << ind.id << "," << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << ","
-            << ind.unit << "," << r.year << "," << opt(c.pooled.value) << "," << opt(c.pooled.target) << ","
-            << csv_escape(c.pooled.comparator) << "," << (c.rollup_status ? to_string(*c.rollup_status) : to_string(c.pooled.status)) << ","
-            << (c.pooled.status == Status::missed ? fixed(c.pooled.gap, 2) : std::string("0")) << "," << csv_escape(city_text) << "\n";
-        ji["towns"] = towns;
-        nlohmann::ordered_json jc;
-        jc["pooled_value"] = c.pooled.value ? nlohmann::ordered_json(round_to(*c.pooled.value, 6)) : nlohmann::ordered_json();
-        jc["pooled_status"] = to_string(c.pooled.status);
-        jc["pooled_gap_text"] = c.pooled.gap_text;
-        jc["towns_met"] = c.towns_met;
-        jc["towns_with_data"] = c.towns_with_data;
-        jc["share_of_towns_met"] = c.share_of_towns_met ? nlohmann::ordered_json(round_to(*c.share_of_towns_met, 6)) : nlohmann::ordered_json();
-        if (!ind.rollup_kind.empty()) {
-            jc["rollup_kind"] = ind.rollup_kind;
-            jc["rollup_target"] = c.rollup_target ? nlohmann::ordered_json(*c.rollup_target) : nlohmann::ordered_json();
-            jc["rollup_comparator"] = c.rollup_comparator;
-            jc["rollup_status"] = c.rollup_status ? to_string(*c.rollup_status) : "no-data";
-        }
-        ji["city"] = jc;
-        jinds.push_back(ji);
-    }
-    cj["indicators"] = jinds;
-    geo::write_text_atomic(outdir + "/compliance.csv", csv.str());
-    geo::write_text_atomic(outdir + "/compliance.json", cj.dump(2) + "\n");
-
-    // --- scenario comparison ---
-    if (baseline) {
-        std::ostringstream sc;
-        sc << "town_id,town_name,households";
-        for (const auto& l : labels) sc << ",covered_" << l << "_" << baseline->scenario.name << ",covered_" << l << "_" << r.scenario.name << ",newly_covered_" << l;
-        sc << ",indicators_met_" << baseline->scenario.name << ",indicators_met_" << r.scenario.name << ",newly_met\n";
-        for (size_t t = 0; t < nt; ++t) {
-            sc << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << fixed(r.town_households[t], 0);
-            for (size_t c = 0; c < labels.size(); ++c)
-                sc << "," << fixed(baseline->town_covered[c][t], 0) << "," << fixed(r.town_covered[c][t], 0) << ","
-                   << fixed(r.town_covered[c][t] - baseline->town_covered[c][t], 0);
-            int before = 0, after = 0;
-            std::string newly;
-            for (size_t i = 0; i < inds.size(); ++i) {
-                bool b = baseline->evals[i][t].status == Status::met, a = r.evals[i][t].status == Status::met;
-                before += b, after += a;
-                if (a && !b) newly += (newly.empty() ? "" : ";") + inds[i].id;
-            }
-            sc << "," << before << "," << after << "," << csv_escape(newly) << "\n";
-        }
-        geo::write_text_atomic(outdir + "/scenario_comparison.csv", sc.str());
-    }
-    // --- report.md ---
-    std::ostringstream md;
-    const bool zh = p.lang == "zh";
-    md << "# " << p.name << "\n\n";
-    if (!p.note.empty()) md << "> " << p.note << "\n\n";
-    md << (zh ? "- 出行方式：" : "- Travel: ") << travel.describe() << "\n";
-    md << (zh ? "- 情景：" : "- Scenario: ") << r.scenario.name << (zh ? "；目标年份：" : "; target year: ") << r.year << "\n";
+    write_compliance_tables(outdir, s, travel, r);
+    if (baseline) write_scenario_comparison(outdir, s, r, *baseline);
+    write_summary_md(outdir, s, travel, r);
     double total_hh = 0;
     for (double h : r.town_households) total_hh += h;
-    md << (zh ? "- 住户总数：" : "- Households: ") << with_commas(total_hh) << "\n";
-    if (r.outside_households > 0)
-        md << (zh ? "- 不在任何镇街内的住户（未计入）：" : "- Households outside every town (not counted): ") << with_commas(r.outside_households) << "\n";
-    for (size_t c = 0; c < labels.size(); ++c) {
-        double cov = 0;
-        for (double v : r.town_covered[c]) cov += v;
-        md << "- " << (zh ? labels[c] + " 分钟服务圈覆盖住户：" : labels[c] + "-minute circle, households covered: ") << with_commas(cov)
-           << " (" << fixed(total_hh > 0 ? 100 * cov / total_hh : 0, 1) << "%)\n";
-    }
-    md << "\n## " << (zh ? "指标（约束性在前）" : "Indicators (binding first)") << "\n\n";
-    md << (zh ? "| 指标 | 类型 | 目标 | 全市 | 达标镇街 |\n|---|---|---|---|---|\n" : "| Indicator | Kind | Target | City | Towns meeting |\n|---|---|---|---|---|\n");
-    for (size_t i : order) {
-        const Indicator& ind = inds[i];
-        const CityRollup& c = r.city[i];
-        md << "| " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << " | " << ind.kind << " | "
-           << (c.pooled.target ? c.pooled.comparator + " " : std::string()) << (c.pooled.target ? fixed(*c.pooled.target, decimals_for(ind)) : "") << " | "
-           << (c.pooled.value ? fixed(*c.pooled.value, decimals_for(ind)) : "—") << " | " << fixed(c.towns_met, 0) << "/" << fixed(c.towns_with_data, 0)
-           << (c.rollup_status ? std::string(" (") + to_string(*c.rollup_status) + ")" : "") << " |\n";
-    }
-    md << "\n## " << (zh ? "未达标镇街（按差距排序）" : "Towns missing targets (largest gap first)") << "\n";
-    for (size_t i : order) {
-        const Indicator& ind = inds[i];
-        std::vector<size_t> missed;
-        for (size_t t = 0; t < nt; ++t)
-            if (r.evals[i][t].status == Status::missed) missed.push_back(t);
-        if (missed.empty()) continue;
-        std::stable_sort(missed.begin(), missed.end(), [&](size_t a, size_t b) { return r.evals[i][a].gap > r.evals[i][b].gap; });
-        md << "\n### " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << "\n\n";
-        for (size_t t : missed)
-            md << "- " << s.town_set->name(t) << " (" << s.town_set->id(t) << "): " << (zh ? r.evals[i][t].gap_text_zh : r.evals[i][t].gap_text) << "\n";
-    }
-    md << "\n## " << (zh ? "各镇街主要服务圈覆盖率（由低到高）" : "Main circle coverage by town (lowest first)") << "\n\n";
-    if (!labels.empty()) {
-        std::vector<size_t> towns(nt);
-        for (size_t t = 0; t < nt; ++t) towns[t] = t;
-        auto share = [&](size_t t) { return r.town_households[t] > 0 ? r.town_covered.back()[t] / r.town_households[t] : 1.0; };
-        std::stable_sort(towns.begin(), towns.end(), [&](size_t a, size_t b) { return share(a) < share(b); });
-        md << "| " << (zh ? "镇街" : "Town") << " | " << (zh ? "住户" : "Households");
-        for (const auto& l : labels) md << " | " << l << (zh ? " 分钟" : " min");
-        md << " |\n|---|---|";
-        for (size_t c = 0; c < labels.size(); ++c) md << "---|";
-        md << "\n";
-        for (size_t t : towns) {
-            md << "| " << s.town_set->name(t) << " | " << with_commas(r.town_households[t]);
-            for (size_t c = 0; c < labels.size(); ++c)
-                md << " | " << (r.town_households[t] > 0 ? fixed(100 * r.town_covered[c][t] / r.town_households[t], 1) + "%" : "—");
-            md << " |\n";
-        }
-    }
-    md << "\n" << (zh ? "服务圈按 GB 50180-2018 分级计算，不相互替代：高等级设施不计入低等级服务圈。" :
-                        "Circles follow GB 50180-2018 levels and are not inclusive: a higher-level facility does not count toward a lower-level circle.") << "\n";
-    geo::write_text_atomic(outdir + "/report.md", md.str());
     // --- run.json ---
     nlohmann::ordered_json res;
     res["metric_crs"] = "EPSG:" + std::to_string(s.metric_epsg);

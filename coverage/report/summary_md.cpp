@@ -1,0 +1,85 @@
+#include "coverage/report/tables.hpp"  // write_summary_md
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "coverage/report/outputs.hpp"
+#include "coverage/study/text.hpp"
+
+namespace lc::cov {
+
+void write_summary_md(const std::string& outdir, const Study& s, const TravelModel& travel, const AnalysisResult& r) {
+    const Project& p = s.project;
+    const size_t nt = s.town_set->size();
+    const std::vector<Indicator> no_indicators;
+    const std::vector<Indicator>& inds = r.targets ? r.targets->indicators : no_indicators;
+    std::vector<std::string> labels;
+    for (double c : r.circles_min) labels.push_back(circle_label(c));
+    const std::vector<size_t> order = binding_first(inds);
+    // --- report.md ---
+    std::ostringstream md;
+    const bool zh = p.lang == "zh";
+    md << "# " << p.name << "\n\n";
+    if (!p.note.empty()) md << "> " << p.note << "\n\n";
+    md << (zh ? "- 出行方式：" : "- Travel: ") << travel.describe() << "\n";
+    md << (zh ? "- 情景：" : "- Scenario: ") << r.scenario.name << (zh ? "；目标年份：" : "; target year: ") << r.year << "\n";
+    double total_hh = 0;
+    for (double h : r.town_households) total_hh += h;
+    md << (zh ? "- 住户总数：" : "- Households: ") << with_commas(total_hh) << "\n";
+    if (r.outside_households > 0)
+        md << (zh ? "- 不在任何镇街内的住户（未计入）：" : "- Households outside every town (not counted): ") << with_commas(r.outside_households) << "\n";
+    for (size_t c = 0; c < labels.size(); ++c) {
+        double cov = 0;
+        for (double v : r.town_covered[c]) cov += v;
+        md << "- " << (zh ? labels[c] + " 分钟服务圈覆盖住户：" : labels[c] + "-minute circle, households covered: ") << with_commas(cov)
+           << " (" << fixed(total_hh > 0 ? 100 * cov / total_hh : 0, 1) << "%)\n";
+    }
+    md << "\n## " << (zh ? "指标（约束性在前）" : "Indicators (binding first)") << "\n\n";
+    md << (zh ? "| 指标 | 类型 | 目标 | 全市 | 达标镇街 |\n|---|---|---|---|---|\n" : "| Indicator | Kind | Target | City | Towns meeting |\n|---|---|---|---|---|\n");
+    for (size_t i : order) {
+        const Indicator& ind = inds[i];
+        const CityRollup& c = r.city[i];
+        md << "| " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << " | " << ind.kind << " | "
+           << (c.pooled.target ? c.pooled.comparator + " " : std::string()) << (c.pooled.target ? fixed(*c.pooled.target, decimals_for(ind)) : "") << " | "
+           << (c.pooled.value ? fixed(*c.pooled.value, decimals_for(ind)) : "—") << " | " << fixed(c.towns_met, 0) << "/" << fixed(c.towns_with_data, 0)
+           << (c.rollup_status ? std::string(" (") + to_string(*c.rollup_status) + ")" : "") << " |\n";
+    }
+    md << "\n## " << (zh ? "未达标镇街（按差距排序）" : "Towns missing targets (largest gap first)") << "\n";
+    for (size_t i : order) {
+        const Indicator& ind = inds[i];
+        std::vector<size_t> missed;
+        for (size_t t = 0; t < nt; ++t)
+            if (r.evals[i][t].status == Status::missed) missed.push_back(t);
+        if (missed.empty()) continue;
+        std::stable_sort(missed.begin(), missed.end(), [&](size_t a, size_t b) { return r.evals[i][a].gap > r.evals[i][b].gap; });
+        md << "\n### " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << "\n\n";
+        for (size_t t : missed)
+            md << "- " << s.town_set->name(t) << " (" << s.town_set->id(t) << "): " << (zh ? r.evals[i][t].gap_text_zh : r.evals[i][t].gap_text) << "\n";
+    }
+    md << "\n## " << (zh ? "各镇街主要服务圈覆盖率（由低到高）" : "Main circle coverage by town (lowest first)") << "\n\n";
+    if (!labels.empty()) {
+        std::vector<size_t> towns(nt);
+        for (size_t t = 0; t < nt; ++t) towns[t] = t;
+        auto share = [&](size_t t) { return r.town_households[t] > 0 ? r.town_covered.back()[t] / r.town_households[t] : 1.0; };
+        std::stable_sort(towns.begin(), towns.end(), [&](size_t a, size_t b) { return share(a) < share(b); });
+        md << "| " << (zh ? "镇街" : "Town") << " | " << (zh ? "住户" : "Households");
+        for (const auto& l : labels) md << " | " << l << (zh ? " 分钟" : " min");
+        md << " |\n|---|---|";
+        for (size_t c = 0; c < labels.size(); ++c) md << "---|";
+        md << "\n";
+        for (size_t t : towns) {
+            md << "| " << s.town_set->name(t) << " | " << with_commas(r.town_households[t]);
+            for (size_t c = 0; c < labels.size(); ++c)
+                md << " | " << (r.town_households[t] > 0 ? fixed(100 * r.town_covered[c][t] / r.town_households[t], 1) + "%" : "—");
+            md << " |\n";
+        }
+    }
+    md << "\n" << (zh ? "服务圈按 GB 50180-2018 分级计算，不相互替代：高等级设施不计入低等级服务圈。" :
+                        "Circles follow GB 50180-2018 levels and are not inclusive: a higher-level facility does not count toward a lower-level circle.") << "\n";
+    geo::write_text_atomic(outdir + "/report.md", md.str());
+}
+
+}  // namespace lc::cov

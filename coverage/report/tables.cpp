@@ -1,0 +1,132 @@
+#include "coverage/report/tables.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "coverage/report/outputs.hpp"
+#include "coverage/study/text.hpp"
+
+namespace lc::cov {
+
+void write_compliance_tables(const std::string& outdir, const Study& s, const TravelModel& travel, const AnalysisResult& r) {
+    const Project& p = s.project;
+    const size_t nt = s.town_set->size();
+    const std::vector<Indicator> no_indicators;
+    const std::vector<Indicator>& inds = r.targets ? r.targets->indicators : no_indicators;
+    std::vector<std::string> labels;
+    for (double c : r.circles_min) labels.push_back(circle_label(c));
+    // --- compliance tables ---
+    std::ostringstream csv;
+    csv << "town_id,town_name,indicator_id,indicator,kind,binding,unit,year,value,target,comparator,status,gap,gap_text\n";
+    nlohmann::ordered_json cj;
+    cj["year"] = r.year;
+    cj["scenario"] = r.scenario.name;
+    cj["travel"] = travel.describe();
+    cj["synthetic_note"] = p.note;
+    nlohmann::ordered_json jinds = nlohmann::ordered_json::array();
+    // Binding indicators first, then input order.
+    const std::vector<size_t> order = binding_first(inds);
+    for (size_t i : order) {
+        const Indicator& ind = inds[i];
+        const int dec = decimals_for(ind);
+        auto opt = [&](std::optional<double> v) { return v ? fixed(*v, dec) : std::string(); };
+        nlohmann::ordered_json ji;
+        ji["id"] = ind.id;
+        ji["name_zh"] = ind.name_zh;
+        ji["name_en"] = ind.name_en;
+        ji["kind"] = ind.kind;
+        ji["unit"] = ind.unit;
+        ji["binding"] = ind.binding;
+        ji["comparator"] = ind.comparator_for(r.year);
+        ji["source"] = ind.source;
+        nlohmann::ordered_json towns = nlohmann::ordered_json::array();
+        for (size_t t = 0; t < nt; ++t) {
+            const Evaluation& e = r.evals[i][t];
+            const std::string& gap_text = p.lang == "zh" ? e.gap_text_zh : e.gap_text;
+            csv << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << ind.id << ","
+                << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << "," << ind.unit << "," << r.year
+                << "," << opt(e.value) << "," << opt(e.target) << "," << csv_escape(e.comparator) << "," << to_string(e.status) << ","
+                << (e.status == Status::missed ? fixed(e.gap, 2) : std::string("0")) << "," << csv_escape(gap_text) << "\n";
+            nlohmann::ordered_json jt;
+            jt["town_id"] = s.town_set->id(t);
+            jt["town_name"] = s.town_set->name(t);
+            jt["value"] = e.value ? nlohmann::ordered_json(round_to(*e.value, 6)) : nlohmann::ordered_json();
+            jt["target"] = e.target ? nlohmann::ordered_json(*e.target) : nlohmann::ordered_json();
+            jt["status"] = to_string(e.status);
+            jt["gap"] = e.status == Status::missed ? round_to(e.gap, 3) : 0.0;
+            jt["gap_text"] = e.gap_text;
+            jt["gap_text_zh"] = e.gap_text_zh;
+            towns.push_back(jt);
+        }
+        const CityRollup& c = r.city[i];
+        std::string city_text;
+        if (c.share_of_towns_met)
+            city_text = with_commas(c.towns_met) + " of " + with_commas(c.towns_with_data) + " towns meet the target";
+        if (c.rollup_target && c.rollup_status)
+            city_text += "; city target " + (c.rollup_comparator == ">=" ? std::string() : c.rollup_comparator + " ") +
+                         fixed(*c.rollup_target * 100, 0) + "% of towns: " + to_string(*c.rollup_status);
+        else if (c.rollup_status == Status::no_target)
+            city_text += "; no city target for " + std::to_string(r.year);
+        if (c.pooled.status == Status::no_target && !c.share_of_towns_met)
+            city_text = p.lang == "zh" ? c.pooled.gap_text_zh : c.pooled.gap_text;
+        csv << "CITY,全市," << ind.id << "," << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << ","
+            << ind.unit << "," << r.year << "," << opt(c.pooled.value) << "," << opt(c.pooled.target) << ","
+            << csv_escape(c.pooled.comparator) << "," << (c.rollup_status ? to_string(*c.rollup_status) : to_string(c.pooled.status)) << ","
+            << (c.pooled.status == Status::missed ? fixed(c.pooled.gap, 2) : std::string("0")) << "," << csv_escape(city_text) << "\n";
+        ji["towns"] = towns;
+        nlohmann::ordered_json jc;
+        jc["pooled_value"] = c.pooled.value ? nlohmann::ordered_json(round_to(*c.pooled.value, 6)) : nlohmann::ordered_json();
+        jc["pooled_status"] = to_string(c.pooled.status);
+        jc["pooled_gap_text"] = c.pooled.gap_text;
+        jc["towns_met"] = c.towns_met;
+        jc["towns_with_data"] = c.towns_with_data;
+        jc["share_of_towns_met"] = c.share_of_towns_met ? nlohmann::ordered_json(round_to(*c.share_of_towns_met, 6)) : nlohmann::ordered_json();
+        if (!ind.rollup_kind.empty()) {
+            jc["rollup_kind"] = ind.rollup_kind;
+            jc["rollup_target"] = c.rollup_target ? nlohmann::ordered_json(*c.rollup_target) : nlohmann::ordered_json();
+            jc["rollup_comparator"] = c.rollup_comparator;
+            jc["rollup_status"] = c.rollup_status ? to_string(*c.rollup_status) : "no-data";
+        }
+        ji["city"] = jc;
+        jinds.push_back(ji);
+    }
+    cj["indicators"] = jinds;
+    geo::write_text_atomic(outdir + "/compliance.csv", csv.str());
+    geo::write_text_atomic(outdir + "/compliance.json", cj.dump(2) + "\n");
+
+}
+
+void write_scenario_comparison(const std::string& outdir, const Study& s, const AnalysisResult& r, const AnalysisResult& baseline) {
+    const size_t nt = s.town_set->size();
+    const std::vector<Indicator> no_indicators;
+    const std::vector<Indicator>& inds = r.targets ? r.targets->indicators : no_indicators;
+    std::vector<std::string> labels;
+    for (double c : r.circles_min) labels.push_back(circle_label(c));
+    // --- scenario comparison ---
+    {
+        std::ostringstream sc;
+        sc << "town_id,town_name,households";
+        for (const auto& l : labels) sc << ",covered_" << l << "_" << baseline.scenario.name << ",covered_" << l << "_" << r.scenario.name << ",newly_covered_" << l;
+        sc << ",indicators_met_" << baseline.scenario.name << ",indicators_met_" << r.scenario.name << ",newly_met\n";
+        for (size_t t = 0; t < nt; ++t) {
+            sc << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << fixed(r.town_households[t], 0);
+            for (size_t c = 0; c < labels.size(); ++c)
+                sc << "," << fixed(baseline.town_covered[c][t], 0) << "," << fixed(r.town_covered[c][t], 0) << ","
+                   << fixed(r.town_covered[c][t] - baseline.town_covered[c][t], 0);
+            int before = 0, after = 0;
+            std::string newly;
+            for (size_t i = 0; i < inds.size(); ++i) {
+                bool b = baseline.evals[i][t].status == Status::met, a = r.evals[i][t].status == Status::met;
+                before += b, after += a;
+                if (a && !b) newly += (newly.empty() ? "" : ";") + inds[i].id;
+            }
+            sc << "," << before << "," << after << "," << csv_escape(newly) << "\n";
+        }
+        geo::write_text_atomic(outdir + "/scenario_comparison.csv", sc.str());
+    }
+}
+
+}  // namespace lc::cov

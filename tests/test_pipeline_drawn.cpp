@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "coverage/analysis/analysis.hpp"
+#include "coverage/analysis/site_study.hpp"
+#include "coverage/siting/solve.hpp"
 #include "coverage/study/travel.hpp"
 #include "tests/support/drawn_study.hpp"
 
@@ -208,4 +210,101 @@ A-----B
     d.facility('A', "D1", "day_care");
     Run with_day_care = run(d, "level_daycare");
     CHECK(with_day_care.result.covered[0][with_day_care.home("home")] == 1);
+}
+
+TEST_CASE("drawn map: a T-junction: the centre down the side street reaches both arms", "[pipeline][drawn]") {
+    // D is 150 m down the side street from the junction B; A and C are 300 m along each arm.
+    DrawnStudy d(R"(
+A-----B-----C
+      |
+      |
+      D
+)", 50);
+    d.road("ABC"), d.road("BD");
+    d.facility('D', "F1", "day_care");
+    d.homes('A', "west", 10), d.homes('B', "junction", 5), d.homes('C', "east", 20);
+    Run r = run(d, "tjunction");
+    CHECK(r.result.nearest_s[r.home("junction")] == Approx(150 * kSecondsPerMetre).margin(0.2));
+    CHECK(r.result.nearest_s[r.home("west")] == Approx(450 * kSecondsPerMetre).margin(0.3));
+    CHECK(r.result.nearest_s[r.home("east")] == Approx(450 * kSecondsPerMetre).margin(0.3));
+    CHECK(r.town_share(0, 0) == Approx(5.0 / 35));  // 5 min = 333 m: the junction only
+    CHECK(r.town_share(1, 0) == 1.0);               // 10 min = 667 m: everyone
+}
+
+TEST_CASE("drawn map: a cul-de-sac just past the cutoff", "[pipeline][drawn]") {
+    // 10 m per character: B is 990 m from the centre (14.85 min), the dead end C 1,010 m (15.15).
+    DrawnStudy d("\nA" + std::string(98, '-') + "B-C\n", 10);
+    d.road("ABC");
+    d.facility('A', "F1", "day_care");
+    d.homes('B', "before", 8), d.homes('C', "dead_end", 2);
+    Run r = run(d, "culdesac");
+    CHECK(r.result.nearest_s[r.home("before")] == Approx(990 * kSecondsPerMetre).margin(0.3));
+    CHECK(r.result.nearest_s[r.home("dead_end")] == Approx(1010 * kSecondsPerMetre).margin(0.3));
+    CHECK(r.result.covered[2][r.home("before")] == 1);
+    CHECK(r.result.covered[2][r.home("dead_end")] == 0);
+    CHECK(r.town_share(2, 0) == Approx(0.8));
+}
+
+TEST_CASE("drawn map: a centre on an island of road is flagged and reaches nobody on the main network", "[pipeline][drawn]") {
+    // 100 m per character. E-F is a path on its own, 1,700 m south of the main street A-G-H:
+    // beyond snap_far_m (1,600 m), so the centre at E is on an island (2 nodes, under
+    // min_component_nodes = 3) and the home at H can only be reached from A (1,200 m).
+    DrawnStudy d("\nA-----G-----H" + std::string(17, '\n') + "            E-F\n", 100);
+    d.road("AG"), d.road("GH"), d.road("EF");
+    d.facility('A', "main", "day_care");
+    d.facility('E', "island", "day_care");
+    d.homes('H', "home", 10);
+    Run r = run(d, "island", {"network.min_component_nodes=3"});
+    const auto& status = r.travel->facility_status();
+    REQUIRE(status.size() == 2);
+    const size_t main_row = r.study->facility_id(0) == "main" ? 0 : 1;
+    CHECK(status[main_row] == "ok");
+    CHECK(status[1 - main_row] == "island");
+    CHECK(r.result.nearest[r.home("home")] == int32_t(main_row));
+    CHECK(r.result.nearest_s[r.home("home")] == Approx(1200 * kSecondsPerMetre).margin(0.5));
+    CHECK(r.result.covered[2][r.home("home")] == 0);  // 18 minutes
+}
+
+TEST_CASE("drawn map: a tie between two centres goes to the first one in the file", "[pipeline][drawn]") {
+    // Two centres in the same building at A, the home 300 m away: exactly equal times.
+    DrawnStudy d(R"(
+A-----B
+)", 50);
+    d.road("AB");
+    d.facility('A', "listed_first", "day_care");
+    d.facility('A', "listed_second", "day_care");
+    d.homes('B', "home", 10);
+    Run r = run(d, "tie");
+    CHECK(r.result.nearest_s[r.home("home")] == Approx(300 * kSecondsPerMetre).margin(0.2));
+    CHECK(r.study->facility_id(static_cast<size_t>(r.result.nearest[r.home("home")])) == "listed_first");
+}
+
+TEST_CASE("drawn map: site picks the candidate that covers the most uncovered households", "[pipeline][drawn][siting]") {
+    // 600 m between letters. The centre at A covers B (600 m). Uncovered: C 40, D 30, E 20.
+    // Candidate C reaches B..D (new 70), D reaches C..E (new 90), E reaches D..E (new 50).
+    DrawnStudy d(R"(
+A-----------B-----------C-----------D-----------E
+)", 50);
+    d.road("ABCDE");
+    d.facility('A', "F1", "day_care");
+    d.homes('B', "b", 10), d.homes('C', "c", 40), d.homes('D', "dd", 30), d.homes('E', "e", 20);
+    d.candidate('C', "cand_C"), d.candidate('D', "cand_D"), d.candidate('E', "cand_E");
+    Run r = run(d, "site");
+    cov::SiteRequest req;
+    req.facility_types = {"day_care"};
+    req.minutes = 15;
+    req.candidates_path = (std::filesystem::path(r.study->project.file).parent_path() / "candidates.geojson").string();
+    req.candidates_id = "id";
+    cov::SiteStudy ss = cov::build_site_study(*r.study, *r.travel, req, cov::Scenario{});
+    REQUIRE(ss.problem.candidate_count == 3);
+    cov::SitingOptions opt;
+    opt.k = 2;
+    for (auto solver : {cov::Solver::greedy, cov::Solver::exact}) {
+        const cov::SitingResult res = cov::solve(cov::Problem::mclp, solver, ss.problem, opt);
+        REQUIRE_FALSE(res.chosen.empty());
+        CHECK(ss.candidates.label[res.chosen[0]] == "cand_D");
+        CHECK(res.before_weight == 10);
+        CHECK(res.cumulative[0] == 90);     // D alone covers everyone left
+        CHECK(res.after_weight == 100);
+    }
 }

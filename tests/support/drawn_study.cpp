@@ -87,6 +87,12 @@ std::string DrawnStudy::write(const std::string& dir_text, const std::string& ex
     }
     write_file(dir / "homes.geojson", collection("homes", feats));
 
+    feats.clear();
+    for (const auto& c : candidates_)
+        feats.push_back(R"({"type":"Feature","properties":{"id":")" + c.id + R"("},"geometry":{"type":"Point","coordinates":)" +
+                        lonlat_text(map_.lonlat(c.at)) + "}}");
+    if (!feats.empty()) write_file(dir / "candidates.geojson", collection("candidates", feats));
+
     const std::string project = R"([project]
 name = "drawn"
 lang = "en"

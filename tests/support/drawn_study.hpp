@@ -21,6 +21,8 @@ public:
         facilities_.push_back({at, id, type, status});
     }
     void homes(char at, const std::string& id, double households) { homes_.push_back({at, id, "", households}); }
+    // A candidate site for `site` (written to candidates.geojson with an `id` field).
+    void candidate(char at, const std::string& id) { candidates_.push_back({at, id, "", "", 0}); }
     // A town: the rectangle with corners at two named points, grown by margin_m (default: one
     // town around the whole map).
     void town(const std::string& id, const std::string& name, char corner_a, char corner_b, double margin_m = 0) {
@@ -47,7 +49,7 @@ private:
         double margin_m;
     };
     std::vector<Road> roads_;
-    std::vector<Point> facilities_;
+    std::vector<Point> facilities_, candidates_;
     struct Home {
         char at;
         std::string id, unused;

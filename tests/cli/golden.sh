@@ -11,7 +11,8 @@ golden=tests/golden
 fails=0
 # name | files to compare | command (the output folder is appended)
 runs=(
-  "small_analyze|compliance.csv compliance.json report.md|analyze tests/data/fixtures/small/project.toml -q --out"
+  "small_analyze|compliance.csv compliance.json report.md demand.csv|analyze tests/data/fixtures/small/project.toml -q --out"
+  "small_site|sites.csv marginal_curve.csv towns_before_after.csv|site tests/data/fixtures/small/project.toml --facility-type day_care --add 2 -q --out"
   "small_2025|compliance.csv scenario_comparison.csv report.md|analyze tests/data/fixtures/small/project.toml -q --scenario 2025 --lang zh --out"
   "liechtenstein_analyze|compliance.csv compliance.json report.md|analyze data/liechtenstein/project.toml -q --out"
   "liechtenstein_site|sites.csv marginal_curve.csv towns_before_after.csv|site data/liechtenstein/project.toml --facility-type kindergarten --add 3 -q --out"
@@ -22,6 +23,10 @@ for entry in "${runs[@]}"; do
     # shellcheck disable=SC2086
     if ! "$bin" $cmd "$out/$name" > "$out/$name.log" 2>&1; then
         echo "FAIL: $name: lifecircle $cmd exited $?"; tail -5 "$out/$name.log"; fails=$((fails + 1)); continue
+    fi
+    # The demand table of coverage.gpkg as CSV (every household's nearest facility and circles).
+    if [ -e "$out/$name/coverage.gpkg" ]; then
+        ogr2ogr -f CSV "$out/$name/demand.csv" "$out/$name/coverage.gpkg" demand 2>> "$out/$name.log" || echo "FAIL: $name: ogr2ogr"
     fi
     for f in $files; do
         if [ "$update" = "--update" ]; then

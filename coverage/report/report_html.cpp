@@ -1,4 +1,5 @@
 #include "coverage/report/report_html.hpp"
+#include "coverage/report/report_html_assets.hpp"
 
 #include "coverage/study/text.hpp"
 
@@ -160,97 +161,6 @@ const char* status_text(Status s, const Tr& T) {
     }
 }
 
-const char* kCss = R"CSS(
-*{box-sizing:border-box}
-body{margin:0;font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC","Helvetica Neue",Arial,sans-serif;color:#222;background:#f6f6f4;font-size:14px;line-height:1.45}
-main{max-width:1400px;margin:0 auto;padding:16px 24px 40px}
-h1{font-size:24px;margin:8px 0 4px}
-h2{font-size:18px;margin:28px 0 8px;border-bottom:2px solid #ccc;padding-bottom:4px}
-.note{background:#fff6d6;border-left:4px solid #e6a700;padding:8px 12px;margin:8px 0 12px}
-.summary{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-.summary dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:0;background:#fff;padding:10px 14px;border:1px solid #ddd}
-.summary dt{color:#555}.summary dd{margin:0;font-weight:600}
-table{border-collapse:collapse;background:#fff}
-th,td{border:1px solid #d4d4d4;padding:4px 6px;vertical-align:top}
-th{background:#ececec;font-weight:600;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
-.circles td,.circles th{padding:3px 10px}
-.figure{background:#fff;border:1px solid #ddd;padding:6px}
-.figure svg{width:100%;height:auto;display:block;max-height:86vh}
-.attribution{font-size:12px;color:#555;margin:4px 2px}
-.attribution a{color:#555}
-path.town{stroke:#737373;stroke-width:1.3;stroke-linejoin:round;cursor:pointer}
-path.town:hover,path.town.hl{stroke:#000;stroke-width:5}
-.tlabel{font-size:17px;fill:#222;stroke:#fff;stroke-width:4;paint-order:stroke;stroke-linejoin:round;text-anchor:middle;pointer-events:none}
-.legend text{font-size:30px;fill:#222}.legend .small{font-size:24px;fill:#555}
-.scroll{overflow:auto;max-width:100%;max-height:85vh;border:1px solid #ddd}
-table.compliance{font-size:13px}
-table.compliance th{position:sticky;top:0;z-index:2;cursor:pointer;min-width:100px;font-size:12px}
-table.compliance tbody td:first-child,table.compliance tfoot td:first-child{position:sticky;left:0;background:#fff;z-index:1}
-table.compliance thead th:first-child{left:0;z-index:3}
-table.compliance th.tn{min-width:120px}
-table.compliance th[aria-sort=ascending]::after{content:" \25B2"}
-table.compliance th[aria-sort=descending]::after{content:" \25BC"}
-.badge{display:inline-block;background:#7a0177;color:#fff;border-radius:3px;padding:0 4px;font-size:11px;margin-left:3px}
-.tgt{display:block;font-weight:400;color:#555}
-td.st-met{background:#d9f0d3}
-td.st-missed{background:#fdd0c5}
-td.st-nodata{background:#eee;color:#777}
-.gap{display:block;font-size:11px;color:#7f0000}
-.st-nodata .gap{color:#666}
-tr.town-row:hover td{outline:1px solid #999}
-tfoot td{font-weight:600;border-top:2px solid #888}
-.key span{display:inline-block;padding:1px 8px;margin-right:6px;border:1px solid #ccc}
-.towns{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:10px}
-.town-card{background:#fff;border:1px solid #ddd;padding:8px 10px}
-.town-card:target{outline:3px solid #08306b}
-.town-card h3{margin:0 0 4px;font-size:15px}
-.town-card h3 small{color:#777;font-weight:400}
-.bar{display:flex;align-items:center;gap:6px;font-size:12px}
-.bar .b{flex:1;height:9px;background:#eee;position:relative}
-.bar .b i{position:absolute;left:0;top:0;bottom:0;background:#2c7fb8}
-.bar .l{width:58px}.bar .v{width:48px;text-align:right}
-.town-card ul{margin:4px 0 0;padding-left:18px;font-size:12px}
-.ok{color:#1a7a36;font-size:12px}
-footer{margin-top:30px;font-size:12px;color:#555}
-)CSS";
-
-const char* kJs = R"JS(
-(function(){
-  function val(td){var v=td.getAttribute('data-v');return v===null?td.textContent.trim():v;}
-  document.querySelectorAll('table.sortable').forEach(function(t){
-    var ths=t.tHead.rows[0].cells;
-    Array.prototype.forEach.call(ths,function(th,i){
-      th.tabIndex=0;
-      function go(){
-        var asc=th.getAttribute('aria-sort')!=='ascending', num=th.getAttribute('data-type')==='num';
-        Array.prototype.forEach.call(ths,function(h){h.removeAttribute('aria-sort');});
-        th.setAttribute('aria-sort',asc?'ascending':'descending');
-        var tb=t.tBodies[0], rows=Array.prototype.slice.call(tb.rows);
-        rows.sort(function(a,b){
-          var x=val(a.cells[i]), y=val(b.cells[i]);
-          if(x===''||y==='') return (x==='')-(y==='');
-          var c=num?parseFloat(x)-parseFloat(y):x.localeCompare(y,document.documentElement.lang);
-          return asc?c:-c;
-        });
-        rows.forEach(function(r){tb.appendChild(r);});
-      }
-      th.addEventListener('click',go);
-      th.addEventListener('keydown',function(e){if(e.key==='Enter'){go();}});
-    });
-  });
-  document.querySelectorAll('path.town').forEach(function(p){
-    p.addEventListener('click',function(){location.hash='town-'+p.getAttribute('data-t');});
-  });
-  document.querySelectorAll('tr.town-row').forEach(function(r){
-    var p=document.getElementById('map-town-'+r.getAttribute('data-t'));
-    if(!p) return;
-    r.addEventListener('mouseenter',function(){p.classList.add('hl');});
-    r.addEventListener('mouseleave',function(){p.classList.remove('hl');});
-  });
-})();
-)JS";
-
 }  // namespace
 
 std::string report_html(const Study& s, const TravelModel& travel, const AnalysisResult& r, const std::string& lang_in,
@@ -296,7 +206,7 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
     o << "<!DOCTYPE html>\n<html lang=\"" << (T.zh ? "zh-CN" : "en") << "\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<meta name=\"generator\" content=\"lifecircle " << LC_VERSION << "\">\n"
-      << "<title>" << html_escape(p.name) << "</title>\n<style>" << kCss << "</style>\n</head>\n<body>\n<main>\n";
+      << "<title>" << html_escape(p.name) << "</title>\n<style>" << kReportCss << "</style>\n</head>\n<body>\n<main>\n";
 
     // ---------------------------------------------------------------- summary
     o << "<header id=\"summary\">\n<h1>" << html_escape(p.name) << "</h1>\n";
@@ -700,7 +610,7 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
            "Coverage is counted from each household's travel time; town outlines on the map are simplified for display.")
       << "</p>\n<p>" << T("由 lifecircle ", "Made by lifecircle ") << LC_VERSION << T(" 生成；GIS 图层见 coverage.gpkg，表格见 compliance.csv。",
                                                                                    "; GIS layers in coverage.gpkg, tables in compliance.csv.")
-      << "</p>\n</footer>\n</main>\n<script>" << kJs << "</script>\n</body>\n</html>\n";
+      << "</p>\n</footer>\n</main>\n<script>" << kReportJs << "</script>\n</body>\n</html>\n";
     return o.str();
 }
 

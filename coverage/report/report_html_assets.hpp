@@ -1,0 +1,6 @@
+#pragma once
+// The style sheet and script report.html inlines (kept apart from the page's HTML building).
+namespace lc::cov {
+extern const char* const kReportCss;
+extern const char* const kReportJs;
+}  // namespace lc::cov

@@ -10,20 +10,13 @@
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
 #include "coverage/study/travel.hpp"
-#include "coverage/report/outputs.hpp"
+#include "coverage/analysis/isochrones.hpp"
+#include "coverage/report/isochrone_layer.hpp"
 #include "base/parallel.hpp"
 #include "network/service_area.hpp"
 
 namespace lc::cli {
 namespace {
-
-geo::GeomPtr union_all(std::vector<const GEOSGeometry*> parts) {
-    std::vector<GEOSGeometry*> clones;
-    for (const auto* p : parts)
-        if (p && GEOSisEmpty_r(geo::geos(), p) != 1) clones.push_back(GEOSGeom_clone_r(geo::geos(), p));
-    geo::GeomPtr coll(GEOSGeom_createCollection_r(geo::geos(), GEOS_GEOMETRYCOLLECTION, clones.data(), static_cast<unsigned>(clones.size())));
-    return geo::GeomPtr(GEOSUnaryUnion_r(geo::geos(), coll.get()));
-}
 
 class IsochronesCommand : public Command {
 public:
@@ -57,84 +50,19 @@ public:
         auto network = cov::load_network(project, study->metric_epsg, study->report);
         progress.end(std::to_string(network->graph.node_count()) + " nodes, " + std::to_string(network->graph.link_count()) + " links");
         cov::TravelModel travel(*study, network.get(), study->report);
-        std::set<std::string> main(project.travel.main_types.begin(), project.travel.main_types.end());
-        // The facilities analyze counts in the same scenario: a typed, active row of a main type.
-        const cov::Scenario scenario = cov::Scenario::parse(scenario_);
-        std::vector<uint32_t> rows;
-        for (size_t i = 0; i < study->facilities->size(); ++i)
-            if (!study->fac_type_value[i].empty() && (main.empty() || main.count(study->fac_type_value[i])) &&
-                scenario.includes(study->fac_status >= 0 ? study->facilities->text(i, study->fac_status) : std::string()))
-                rows.push_back(static_cast<uint32_t>(i));
-        std::vector<double> minutes = project.travel.circles_min;
-        std::sort(minutes.begin(), minutes.end());
-        std::vector<net::Endpoint> src;
-        for (uint32_t f : rows) src.push_back(travel.endpoint(travel.facility_snaps()[f]));
-        net::ServiceAreaOptions so;
-        so.buffer_m = project.output.buffer_m;
+        cov::IsochroneRequest req;
+        req.rows = cov::scenario_main_facilities(*study, cov::Scenario::parse(scenario_));
+        req.minutes = project.travel.circles_min;
+        std::sort(req.minutes.begin(), req.minutes.end());
+        req.bands = bands_;
+        req.buffer_m = project.output.buffer_m;
+        const auto& rows = req.rows;
+        const auto& minutes = req.minutes;
         progress.begin("service areas for " + std::to_string(rows.size()) + " facilities x " + std::to_string(minutes.size()) + " thresholds");
-        // polys[m][i]: facility i, threshold m (a band when --bands)
-        std::vector<std::vector<geo::GeomPtr>> polys(minutes.size());
-        if (bands_) {
-            std::vector<double> cut;
-            for (double m : minutes) cut.push_back(m * 60);
-            for (auto& v : polys) v.resize(rows.size());
-            std::vector<net::SearchWorkspace> ws(base::worker_count());
-            base::parallel_for(rows.size(), 2, [&](size_t b, size_t e, unsigned w) {
-                for (size_t i = b; i < e; ++i) {
-                    auto bands = net::service_area_bands(network->graph, net::Cost::time, src[i], cut, so, ws[w]);
-                    for (size_t m = 0; m < minutes.size(); ++m) polys[m][i] = std::move(bands[m]);
-                }
-            });
-        } else {
-            for (size_t m = 0; m < minutes.size(); ++m)
-                polys[m] = net::service_area_polygons(network->graph, net::Cost::time, src, minutes[m] * 60, so);
-        }
+        const cov::Isochrones iso = cov::compute_isochrones(*study, *network, travel, req);
         progress.end();
         progress.begin("writing " + out_);
-        cov::OutputCrs crs(project.output.crs, study->metric_epsg);
-        geo::VectorOutput out(out_);
-        OGRLayer* layer = out.create_layer("service_areas", wkbMultiPolygon, crs.epsg());
-        for (const char* n : {"facility_id", "type", "town", "status"}) geo::add_field(layer, n, OFTString);
-        geo::add_field(layer, "from_min", OFTReal);
-        geo::add_field(layer, "minutes", OFTReal);
-        geo::add_field(layer, "area_m2", OFTReal);
-        geo::add_field(layer, "facilities", OFTInteger);
-        geo::start_transaction(layer);
-        auto town_of = [&](uint32_t f) { return study->fac_town[f].town >= 0 ? study->town_set->id(study->fac_town[f].town) : std::string(); };
-        for (size_t m = 0; m < minutes.size(); ++m) {
-            const double from = bands_ && m > 0 ? minutes[m - 1] : 0.0;
-            auto emit = [&](const std::string& id, const std::string& type, const std::string& town, const std::string& status,
-                            const GEOSGeometry* g, int count) {
-                OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
-                if (!id.empty()) f->SetField("facility_id", id.c_str());
-                if (!type.empty()) f->SetField("type", type.c_str());
-                if (!town.empty()) f->SetField("town", town.c_str());
-                if (!status.empty()) f->SetField("status", status.c_str());
-                f->SetField("from_min", from);
-                f->SetField("minutes", minutes[m]);
-                f->SetField("area_m2", std::round((g ? geo::area(g) : 0.0) * 10) / 10);
-                f->SetField("facilities", count);
-                cov::write_feature(layer, f, g && GEOSisEmpty_r(geo::geos(), g) != 1 ? g : nullptr, crs);
-                OGRFeature::DestroyFeature(f);
-            };
-            if (dissolve_ == "none") {
-                for (size_t i = 0; i < rows.size(); ++i) {
-                    uint32_t fr = rows[i];
-                    std::string id = study->facility_id(fr);
-                    emit(id, study->fac_type_value[fr], town_of(fr), travel.facility_status()[fr], polys[m][i].get(), 1);
-                }
-            } else {
-                std::map<std::string, std::vector<const GEOSGeometry*>> groups;
-                for (size_t i = 0; i < rows.size(); ++i)
-                    groups[dissolve_ == "type" ? study->fac_type_value[rows[i]] : town_of(rows[i])].push_back(polys[m][i].get());
-                for (const auto& [key, parts] : groups) {
-                    geo::GeomPtr u = union_all(parts);
-                    emit("", dissolve_ == "type" ? key : "", dissolve_ == "town" ? key : "", "", u.get(), static_cast<int>(parts.size()));
-                }
-            }
-        }
-        geo::commit_transaction(layer);
-        out.commit();
+        cov::write_isochrone_layer(out_, *study, travel, req, iso, dissolve_);
         progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);
         std::printf("network: %zu nodes, %zu links, %zu components\n", network->graph.node_count(), network->graph.link_count(),

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <map>
 #include <sstream>
@@ -200,13 +201,40 @@ void write_rows(geo::BulkLayer& layer, const std::vector<size_t>& rows, const Fi
     }
 }
 
-void set_double(OGRFeature* f, const std::string& name, std::optional<double> v, int decimals = 6) {
-    int idx = f->GetFieldIndex(name.c_str());
-    if (idx < 0) return;
+
+void set_double_at(OGRFeature* f, int idx, std::optional<double> v, int decimals) {
     if (v && std::isfinite(*v)) f->SetField(idx, round_to(*v, decimals));
     else f->SetFieldNull(idx);
 }
 
+// A column of an output layer, defined once: its name, its type and how a row fills it. The
+// layer's schema and every row's values come from the same list, so they cannot drift apart.
+template <class Row>
+struct Column {
+    std::string name;
+    OGRFieldType type;
+    std::function<void(OGRFeature*, int field, Row)> fill;
+};
+
+// Adds the input's fields, then the columns (renamed "lc_..." where they clash with an input
+// field); returns the field index of each column.
+template <class Row>
+std::vector<int> add_columns(OGRLayer* layer, const OGRFeatureDefn* input, const std::vector<Column<Row>>& cols) {
+    std::vector<std::string> wanted;
+    for (const auto& c : cols) wanted.push_back(c.name);
+    const std::vector<std::string> names = copy_schema(layer, input, wanted);
+    std::vector<int> idx;
+    for (size_t k = 0; k < cols.size(); ++k) {
+        geo::add_field(layer, names[k], cols[k].type);
+        idx.push_back(layer->GetLayerDefn()->GetFieldIndex(names[k].c_str()));
+    }
+    return idx;
+}
+
+template <class Row>
+void fill_columns(OGRFeature* f, const std::vector<Column<Row>>& cols, const std::vector<int>& idx, Row row) {
+    for (size_t k = 0; k < cols.size(); ++k) cols[k].fill(f, idx[k], row);
+}
 
 }  // namespace
 
@@ -274,51 +302,44 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     geo::VectorOutput gpkg(outdir + "/coverage.gpkg");
     // --- towns ---
     {
-        std::vector<std::string> extra{"town_id", "households"};
-        for (const auto& l : labels) extra.push_back("covered_households_" + l);
-        for (const auto& l : labels) extra.push_back("coverage_share_" + l);
-        for (const auto& ind : inds)
-            for (const char* suf : {"_value", "_target", "_status", "_gap", "_gap_text"}) extra.push_back(ind.id + suf);
-        extra.push_back("indicators_missed");
+        using TownColumn = Column<size_t>;
+        std::vector<TownColumn> cols;
+        cols.push_back({"town_id", OFTString, [&](OGRFeature* f, int i, size_t t) { f->SetField(i, s.town_set->id(t).c_str()); }});
+        cols.push_back({"households", OFTReal, [&](OGRFeature* f, int i, size_t t) { f->SetField(i, round_to(r.town_households[t], 3)); }});
+        for (size_t c = 0; c < labels.size(); ++c)
+            cols.push_back({"covered_households_" + labels[c], OFTReal,
+                            [&, c](OGRFeature* f, int i, size_t t) { f->SetField(i, round_to(r.town_covered[c][t], 3)); }});
+        for (size_t c = 0; c < labels.size(); ++c)
+            cols.push_back({"coverage_share_" + labels[c], OFTReal, [&, c](OGRFeature* f, int i, size_t t) {
+                                std::optional<double> share;
+                                if (r.town_households[t] > 0) share = r.town_covered[c][t] / r.town_households[t];
+                                set_double_at(f, i, share, 6);
+                            }});
+        for (size_t k = 0; k < inds.size(); ++k) {
+            const std::string& id = inds[k].id;
+            cols.push_back({id + "_value", OFTReal, [&, k](OGRFeature* f, int i, size_t t) { set_double_at(f, i, r.evals[k][t].value, 6); }});
+            cols.push_back({id + "_target", OFTReal, [&, k](OGRFeature* f, int i, size_t t) { set_double_at(f, i, r.evals[k][t].target, 6); }});
+            cols.push_back({id + "_status", OFTString, [&, k](OGRFeature* f, int i, size_t t) { f->SetField(i, to_string(r.evals[k][t].status)); }});
+            cols.push_back({id + "_gap", OFTReal, [&, k](OGRFeature* f, int i, size_t t) {
+                                const Evaluation& e = r.evals[k][t];
+                                set_double_at(f, i, e.status == Status::missed ? std::optional<double>(e.gap) : std::optional<double>(0.0), 3);
+                            }});
+            cols.push_back({id + "_gap_text", OFTString, [&, k](OGRFeature* f, int i, size_t t) {
+                                f->SetField(i, (p.lang == "zh" ? r.evals[k][t].gap_text_zh : r.evals[k][t].gap_text).c_str());
+                            }});
+        }
+        cols.push_back({"indicators_missed", OFTInteger, [&](OGRFeature* f, int i, size_t t) {
+                            int missed = 0;
+                            for (size_t k = 0; k < inds.size(); ++k) missed += r.evals[k][t].status == Status::missed;
+                            f->SetField(i, missed);
+                        }});
         geo::BulkLayer& towns = gpkg.create_bulk_layer("towns", wkbMultiPolygon, crs.epsg());
         OGRLayer* layer = towns.layer();
-        auto names = copy_schema(layer, s.towns->defn.get(), extra);
-        size_t k = 0;
-        geo::add_field(layer, names[k++], OFTString);
-        geo::add_field(layer, names[k++], OFTReal);
-        for (size_t c = 0; c < labels.size(); ++c) geo::add_field(layer, names[k++], OFTReal);
-        for (size_t c = 0; c < labels.size(); ++c) geo::add_field(layer, names[k++], OFTReal);
-        for (size_t i = 0; i < inds.size(); ++i) {
-            geo::add_field(layer, names[k++], OFTReal);
-            geo::add_field(layer, names[k++], OFTReal);
-            geo::add_field(layer, names[k++], OFTString);
-            geo::add_field(layer, names[k++], OFTReal);
-            geo::add_field(layer, names[k++], OFTString);
-        }
-        geo::add_field(layer, names[k++], OFTInteger);
+        const std::vector<int> idx = add_columns(layer, s.towns->defn.get(), cols);
         geo::start_transaction(layer);
         for (size_t t = 0; t < nt; ++t) {
             OGRFeature* f = feature_from(layer, s.towns->attributes[t].get());
-            k = 0;
-            f->SetField(names[k++].c_str(), s.town_set->id(t).c_str());
-            f->SetField(names[k++].c_str(), round_to(r.town_households[t], 3));
-            for (size_t c = 0; c < labels.size(); ++c) f->SetField(names[k++].c_str(), round_to(r.town_covered[c][t], 3));
-            for (size_t c = 0; c < labels.size(); ++c) {
-                std::optional<double> share;
-                if (r.town_households[t] > 0) share = r.town_covered[c][t] / r.town_households[t];
-                set_double(f, names[k++], share, 6);
-            }
-            int missed = 0;
-            for (size_t i = 0; i < inds.size(); ++i) {
-                const Evaluation& e = r.evals[i][t];
-                set_double(f, names[k++], e.value, 6);
-                set_double(f, names[k++], e.target, 6);
-                f->SetField(names[k++].c_str(), to_string(e.status));
-                set_double(f, names[k++], e.status == Status::missed ? std::optional<double>(e.gap) : std::optional<double>(0.0), 3);
-                f->SetField(names[k++].c_str(), (p.lang == "zh" ? e.gap_text_zh : e.gap_text).c_str());
-                missed += e.status == Status::missed;
-            }
-            f->SetField(names[k++].c_str(), missed);
+            fill_columns(f, cols, idx, t);
             write_row(towns, f, s.towns->geom[t].get(), crs);
             OGRFeature::DestroyFeature(f);
         }
@@ -337,34 +358,44 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     std::future<std::string> html = std::async(std::launch::async, [&] { return report_html(s, travel, r, p.lang); });
     // --- demand and uncovered ---
     // 300k+ rows: features reused, fields set by index, points built directly (see write_rows).
-    std::vector<std::string> dem_extra{"town", "status", "nearest_id", "nearest_m", "nearest_min"};
-    for (const auto& l : labels) dem_extra.push_back("covered_" + l);
-    for (size_t i = 0; i < inds.size(); ++i)
-        if (!r.indicator_covered[i].empty()) dem_extra.push_back("cov_" + inds[i].id);
     if (s.demand) {
         const OGRwkbGeometryType gtype = p.demand.kind == "points" ? wkbPoint : wkbMultiPolygon;
+        const auto& status = travel.demand_status();
+        using DemandColumn = Column<size_t>;
+        std::vector<DemandColumn> cols;
+        cols.push_back({"town", OFTString, [&](OGRFeature* f, int i, size_t d) {
+                            const int town = s.dem_town[d].town;
+                            set_text(f, i, town >= 0 ? s.town_set->id(town).c_str() : nullptr);
+                        }});
+        const size_t status_col = cols.size();  // skipped rows carry only their status
+        cols.push_back({"status", OFTString, [&](OGRFeature* f, int i, size_t d) { f->SetField(i, status[d].c_str()); }});
+        cols.push_back({"nearest_id", OFTString, [&](OGRFeature* f, int i, size_t d) {
+                            set_text(f, i, r.nearest[d] >= 0 ? fac_ids[r.nearest[d]].c_str() : nullptr);
+                        }});
+        cols.push_back({"nearest_m", OFTReal, [&](OGRFeature* f, int i, size_t d) {
+                            if (r.nearest[d] >= 0 && walk_like) f->SetField(i, round_to(r.nearest_s[d] * travel.speed_mps(), 1));
+                            else f->UnsetField(i);
+                        }});
+        cols.push_back({"nearest_min", OFTReal, [&](OGRFeature* f, int i, size_t d) {
+                            if (r.nearest[d] >= 0) f->SetField(i, round_to(r.nearest_s[d] / 60, 2));
+                            else f->UnsetField(i);
+                        }});
+        for (size_t c = 0; c < labels.size(); ++c)
+            cols.push_back({"covered_" + labels[c], OFTInteger,
+                            [&, c](OGRFeature* f, int i, size_t d) { f->SetField(i, static_cast<int>(r.covered[c][d])); }});
+        for (size_t k = 0; k < inds.size(); ++k)
+            if (!r.indicator_covered[k].empty())
+                cols.push_back({"cov_" + inds[k].id, OFTInteger,
+                                [&, k](OGRFeature* f, int i, size_t d) { f->SetField(i, static_cast<int>(r.indicator_covered[k][d])); }});
+        cols.push_back({"weight", OFTReal, [&](OGRFeature* f, int i, size_t d) { f->SetField(i, round_to(s.dem_weight_value[d], 4)); }});
+
+        // 300k+ rows: features reused, fields set by index, points built directly (see write_rows).
         geo::BulkLayer& demand = gpkg.create_bulk_layer("demand", gtype, crs.epsg());
         geo::BulkLayer& uncovered = gpkg.create_bulk_layer("uncovered", gtype, crs.epsg());
-        std::vector<std::string> names;
-        for (OGRLayer* layer : {demand.layer(), uncovered.layer()}) {
-            std::vector<std::string> extra = dem_extra;
-            extra.push_back("weight");
-            names = copy_schema(layer, s.demand->defn.get(), extra);
-            size_t k = 0;
-            geo::add_field(layer, names[k++], OFTString);
-            geo::add_field(layer, names[k++], OFTString);
-            geo::add_field(layer, names[k++], OFTString);
-            geo::add_field(layer, names[k++], OFTReal);
-            geo::add_field(layer, names[k++], OFTReal);
-            for (size_t c = 0; c < labels.size(); ++c) geo::add_field(layer, names[k++], OFTInteger);
-            for (size_t i = 0; i < inds.size(); ++i)
-                if (!r.indicator_covered[i].empty()) geo::add_field(layer, names[k++], OFTInteger);
-            geo::add_field(layer, names[k++], OFTReal);
-        }
-        // Both layers have the same fields: the input's, then `names` (positions in `col`).
-        const int n_input = s.demand->defn ? s.demand->defn->GetFieldCount() : 0;
+        // Both layers have the same fields: the input's, then the columns (positions in `col`).
         std::vector<int> col;
-        for (const auto& n : names) col.push_back(demand.layer()->GetLayerDefn()->GetFieldIndex(n.c_str()));
+        for (OGRLayer* layer : {demand.layer(), uncovered.layer()}) col = add_columns(layer, s.demand->defn.get(), cols);
+        const int n_input = s.demand->defn ? s.demand->defn->GetFieldCount() : 0;
         // Point rows become OGRPoints reprojected in one batch; other geometries go through WKB.
         std::vector<geo::XY> out_pt;      // output CRS, of the point rows
         std::vector<int> pt_of(nd, -1);   // row -> index in out_pt
@@ -374,25 +405,11 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
                 out_pt.push_back(s.demand->point[d]);
             }
         crs.convert(out_pt);
-        const auto& status = travel.demand_status();
         const size_t main_circle = labels.empty() ? 0 : labels.size() - 1;
         // Every field of the reused feature is set (or unset) for each row, as in a fresh feature.
         auto fill = [&](OGRFeature* f, size_t d) {
             set_input_fields(f, s.demand->attributes[d].get(), n_input);
-            size_t k = 0;
-            const int town = s.dem_town[d].town;
-            set_text(f, col[k++], town >= 0 ? s.town_set->id(town).c_str() : nullptr);
-            f->SetField(col[k++], status[d].c_str());
-            const int near = r.nearest[d];
-            set_text(f, col[k++], near >= 0 ? fac_ids[near].c_str() : nullptr);
-            if (near >= 0 && walk_like) f->SetField(col[k++], round_to(r.nearest_s[d] * travel.speed_mps(), 1));
-            else f->UnsetField(col[k++]);
-            if (near >= 0) f->SetField(col[k++], round_to(r.nearest_s[d] / 60, 2));
-            else f->UnsetField(col[k++]);
-            for (size_t c = 0; c < labels.size(); ++c) f->SetField(col[k++], static_cast<int>(r.covered[c][d]));
-            for (size_t i = 0; i < inds.size(); ++i)
-                if (!r.indicator_covered[i].empty()) f->SetField(col[k++], static_cast<int>(r.indicator_covered[i][d]));
-            f->SetField(col[k++], round_to(s.dem_weight_value[d], 4));
+            fill_columns(f, cols, col, d);
             f->SetGeometryDirectly(pt_of[d] >= 0 ? new OGRPoint(out_pt[pt_of[d]].x, out_pt[pt_of[d]].y)
                                                  : to_output_geometry(s.demand->geom[d].get(), gtype, crs));
         };
@@ -409,7 +426,7 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
         for (const auto& sk : s.demand->skipped) {
             set_input_fields(f.get(), sk.attributes.get(), n_input);
             for (int c : col) f->UnsetField(c);
-            f->SetField(col[1], sk.reason.c_str());
+            f->SetField(col[status_col], sk.reason.c_str());
             demand.write(f.get());
         }
         // Each spatial index is packed on another thread while this one goes on writing.

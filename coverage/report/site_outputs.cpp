@@ -120,7 +120,7 @@ void write_site_outputs(const std::string& final_dir, const Study& s, const Trav
               << (c.capacity.empty() ? "" : fixed(c.capacity[j], 2)) << "," << (rank < alloc.site_load.size() ? fixed(alloc.site_load[rank], 2) : "") << ","
               << (rank < alloc.site_unserved.size() ? fixed(alloc.site_unserved[rank], 2) : "") << "\n";
     }
-    geo::write_text_atomic(outdir + "/sites.csv", sites.str());
+    geo::write_text_atomic(outdir + "/sites.csv", kUtf8Bom + sites.str());
 
     std::ostringstream curve;
     curve << "k,site_label,marginal_households,covered_households,covered_share\n";
@@ -129,7 +129,7 @@ void write_site_outputs(const std::string& final_dir, const Study& s, const Trav
         curve << k + 1 << "," << csv_escape(c.label[r.chosen[k]]) << "," << fixed(k < r.marginal.size() ? r.marginal[k] : NAN, 2) << ","
               << fixed(r.before_weight + (k < r.cumulative.size() ? r.cumulative[k] : 0), 2) << ","
               << fixed(k < r.covered_share.size() ? r.covered_share[k] : NAN, 6) << "\n";
-    geo::write_text_atomic(outdir + "/marginal_curve.csv", curve.str());
+    geo::write_text_atomic(outdir + "/marginal_curve.csv", kUtf8Bom + curve.str());
 
     std::ostringstream towns;
     towns << "town_id,town_name,households,covered_before,covered_after,share_before,share_after,new_sites"
@@ -144,7 +144,7 @@ void write_site_outputs(const std::string& final_dir, const Study& s, const Trav
         if (!r.group_served.empty()) towns << "," << fixed(at(r.group_served, t), 2);
         towns << "\n";
     }
-    geo::write_text_atomic(outdir + "/towns_before_after.csv", towns.str());
+    geo::write_text_atomic(outdir + "/towns_before_after.csv", kUtf8Bom + towns.str());
 
     nlohmann::ordered_json res;
     res["problem"] = r.problem;

@@ -94,7 +94,7 @@ void write_compliance_tables(const std::string& outdir, const Study& s, const Tr
         jinds.push_back(ji);
     }
     cj["indicators"] = jinds;
-    geo::write_text_atomic(outdir + "/compliance.csv", csv.str());
+    geo::write_text_atomic(outdir + "/compliance.csv", kUtf8Bom + csv.str());
     geo::write_text_atomic(outdir + "/compliance.json", cj.dump(2) + "\n");
 
 }
@@ -125,7 +125,7 @@ void write_scenario_comparison(const std::string& outdir, const Study& s, const 
             }
             sc << "," << before << "," << after << "," << csv_escape(newly) << "\n";
         }
-        geo::write_text_atomic(outdir + "/scenario_comparison.csv", sc.str());
+        geo::write_text_atomic(outdir + "/scenario_comparison.csv", kUtf8Bom + sc.str());
     }
 }
 

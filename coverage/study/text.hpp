@@ -5,6 +5,10 @@
 
 namespace lc::cov {
 
+// Starts every CSV lifecircle writes: Excel on Chinese Windows reads a CSV without it as GBK and
+// turns UTF-8 town names into mojibake; GDAL, Python (utf-8-sig), R and LibreOffice skip it.
+inline constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
+
 // Fixed decimals; "" for NaN/inf so tables never show "nan".
 std::string fixed(double v, int decimals);
 // Quotes a CSV cell when it holds a comma, quote or newline.

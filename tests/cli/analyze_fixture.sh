@@ -27,6 +27,8 @@ echo "$row" | grep -q "nearest_id (String) = F2" && echo "$row" | grep -q "neare
   && echo "$row" | grep -q "covered_5 (Integer) = 0" && echo "$row" | grep -q "covered_15 (Integer) = 1" && ok || bad "D3 row: $row"
 row=$(ogrinfo -q "$out/a/coverage.gpkg" -sql "SELECT status FROM demand WHERE id='D6'" 2>/dev/null)
 echo "$row" | grep -q "status (String) = outside_towns" && ok || bad "D6 status: $row"
+# Excel on Chinese Windows needs the UTF-8 byte-order mark to read the town names.
+[ "$(head -c 3 "$out/a/compliance.csv" | od -An -tx1 | tr -d ' ')" = "efbbbf" ] && ok || bad "compliance.csv has no UTF-8 BOM"
 grep -q '^B,乙镇,daycare,.*,missed,1.00,0 of 1 required$' "$out/a/compliance.csv" && ok || bad "compliance.csv daycare row for B"
 grep -q '"sha256"' "$out/a/run.json" && ok || bad "run.json has no checksums"
 # No temporary files left behind.

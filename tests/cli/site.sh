@@ -13,7 +13,7 @@ for f in sites.gpkg sites.csv marginal_curve.csv towns_before_after.csv report.h
 # The curve never decreases and its gains never grow (greedy ranking).
 python3 - "$out/li/marginal_curve.csv" <<'PY' && ok || bad "marginal curve not monotone"
 import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
 share = [float(r["covered_share"]) for r in rows]
 gain = [float(r["marginal_households"]) for r in rows[1:]]
 assert all(a <= b + 1e-9 for a, b in zip(share, share[1:])), share
@@ -39,7 +39,7 @@ grep -qi "candidates" "$out/big.txt" && ok || bad "no message for K > candidates
 "$bin" site data/dongguan/project.toml --facility-type day_care --target-share 0.9 --out "$out/lscp" -q > "$out/lscp.txt" 2>&1 || bad "lscp exited $?"
 python3 - "$out/lscp/towns_before_after.csv" <<'PY' && ok || bad "a town below its set-cover target"
 import csv, sys
-for r in csv.DictReader(open(sys.argv[1])):
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")):
     assert float(r["covered_after"]) >= float(r["target_households"]) - 1e-6, r
 PY
 # A town's own target: Humen must reach 80 % while the others reach 30 %.
@@ -47,7 +47,7 @@ printf "town_id,share\nhumen,0.8\n" > "$out/targets.csv"
 "$bin" site data/dongguan/project.toml --facility-type day_care --target-share 0.3 --town-targets "$out/targets.csv" --out "$out/own" -q > "$out/own.txt" 2>&1 || bad "town targets exited $?"
 python3 - "$out/own/towns_before_after.csv" <<'PY' && ok || bad "town targets not met"
 import csv, sys
-rows = {r["town_id"]: r for r in csv.DictReader(open(sys.argv[1]))}
+rows = {r["town_id"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig"))}
 h = rows["humen"]
 assert abs(float(h["target_households"]) - 0.8 * float(h["households"])) < 1e-6, h
 for r in rows.values():

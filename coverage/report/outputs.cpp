@@ -14,6 +14,7 @@
 
 #include "coverage/report/report_html.hpp"
 #include "coverage/report/tables.hpp"
+#include "coverage/report/workbook.hpp"
 #include "coverage/report/shapefile.hpp"
 #include "coverage/report/styles.hpp"
 #include "coverage/study/text.hpp"
@@ -507,6 +508,7 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     write_gpkg_styles(gpkg.dataset(), r.circles_min, p.lang);
     gpkg.commit();
     write_compliance_tables(outdir, s, travel, r);
+    write_workbook(outdir, s, r);
     if (baseline) write_scenario_comparison(outdir, s, r, *baseline);
     write_summary_md(outdir, s, travel, r);
     double total_hh = 0;

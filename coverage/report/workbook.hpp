@@ -1,0 +1,12 @@
+#pragma once
+// compliance.xlsx: the tables the office works with, as a spreadsheet: one sheet per table,
+// headers and values in the report's language, numbers stored as numbers, the header row frozen.
+#include <string>
+
+#include "coverage/analysis/analysis.hpp"
+
+namespace lc::cov {
+
+void write_workbook(const std::string& outdir, const Study& study, const AnalysisResult& result);
+
+}  // namespace lc::cov

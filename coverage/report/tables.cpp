@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <sstream>
 
 #include "coverage/report/outputs.hpp"
@@ -19,8 +20,39 @@ void write_compliance_tables(const std::string& outdir, const Study& s, const Tr
     std::vector<std::string> labels;
     for (double c : r.circles_min) labels.push_back(circle_label(c));
     // --- compliance tables ---
+    // compliance.csv, one row per town (and the city) and indicator. Its columns are defined once:
+    // the header and every row come from this list.
+    struct Row {
+        std::string town_id, town_name;
+        const Indicator* ind;
+        const Evaluation* e;
+        std::string status, gap_text;
+    };
+    using Cell = std::function<std::string(const Row&)>;
+    auto opt = [&](const Row& w, std::optional<double> v) { return v ? fixed(*v, decimals_for(*w.ind)) : std::string(); };
+    const std::vector<std::pair<const char*, Cell>> columns{
+        {"town_id", [](const Row& w) { return csv_escape(w.town_id); }},
+        {"town_name", [](const Row& w) { return csv_escape(w.town_name); }},
+        {"indicator_id", [](const Row& w) { return w.ind->id; }},
+        {"indicator", [&](const Row& w) { return csv_escape(w.ind->name(p.lang)); }},
+        {"kind", [](const Row& w) { return w.ind->kind; }},
+        {"binding", [](const Row& w) { return std::string(w.ind->binding ? "1" : "0"); }},
+        {"unit", [](const Row& w) { return w.ind->unit; }},
+        {"year", [&](const Row&) { return std::to_string(r.year); }},
+        {"value", [&](const Row& w) { return opt(w, w.e->value); }},
+        {"target", [&](const Row& w) { return opt(w, w.e->target); }},
+        {"comparator", [](const Row& w) { return csv_escape(w.e->comparator); }},
+        {"status", [](const Row& w) { return w.status; }},
+        {"gap", [](const Row& w) { return w.e->status == Status::missed ? fixed(w.e->gap, 2) : std::string("0"); }},
+        {"gap_text", [](const Row& w) { return csv_escape(w.gap_text); }},
+    };
     std::ostringstream csv;
-    csv << "town_id,town_name,indicator_id,indicator,kind,binding,unit,year,value,target,comparator,status,gap,gap_text\n";
+    auto put = [&](const Row& w) {
+        for (size_t k = 0; k < columns.size(); ++k) csv << (k ? "," : "") << columns[k].second(w);
+        csv << "\n";
+    };
+    for (size_t k = 0; k < columns.size(); ++k) csv << (k ? "," : "") << columns[k].first;
+    csv << "\n";
     nlohmann::ordered_json cj;
     cj["year"] = r.year;
     cj["scenario"] = r.scenario.name;
@@ -31,8 +63,6 @@ void write_compliance_tables(const std::string& outdir, const Study& s, const Tr
     const std::vector<size_t> order = binding_first(inds);
     for (size_t i : order) {
         const Indicator& ind = inds[i];
-        const int dec = decimals_for(ind);
-        auto opt = [&](std::optional<double> v) { return v ? fixed(*v, dec) : std::string(); };
         nlohmann::ordered_json ji;
         ji["id"] = ind.id;
         ji["name_zh"] = ind.name_zh;
@@ -46,10 +76,7 @@ void write_compliance_tables(const std::string& outdir, const Study& s, const Tr
         for (size_t t = 0; t < nt; ++t) {
             const Evaluation& e = r.evals[i][t];
             const std::string& gap_text = p.lang == "zh" ? e.gap_text_zh : e.gap_text;
-            csv << csv_escape(s.town_set->id(t)) << "," << csv_escape(s.town_set->name(t)) << "," << ind.id << ","
-                << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << "," << ind.unit << "," << r.year
-                << "," << opt(e.value) << "," << opt(e.target) << "," << csv_escape(e.comparator) << "," << to_string(e.status) << ","
-                << (e.status == Status::missed ? fixed(e.gap, 2) : std::string("0")) << "," << csv_escape(gap_text) << "\n";
+            put({s.town_set->id(t), s.town_set->name(t), &ind, &e, to_string(e.status), gap_text});
             nlohmann::ordered_json jt;
             jt["town_id"] = s.town_set->id(t);
             jt["town_name"] = s.town_set->name(t);
@@ -72,10 +99,7 @@ void write_compliance_tables(const std::string& outdir, const Study& s, const Tr
             city_text += "; no city target for " + std::to_string(r.year);
         if (c.pooled.status == Status::no_target && !c.share_of_towns_met)
             city_text = p.lang == "zh" ? c.pooled.gap_text_zh : c.pooled.gap_text;
-        csv << "CITY,全市," << ind.id << "," << csv_escape(ind.name(p.lang)) << "," << ind.kind << "," << (ind.binding ? 1 : 0) << ","
-            << ind.unit << "," << r.year << "," << opt(c.pooled.value) << "," << opt(c.pooled.target) << ","
-            << csv_escape(c.pooled.comparator) << "," << (c.rollup_status ? to_string(*c.rollup_status) : to_string(c.pooled.status)) << ","
-            << (c.pooled.status == Status::missed ? fixed(c.pooled.gap, 2) : std::string("0")) << "," << csv_escape(city_text) << "\n";
+        put({"CITY", "全市", &ind, &c.pooled, c.rollup_status ? to_string(*c.rollup_status) : to_string(c.pooled.status), city_text});
         ji["towns"] = towns;
         nlohmann::ordered_json jc;
         jc["pooled_value"] = c.pooled.value ? nlohmann::ordered_json(round_to(*c.pooled.value, 6)) : nlohmann::ordered_json();

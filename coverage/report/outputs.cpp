@@ -291,11 +291,9 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     OutputCrs crs(p.output.crs, s.metric_epsg);
     const size_t nt = s.town_set->size();
     const size_t nd = s.demand ? s.demand->size() : 0;
-    const std::vector<Indicator> no_indicators;
-    const std::vector<Indicator>& inds = r.targets ? r.targets->indicators : no_indicators;
+    const std::vector<Indicator>& inds = indicators_of(r);
     const bool walk_like = travel.straight_line() || travel.network()->profile.name == "walk";
-    std::vector<std::string> labels;
-    for (double c : r.circles_min) labels.push_back(circle_label(c));
+    const std::vector<std::string> labels = circle_labels(r);
 
     // Checksumming the inputs for run.json is plain file reading (~90 MB for a city): done on the
     // second core while this thread writes coverage.gpkg.

@@ -14,10 +14,8 @@ namespace lc::cov {
 void write_summary_md(const std::string& outdir, const Study& s, const TravelModel& travel, const AnalysisResult& r) {
     const Project& p = s.project;
     const size_t nt = s.town_set->size();
-    const std::vector<Indicator> no_indicators;
-    const std::vector<Indicator>& inds = r.targets ? r.targets->indicators : no_indicators;
-    std::vector<std::string> labels;
-    for (double c : r.circles_min) labels.push_back(circle_label(c));
+    const std::vector<Indicator>& inds = indicators_of(r);
+    const std::vector<std::string> labels = circle_labels(r);
     const std::vector<size_t> order = binding_first(inds);
     // --- report.md ---
     std::ostringstream md;

@@ -15,10 +15,8 @@ namespace lc::cov {
 void write_compliance_tables(const std::string& outdir, const Study& s, const TravelModel& travel, const AnalysisResult& r) {
     const Project& p = s.project;
     const size_t nt = s.town_set->size();
-    const std::vector<Indicator> no_indicators;
-    const std::vector<Indicator>& inds = r.targets ? r.targets->indicators : no_indicators;
-    std::vector<std::string> labels;
-    for (double c : r.circles_min) labels.push_back(circle_label(c));
+    const std::vector<Indicator>& inds = indicators_of(r);
+    const std::vector<std::string> labels = circle_labels(r);
     // --- compliance tables ---
     // compliance.csv, one row per town (and the city) and indicator. Its columns are defined once:
     // the header and every row come from this list.
@@ -125,10 +123,8 @@ void write_compliance_tables(const std::string& outdir, const Study& s, const Tr
 
 void write_scenario_comparison(const std::string& outdir, const Study& s, const AnalysisResult& r, const AnalysisResult& baseline) {
     const size_t nt = s.town_set->size();
-    const std::vector<Indicator> no_indicators;
-    const std::vector<Indicator>& inds = r.targets ? r.targets->indicators : no_indicators;
-    std::vector<std::string> labels;
-    for (double c : r.circles_min) labels.push_back(circle_label(c));
+    const std::vector<Indicator>& inds = indicators_of(r);
+    const std::vector<std::string> labels = circle_labels(r);
     // --- scenario comparison ---
     {
         std::ostringstream sc;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "coverage/analysis/analysis.hpp"
+#include "coverage/study/text.hpp"
 
 namespace lc::cov {
 
@@ -16,6 +17,16 @@ namespace lc::cov {
 inline double round_to(double v, int d) {
     const double k = std::pow(10.0, d);
     return std::round(v * k) / k;
+}
+// The indicators of a result (none without a targets file) and its circles as labels ("15").
+inline const std::vector<Indicator>& indicators_of(const AnalysisResult& r) {
+    static const std::vector<Indicator> none;
+    return r.targets ? r.targets->indicators : none;
+}
+inline std::vector<std::string> circle_labels(const AnalysisResult& r) {
+    std::vector<std::string> labels;
+    for (double c : r.circles_min) labels.push_back(circle_label(c));
+    return labels;
 }
 inline int decimals_for(const Indicator& ind) { return ind.unit == "share" ? 4 : 2; }
 inline std::vector<size_t> binding_first(const std::vector<Indicator>& inds) {

@@ -36,7 +36,7 @@ bool counts_for_circle(const Project& p, const std::string& type, double minutes
 }
 
 std::optional<TargetsFile> load_study_targets(Study& study) {
-    Study* s = &study;
+    Study* const s = &study;  // the checks read like the rest of the study code (s->...)
     const Project& p = study.project;
     if (p.targets.path.empty()) return std::nullopt;
     std::optional<TargetsFile> targets = load_targets(p.targets.path);

@@ -1,4 +1,5 @@
 #include "coverage/report/report_html.hpp"
+#include "coverage/report/words.hpp"
 #include "coverage/report/report_html_assets.hpp"
 
 #include "coverage/study/text.hpp"
@@ -31,10 +32,6 @@ constexpr int kFont = 30;
 constexpr int kLegendWidth = 660;
 constexpr int kBottom = 110;
 
-struct Tr {
-    bool zh;
-    const char* operator()(const char* z, const char* e) const { return zh ? z : e; }
-};
 
 std::string num(double v, int d) {
     char buf[64];
@@ -152,14 +149,6 @@ const char* status_class(Status s) {
     }
 }
 
-const char* status_text(Status s, const Tr& T) {
-    switch (s) {
-        case Status::met: return T("达标", "met");
-        case Status::missed: return T("未达标", "missed");
-        case Status::no_target: return T("当年无目标", "no target this year");
-        default: return T("无数据", "no data");
-    }
-}
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "coverage/report/workbook.hpp"
+#include "coverage/report/words.hpp"
 
 #include <cpl_conv.h>
 #include <cpl_vsi.h>
@@ -16,19 +17,7 @@
 namespace lc::cov {
 namespace {
 
-struct Tr {
-    bool zh;
-    const char* operator()(const char* z, const char* e) const { return zh ? z : e; }
-};
 
-const char* status_words(Status s, const Tr& T) {
-    switch (s) {
-        case Status::met: return T("达标", "met");
-        case Status::missed: return T("未达标", "missed");
-        case Status::no_target: return T("当年无目标", "no target this year");
-        default: return T("无数据", "no data");
-    }
-}
 
 void set_number(OGRFeature* f, int i, std::optional<double> v, int decimals) {
     if (v && std::isfinite(*v)) f->SetField(i, round_to(*v, decimals));
@@ -107,7 +96,7 @@ void write_workbook(const std::string& outdir, const Study& s, const AnalysisRes
                 set_number(f, 5, e.value, dec);
                 set_number(f, 6, e.target, dec);
                 f->SetField(7, e.comparator.c_str());
-                f->SetField(8, status_words(e.status, T));
+                f->SetField(8, status_text(e.status, T));
                 set_number(f, 9, e.status == Status::missed ? std::optional<double>(e.gap) : std::optional<double>(0.0), 2);
                 f->SetField(10, gap_text.c_str());
                 const OGRErr err = l->CreateFeature(f);

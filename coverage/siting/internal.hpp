@@ -238,16 +238,24 @@ struct ServiceGain {
 struct ServiceState {
     const SitingProblem& p;
     std::vector<double> rem;      // unserved new weight per demand point
-    std::vector<uint32_t> by_cost; // per candidate, its cover entries nearest first (ties: demand index)
-    ServiceState(const SitingProblem& prob, const Baseline& b) : p(prob), rem(prob.demand_count), by_cost(prob.cover_demand.size()) {
+    // Per candidate, its cover entries nearest first (ties: demand index), sorted the first time
+    // the candidate is looked at: ranking a few chosen sites must not sort every candidate's list.
+    mutable std::vector<uint32_t> by_cost;
+    mutable std::vector<uint8_t> sorted;
+    ServiceState(const SitingProblem& prob, const Baseline& b)
+        : p(prob), rem(prob.demand_count), by_cost(prob.cover_demand.size()), sorted(prob.candidate_count, 0) {
         for (uint32_t i = 0; i < p.demand_count; ++i) rem[i] = b.covered0[i] ? 0 : p.demand_weight[i];
         std::iota(by_cost.begin(), by_cost.end(), 0u);
-        for (uint32_t j = 0; j < p.candidate_count; ++j)
-            std::sort(by_cost.begin() + p.cover_first[j], by_cost.begin() + p.cover_first[j + 1], [&](uint32_t x, uint32_t y) {
-                return p.cover_cost[x] != p.cover_cost[y] ? p.cover_cost[x] < p.cover_cost[y] : p.cover_demand[x] < p.cover_demand[y];
-            });
+    }
+    void sort_once(uint32_t j) const {
+        if (sorted[j]) return;
+        std::sort(by_cost.begin() + p.cover_first[j], by_cost.begin() + p.cover_first[j + 1], [&](uint32_t x, uint32_t y) {
+            return p.cover_cost[x] != p.cover_cost[y] ? p.cover_cost[x] < p.cover_cost[y] : p.cover_demand[x] < p.cover_demand[y];
+        });
+        sorted[j] = 1;
     }
     ServiceGain gain(uint32_t j) const {
+        sort_once(j);
         ServiceGain g;
         double room = capacity_of(p, j), cost = 0;
         for (uint32_t k = p.cover_first[j]; k < p.cover_first[j + 1]; ++k) {
@@ -261,6 +269,7 @@ struct ServiceState {
         return g;
     }
     void add(uint32_t j) {
+        sort_once(j);
         double room = capacity_of(p, j);
         for (uint32_t k = p.cover_first[j]; k < p.cover_first[j + 1] && room > 0; ++k) {
             double& r = rem[p.cover_demand[by_cost[k]]];

@@ -51,8 +51,11 @@ public:
         cov::OutputCrs check_crs(project.output.crs, 4326);  // a bad CRS fails now, not after the analysis
         progress.begin(project.straight_line() ? "reading layers" : "reading layers and building the road network (in parallel)");
         auto [study, network] = cov::load_study_and_network(project);
-        if (!study->demand) throw base::UserError("analyze needs a demand layer ([demand] path or --demand)");
-        if (!study->facilities) throw base::UserError("analyze needs a facilities layer ([facilities] path or --facilities)");
+        cov::require_analysis_layers(*study);
+        if (!study->facilities || !study->demand) {
+            print_report(study->report, flags_.verbose, flags_.quiet);
+            return cannot_run;
+        }
         std::string loaded = std::to_string(study->town_set->size()) + " towns, " + std::to_string(study->facilities->size()) +
                              " facilities, " + std::to_string(study->demand->size()) + " demand rows";
         if (network)

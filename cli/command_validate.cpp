@@ -57,10 +57,7 @@ public:
         const std::optional<cov::TargetsFile> targets = cov::load_study_targets(*study);
         // With a project file, "ok" means analyze runs, and analyze needs both point layers.
         // Layers given only on the command line (validate --towns FILE) are checked as they are.
-        if (!project.file.empty())
-            for (const auto& [have, what] : {std::pair{study->facilities != nullptr, "a facilities layer ([facilities] path)"},
-                                             std::pair{study->demand != nullptr, "a demand layer ([demand] path)"}})
-                if (!have) study->report.error(project.file, "", "incomplete_project", std::string("analyze needs ") + what + "; the project has none");
+        if (!project.file.empty()) cov::require_analysis_layers(*study);
         const auto& s = *study;
         print_layer("towns", *s.towns, s.metric_epsg);
         auto pc = geo::check_partition(*s.town_set);

@@ -35,6 +35,13 @@ bool counts_for_circle(const Project& p, const std::string& type, double minutes
     return it == p.levels.end() || it->second <= minutes + 1e-9;
 }
 
+void require_analysis_layers(Study& study) {
+    const std::string file = study.project.file.empty() ? std::string("command line") : study.project.file;
+    if (!study.facilities)
+        study.report.error(file, "", "incomplete_project", "analyze needs a facilities layer ([facilities] path or --facilities)");
+    if (!study.demand) study.report.error(file, "", "incomplete_project", "analyze needs a demand layer ([demand] path or --demand)");
+}
+
 std::optional<TargetsFile> load_study_targets(Study& study) {
     Study* const s = &study;  // the checks read like the rest of the study code (s->...)
     const Project& p = study.project;

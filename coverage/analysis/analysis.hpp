@@ -48,6 +48,10 @@ struct AnalysisResult {
 // study.report). validate and analyze both call it, so they refuse the same inputs.
 std::optional<TargetsFile> load_study_targets(Study& study);
 
+// analyze needs a facilities and a demand layer: an error in study.report for each one missing.
+// analyze and validate (with a project file) both call it, so they refuse the same projects.
+void require_analysis_layers(Study& study);
+
 struct AnalysisOptions {
     Scenario scenario;
     const TargetsFile* targets = nullptr;  // null: read [targets] path, if any

@@ -184,8 +184,8 @@ expect 2 "town_targets_unknown\.csv:3: no town with id 'ZZ'" -- site $small --ou
 expect 2 "--town-targets applies to set cover" -- site $small --out "$out/s" --facility-type day_care --add 2 --problem mclp --town-targets $bad/town_targets_unknown.csv
 expect 2 "--solver: exakt not in \{greedy,exact\}" -- site $small --out "$out/s" --facility-type day_care --add 2 --solver exakt
 # A project without demand: validate refuses it as analyze does (validate ok => analyze runs).
-expect 2 "project_no_demand\.toml: analyze needs a demand layer \(\[demand\] path\); the project has none" -- validate $bad/project_no_demand.toml
-expect 2 "analyze needs a demand layer" -- analyze $bad/project_no_demand.toml --out "$out/a"
+expect 2 "project_no_demand\.toml: analyze needs a demand layer \(\[demand\] path or --demand\)" -- validate $bad/project_no_demand.toml
+expect 2 "project_no_demand\.toml: analyze needs a demand layer" -- analyze $bad/project_no_demand.toml --out "$out/a"
 # Output folders: a regular file in the way, or the current folder (replaced as a whole), refused.
 touch "$out/a_file"
 expect 2 "a_file exists and is not a folder: choose another --out" -- analyze $small --out "$out/a_file"

@@ -23,6 +23,7 @@ public:
     }
     void setup(CLI::App& app) override {
         flags_.add_to(app);
+        flags_.add_service_flags(app);
         app.add_option("-o,--out", out_, "Output folder")->required();
         app.add_option("--scenario", scenario_, "Facility set: existing (default) or a plan year (e.g. 2025: adds planned_YYYY <= 2025); "
                                                  "with a year, scenario_comparison.csv compares it with existing");

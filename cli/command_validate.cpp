@@ -45,7 +45,10 @@ public:
                "town overlaps and gaps, the statistics table, the targets file against the data, the road network and snapping (the "
                "same loading as analyze). Exit 0 when the study can run (possibly with warnings), 2 when it cannot.";
     }
-    void setup(CLI::App& app) override { flags_.add_to(app); }
+    void setup(CLI::App& app) override {
+        flags_.add_to(app);
+        flags_.add_service_flags(app);
+    }
     int run() override {
         cov::Project project = flags_.load();
         cov::OutputCrs check_crs(project.output.crs, 4326);  // as analyze: a bad output CRS fails before reading

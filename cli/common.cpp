@@ -50,6 +50,13 @@ void StudyFlags::add_to(CLI::App& app) {
     app.add_flag("-v,--verbose", verbose, "Print every message, not only the first of each kind");
 }
 
+void StudyFlags::add_service_flags(CLI::App& app) {
+    app.add_option("--capacity-field", capacity_field, "Field of the facilities layer holding capacity (places; one place serves one "
+                                                       "unit of demand weight): adds households served and accessibility");
+    app.add_option("--access", access, "Accessibility method: 2sfca (default with a capacity), e2sfca (Gaussian decay), gravity, none")
+        ->check(CLI::IsMember({"2sfca", "e2sfca", "gravity", "none"}));
+}
+
 cov::Project StudyFlags::load() const {
     std::vector<std::string> all;
     auto abs = [](const std::string& p) { return fs::absolute(p).lexically_normal().string(); };
@@ -61,6 +68,8 @@ cov::Project StudyFlags::load() const {
     if (!weight.empty()) all.push_back("demand.weight=" + weight);
     if (!network.empty()) all.push_back("network.path=" + abs(network));
     if (!minutes.empty()) all.push_back("travel.circles_min=" + minutes);
+    if (!capacity_field.empty()) all.push_back("facilities.capacity=" + capacity_field);
+    if (!access.empty()) all.push_back("access.method=" + access);
     if (speed_kmh > 0) all.push_back("travel.speed_kmh=" + std::to_string(speed_kmh));
     if (!facility_types.empty()) {
         std::string list;

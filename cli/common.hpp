@@ -20,11 +20,12 @@ struct StudyFlags {
     std::vector<std::string> sets;
     std::string towns, town_id, facilities, type_field, demand, weight, network;
     std::vector<std::string> facility_types;
-    std::string minutes;
+    std::string minutes, capacity_field, access;
     double speed_kmh = 0;
     bool quiet = false, verbose = false;
 
     void add_to(CLI::App& app);
+    void add_service_flags(CLI::App& app);  // --capacity-field, --access (analyze, validate)
     cov::Project load() const;  // project file + flags + --set, flags last
 };
 

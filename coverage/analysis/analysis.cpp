@@ -62,6 +62,96 @@ std::optional<TargetsFile> load_study_targets(Study& study) {
     return targets;
 }
 
+namespace {
+
+// Pairs (facility, demand, minutes) of the given facility rows within `minutes`, in facility
+// order then demand row: one bounded search per facility, the same costs as coverage.
+std::vector<ReachPair> pairs_within(const TravelModel& travel, const std::vector<uint32_t>& rows, double minutes) {
+    std::vector<ReachPair> pairs;
+    const auto reach = travel.reach_from_facilities(rows, minutes * 60 + 1e-9);
+    for (size_t k = 0; k < rows.size(); ++k)
+        for (const net::Reach& x : reach[k]) pairs.push_back({rows[k], x.target, x.cost / 60.0});
+    return pairs;
+}
+
+// Served (capacity) and accessibility (floating catchment) per circle, demand row and town.
+void compute_service(const Study& s, const TravelModel& travel, AnalysisResult& r) {
+    const Project& p = s.project;
+    const size_t nf = s.facilities->size(), nd = s.demand->size(), nt = s.town_set->size();
+    auto rows_for = [&](double minutes) {
+        std::vector<uint32_t> rows;
+        for (uint32_t f : r.main_rows)
+            if (counts_for_circle(p, s.fac_type_value[f], minutes)) rows.push_back(f);
+        return rows;
+    };
+    r.has_capacity = !s.fac_capacity.empty();
+    if (r.has_capacity) {
+        for (uint32_t f : r.main_rows) r.capacity_total += s.fac_capacity[f];
+        for (size_t c = 0; c < r.circles_min.size(); ++c) {
+            std::vector<ReachPair> pairs = pairs_within(travel, rows_for(r.circles_min[c]), r.circles_min[c]);
+            Allocation a = allocate_nearest_first(std::move(pairs), s.fac_capacity, s.dem_weight_value);
+            // Served only where reached: a pair exactly at the cutoff counts as coverage does.
+            for (size_t d = 0; d < nd; ++d)
+                if (!r.covered[c][d]) a.served[d] = 0;
+            std::vector<double> town(nt, 0);
+            for (size_t d = 0; d < nd; ++d)
+                if (s.dem_town[d].town >= 0) town[s.dem_town[d].town] += a.served[d];
+            r.served.push_back(std::move(a.served));
+            r.facility_load.push_back(std::move(a.load));
+            r.town_served.push_back(std::move(town));
+        }
+    }
+    r.access.method = *parse_access_method(p.access.method);
+    r.access.beta = p.access.beta;
+    if (r.access.method != AccessMethod::none && !r.circles_min.empty()) {
+        r.access_catchment_min = p.access.catchment_min > 0 ? p.access.catchment_min : r.circles_min.back();
+        r.access_supply_is_count = !r.has_capacity;
+        std::vector<double> supply(nf, 0);
+        const std::vector<uint32_t> rows = rows_for(r.access_catchment_min);
+        for (uint32_t f : rows) supply[f] = r.has_capacity ? s.fac_capacity[f] : 1.0;
+        const std::vector<ReachPair> pairs = pairs_within(travel, rows, r.access_catchment_min);
+        Accessibility acc = floating_catchment(pairs, supply, s.dem_weight_value, r.access, r.access_catchment_min);
+        for (uint32_t f : rows)
+            if (acc.reaches_demand[f]) r.access_supply_reaching += supply[f];
+        r.access_score = std::move(acc.score);
+        r.facility_ratio = std::move(acc.ratio);
+        std::vector<double> sum(nt, 0), w(nt, 0);
+        double city_sum = 0, city_w = 0;
+        for (size_t d = 0; d < nd; ++d) {
+            const int t = s.dem_town[d].town;
+            if (t < 0) continue;
+            sum[t] += s.dem_weight_value[d] * r.access_score[d];
+            w[t] += s.dem_weight_value[d];
+        }
+        r.town_access.assign(nt, std::nullopt);
+        for (size_t t = 0; t < nt; ++t) {
+            if (w[t] > 0) r.town_access[t] = sum[t] / w[t];
+            city_sum += sum[t], city_w += w[t];
+        }
+        if (city_w > 0) r.city_access = city_sum / city_w;
+    }
+    // Equity across towns: each town's households get the town's share (or score).
+    for (size_t c = 0; c < r.circles_min.size(); ++c) {
+        std::vector<double> share(nt, 0);
+        for (size_t t = 0; t < nt; ++t)
+            if (r.town_households[t] > 0) share[t] = r.town_covered[c][t] / r.town_households[t];
+        r.equity.push_back({"coverage", r.circles_min[c], inequality(share, r.town_households)});
+    }
+    for (size_t c = 0; c < r.served.size(); ++c) {
+        std::vector<double> share(nt, 0);
+        for (size_t t = 0; t < nt; ++t)
+            if (r.town_households[t] > 0) share[t] = r.town_served[c][t] / r.town_households[t];
+        r.equity.push_back({"served", r.circles_min[c], inequality(share, r.town_households)});
+    }
+    if (!r.access_score.empty()) {
+        std::vector<double> v(nt, 0);
+        for (size_t t = 0; t < nt; ++t) v[t] = r.town_access[t].value_or(0);  // no households: weight 0, left out
+        r.equity.push_back({std::string("access_") + to_string(r.access.method), r.access_catchment_min, inequality(v, r.town_households)});
+    }
+}
+
+}  // namespace
+
 AnalysisResult analyze(const Study& s, const TravelModel& travel, const AnalysisOptions& opts) {
     AnalysisResult r;
     const Project& p = s.project;
@@ -122,6 +212,8 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
         for (size_t c = 0; c < r.circles_min.size(); ++c)
             if (r.covered[c][d]) r.town_covered[c][t] += s.dem_weight_value[d];
     }
+
+    if (s.facilities && s.demand) compute_service(s, travel, r);
 
     // Town facts for the indicators.
     r.facts.assign(nt, {});
@@ -202,6 +294,19 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
     for (size_t k = 0; k < tf.indicators.size(); ++k) {
         for (size_t t = 0; t < nt; ++t) r.evals[k][t] = evaluate(tf.indicators[k], r.facts[t], r.year);
         r.city[k] = roll_up(tf.indicators[k], r.facts, r.evals[k], r.year);
+    }
+    // Who lives where the plan is missed: households of the towns missing each indicator, as a
+    // share of the households of the towns judged (met or missed).
+    r.missed_weight_share.assign(tf.indicators.size(), std::nullopt);
+    for (size_t k = 0; k < tf.indicators.size(); ++k) {
+        double missed = 0, judged = 0;
+        for (size_t t = 0; t < nt; ++t) {
+            const Status st = r.evals[k][t].status;
+            if (st != Status::met && st != Status::missed) continue;
+            judged += r.town_households[t];
+            if (st == Status::missed) missed += r.town_households[t];
+        }
+        if (judged > 0) r.missed_weight_share[k] = missed / judged;
     }
     return r;
 }

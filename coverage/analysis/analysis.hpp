@@ -8,6 +8,7 @@
 #include "coverage/study/travel.hpp"
 #include "coverage/study/study.hpp"
 #include "coverage/analysis/indicators.hpp"
+#include "coverage/analysis/service.hpp"
 
 namespace lc::cov {
 
@@ -41,6 +42,32 @@ struct AnalysisResult {
     std::vector<CityRollup> city;                  // [indicator]
     std::vector<std::vector<uint8_t>> indicator_covered;  // [indicator][demand], coverage_share only (else empty)
     double nearest_cutoff_s = 0;
+
+    // Capacity ([facilities] capacity): per circle, the weight each facility of the circle serves
+    // nearest first (allocate_nearest_first) and what each demand row gets. Empty without one.
+    bool has_capacity = false;
+    std::vector<std::vector<double>> served;         // [circle][demand] weight served
+    std::vector<std::vector<double>> town_served;    // [circle][town]
+    std::vector<std::vector<double>> facility_load;  // [circle][facility row] weight served
+    double capacity_total = 0;                       // places of the active main facilities
+    // Accessibility ([access] method): per demand row A_i, per town the weight-averaged mean.
+    AccessSpec access;
+    double access_catchment_min = 0;
+    bool access_supply_is_count = false;             // no capacity: each facility supplies 1
+    std::vector<double> access_score;                // [demand], empty when method = none
+    std::vector<std::optional<double>> town_access;  // [town], none for a town without households
+    std::vector<double> facility_ratio;              // [facility row] R_j (0 off the main set)
+    std::optional<double> city_access;               // weight-averaged over towns' demand
+    double access_supply_reaching = 0;               // sum of S_j over facilities reaching demand
+
+    // Equity across towns, one row per measure (coverage and served share per circle, access).
+    struct EquityRow {
+        std::string measure;  // "coverage_15", "served_15", "access_2sfca_15"
+        double circle_min = 0;
+        Inequality q;
+    };
+    std::vector<EquityRow> equity;
+    std::vector<std::optional<double>> missed_weight_share;  // [indicator] share of households in towns that miss it
 };
 
 // The targets file ([targets] path) read and checked against the study's layers and statistics

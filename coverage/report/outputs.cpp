@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "coverage/report/report_html.hpp"
+#include "coverage/report/service_tables.hpp"
 #include "coverage/report/tables.hpp"
 #include "coverage/report/workbook.hpp"
 #include "coverage/report/shapefile.hpp"
@@ -265,7 +266,10 @@ std::string json_run_info(const Study& s, const RunInfo& run, const std::string&
     params["towns"] = {{"path", p.towns.src.path}, {"layer", p.towns.src.layer}, {"crs", p.towns.src.crs}, {"id", p.towns.id},
                        {"name", p.towns.name}, {"assign_tolerance_m", p.towns.assign_tolerance_m}};
     params["facilities"] = {{"path", p.facilities.src.path}, {"layer", p.facilities.src.layer}, {"crs", p.facilities.src.crs},
-                            {"id", p.facilities.id}, {"type", p.facilities.type}, {"status", p.facilities.status}};
+                            {"id", p.facilities.id}, {"type", p.facilities.type}, {"status", p.facilities.status},
+                            {"capacity", p.facilities.capacity}, {"capacity_area", p.facilities.capacity_area},
+                            {"m2_per_place", p.facilities.m2_per_place}};
+    params["access"] = {{"method", p.access.method}, {"catchment_min", p.access.catchment_min}, {"beta", p.access.beta}};
     params["demand"] = {{"path", p.demand.src.path}, {"layer", p.demand.src.layer}, {"crs", p.demand.src.crs}, {"kind", p.demand.kind},
                         {"weight", p.demand.weight}, {"where", p.demand.src.where}, {"default_levels", p.demand.default_levels},
                         {"dwelling_m2", p.demand.dwelling_m2}};
@@ -299,6 +303,8 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     // second core while this thread writes coverage.gpkg.
     std::future<std::map<std::string, std::string>> input_hashes = std::async(std::launch::async, hash_inputs, run.inputs);
     geo::VectorOutput gpkg(outdir + "/coverage.gpkg");
+    const ServiceView service = service_view(s, r);
+    const ServiceView* sv = &service;
     // --- towns ---
     {
         using TownColumn = Column<size_t>;
@@ -314,6 +320,30 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
                                 if (r.town_households[t] > 0) share = r.town_covered[c][t] / r.town_households[t];
                                 set_double_at(f, i, share, 6);
                             }});
+        if (r.has_capacity) {
+            cols.push_back({"capacity_places", OFTReal, [&, sv](OGRFeature* f, int i, size_t t) { f->SetField(i, round_to(sv->towns[t].capacity, 3)); }});
+            for (size_t c = 0; c < labels.size(); ++c) {
+                cols.push_back({"served_households_" + labels[c], OFTReal,
+                                [&, c](OGRFeature* f, int i, size_t t) { f->SetField(i, round_to(r.town_served[c][t], 3)); }});
+                cols.push_back({"served_share_" + labels[c], OFTReal, [&, c](OGRFeature* f, int i, size_t t) {
+                                    std::optional<double> share;
+                                    if (r.town_households[t] > 0) share = r.town_served[c][t] / r.town_households[t];
+                                    set_double_at(f, i, share, 6);
+                                }});
+            }
+        }
+        if (!r.access_score.empty())
+            cols.push_back({access_field_name(r), OFTReal, [&](OGRFeature* f, int i, size_t t) { set_double_at(f, i, r.town_access[t], 9); }});
+        if (r.has_capacity || !r.access_score.empty()) {
+            cols.push_back({"rank_reach", OFTInteger, [&, sv](OGRFeature* f, int i, size_t t) {
+                                if (sv->towns[t].reach_rank) f->SetField(i, sv->towns[t].reach_rank);
+                                else f->SetFieldNull(i);
+                            }});
+            cols.push_back({"rank_adequacy", OFTInteger, [&, sv](OGRFeature* f, int i, size_t t) {
+                                if (sv->towns[t].adequacy_rank) f->SetField(i, sv->towns[t].adequacy_rank);
+                                else f->SetFieldNull(i);
+                            }});
+        }
         for (size_t k = 0; k < inds.size(); ++k) {
             const std::string& id = inds[k].id;
             cols.push_back({id + "_value", OFTReal, [&, k](OGRFeature* f, int i, size_t t) { set_double_at(f, i, r.evals[k][t].value, 6); }});
@@ -386,6 +416,15 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
             if (!r.indicator_covered[k].empty())
                 cols.push_back({"cov_" + inds[k].id, OFTInteger,
                                 [&, k](OGRFeature* f, int i, size_t d) { f->SetField(i, static_cast<int>(r.indicator_covered[k][d])); }});
+        // Share of the row's weight served within each circle (capacity), and its accessibility.
+        for (size_t c = 0; c < r.served.size(); ++c)
+            cols.push_back({"served_" + labels[c], OFTReal, [&, c](OGRFeature* f, int i, size_t d) {
+                                std::optional<double> share;
+                                if (s.dem_weight_value[d] > 0) share = r.served[c][d] / s.dem_weight_value[d];
+                                set_double_at(f, i, share, 6);
+                            }});
+        if (!r.access_score.empty())
+            cols.push_back({access_field_name(r), OFTReal, [&](OGRFeature* f, int i, size_t d) { f->SetField(i, round_to(r.access_score[d], 9)); }});
         cols.push_back({"weight", OFTReal, [&](OGRFeature* f, int i, size_t d) { f->SetField(i, round_to(s.dem_weight_value[d], 4)); }});
 
         // 300k+ rows: features reused, fields set by index, points built directly (see write_rows).
@@ -440,11 +479,19 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     if (s.facilities) {
         geo::BulkLayer& facilities = gpkg.create_bulk_layer("facilities", wkbPoint, crs.epsg());
         OGRLayer* layer = facilities.layer();
-        auto names = copy_schema(layer, s.facilities->defn.get(), {"town", "status_network", "in_scenario", "main_type"});
+        // Capacity, what each facility serves per circle (nearest first) and its supply ratio R_j.
+        std::vector<std::string> extra{"town", "status_network", "in_scenario", "main_type"};
+        if (r.has_capacity) {
+            extra.push_back("capacity_places");
+            for (const auto& l : labels) extra.push_back("served_" + l);
+        }
+        if (!r.access_score.empty()) extra.push_back("access_ratio");
+        auto names = copy_schema(layer, s.facilities->defn.get(), extra);
         geo::add_field(layer, names[0], OFTString);
         geo::add_field(layer, names[1], OFTString);
         geo::add_field(layer, names[2], OFTInteger);
         geo::add_field(layer, names[3], OFTInteger);
+        for (size_t k = 4; k < names.size(); ++k) geo::add_field(layer, names[k], OFTReal);
         const int n_input = s.facilities->defn ? s.facilities->defn->GetFieldCount() : 0;
         std::vector<int> col;
         for (const auto& n : names) col.push_back(layer->GetLayerDefn()->GetFieldIndex(n.c_str()));
@@ -459,6 +506,18 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
             f->SetField(col[1], travel.facility_status()[i].c_str());
             f->SetField(col[2], static_cast<int>(r.active[i]));
             f->SetField(col[3], static_cast<int>(main.count(static_cast<uint32_t>(i))));
+            size_t k = 4;
+            const bool in_main = main.count(static_cast<uint32_t>(i)) > 0;
+            if (r.has_capacity) {
+                f->SetField(col[k++], round_to(s.fac_capacity[i], 3));
+                for (size_t c = 0; c < labels.size(); ++c, ++k)
+                    if (in_main) f->SetField(col[k], round_to(r.facility_load[c][i], 3));
+                    else f->SetFieldNull(col[k]);
+            }
+            if (!r.access_score.empty()) {
+                if (in_main) f->SetField(col[k], round_to(r.facility_ratio[i], 9));
+                else f->SetFieldNull(col[k]);
+            }
             f->SetGeometryDirectly(new OGRPoint(out_pt[i].x, out_pt[i].y));
             facilities.write(f.get());
         }
@@ -507,6 +566,7 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     gpkg.commit();
     write_compliance_tables(outdir, s, travel, r);
     write_workbook(outdir, s, r);
+    write_service_tables(outdir, s, r);
     if (baseline) write_scenario_comparison(outdir, s, r, *baseline);
     write_summary_md(outdir, s, travel, r);
     double total_hh = 0;
@@ -521,6 +581,22 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     res["facilities"] = s.facilities ? s.facilities->size() : 0;
     res["demand"] = nd;
     res["households"] = total_hh;
+    if (r.has_capacity) {
+        nlohmann::ordered_json served = nlohmann::ordered_json::object();
+        for (size_t c = 0; c < labels.size(); ++c) {
+            double sum = 0, reached = 0;
+            for (size_t t = 0; t < nt; ++t) sum += r.town_served[c][t], reached += r.town_covered[c][t];
+            served[labels[c]] = {{"households_reached", round_to(reached, 3)}, {"households_served", round_to(sum, 3)}};
+        }
+        res["capacity"] = {{"field", p.facilities.capacity.empty() ? p.facilities.capacity_area : p.facilities.capacity},
+                           {"places_main_facilities", round_to(r.capacity_total, 3)}, {"by_circle", served}};
+    }
+    if (!r.access_score.empty())
+        res["accessibility"] = {{"method", to_string(r.access.method)}, {"field", access_field_name(r)},
+                                {"catchment_min", r.access_catchment_min}, {"beta", r.access.beta},
+                                {"supply", r.access_supply_is_count ? "one per facility (no capacity)" : "capacity"},
+                                {"supply_reaching_demand", round_to(r.access_supply_reaching, 6)},
+                                {"city_mean", r.city_access ? nlohmann::ordered_json(round_to(*r.city_access, 12)) : nlohmann::ordered_json()}};
     res["messages"] = {{"errors", s.report.count(geo::Level::error)}, {"warnings", s.report.count(geo::Level::warning)}};
     const std::map<std::string, std::string> hashes = input_hashes.get();
     geo::write_text_atomic(outdir + "/run.json", json_run_info(s, run, res.dump(), &hashes));

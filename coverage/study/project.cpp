@@ -214,6 +214,21 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.str("facilities", "name", p.facilities.name);
     r.str("facilities", "status", p.facilities.status);
     r.str_list("facilities", "attributes", p.facilities.attributes);
+    r.str("facilities", "capacity", p.facilities.capacity);
+    r.str("facilities", "capacity_area", p.facilities.capacity_area);
+    r.num("facilities", "m2_per_place", p.facilities.m2_per_place);
+    if (p.facilities.m2_per_place < 0) r.bad("facilities", "m2_per_place", "must be positive m2 per place");
+    if (!p.facilities.capacity_area.empty() && !(p.facilities.m2_per_place > 0))
+        r.bad("facilities", "m2_per_place", "capacity_area needs m2_per_place (the standard's m2 per place, e.g. 25)");
+
+    r.str("access", "method", p.access.method);
+    r.num("access", "catchment_min", p.access.catchment_min);
+    r.num("access", "beta", p.access.beta);
+    if (p.access.method.empty()) p.access.method = p.facilities.has_capacity() ? "2sfca" : "none";
+    if (p.access.method != "2sfca" && p.access.method != "e2sfca" && p.access.method != "gravity" && p.access.method != "none")
+        r.bad("access", "method", "must be 2sfca, e2sfca, gravity or none");
+    if (p.access.catchment_min < 0 || p.access.catchment_min > 24 * 60) r.bad("access", "catchment_min", "must be minutes (0 = the largest circle)");
+    if (!(p.access.beta > 0) || p.access.beta > 10) r.bad("access", "beta", "must be a decay exponent above 0 and at most 10");
 
     r.layer("demand", p.demand.src);
     r.str("demand", "id", p.demand.id);

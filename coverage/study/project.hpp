@@ -30,6 +30,11 @@ struct Project {
         geo::LayerSource src;
         std::string id, type, name, status;
         std::vector<std::string> attributes;  // numeric attributes used by indicators
+        // How many units of demand weight (households) a facility can serve: a field of places,
+        // else floor area / m2_per_place. Empty = no capacity (reach only, no "served").
+        std::string capacity, capacity_area;
+        double m2_per_place = 0;
+        bool has_capacity() const { return !capacity.empty() || (!capacity_area.empty() && m2_per_place > 0); }
     } facilities;
 
     struct Demand {
@@ -59,6 +64,12 @@ struct Project {
         std::vector<double> circles_min{5, 10, 15};
         std::vector<std::string> main_types;  // facility types of the main coverage fields
     } travel;
+
+    struct Access {  // floating-catchment accessibility (coverage/analysis/service.hpp)
+        std::string method;        // 2sfca | e2sfca | gravity | none; default 2sfca with a capacity, else none
+        double catchment_min = 0;  // 0 = the largest circle
+        double beta = 1.0;         // gravity decay exponent
+    } access;
 
     std::map<std::string, int> levels;  // life-circle level (minutes) per facility type
 

@@ -2,6 +2,7 @@
 #include "base/error.hpp"
 
 #include "network/load.hpp"
+#include "coverage/study/text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -303,6 +304,46 @@ const std::vector<std::string> kDemIds{"id", "fid", "osm_id", "osm_way_id", "ID"
 // (a point 5 cm inside a town stays in it).
 constexpr double kBorderToleranceM = 0.01;
 
+// Places per facility: the capacity field, else floor area at the project's m2 per place. Only
+// facilities of the main types are judged (the others serve no one in the coverage figures), and
+// one whose capacity cannot be read is reported by name and counted as 0 places: served figures
+// never rest on a guessed capacity.
+void load_capacity(Study& s) {
+    const Project& p = s.project;
+    const geo::Layer& f = *s.facilities;
+    int cap = -1, area = -1;
+    if (!p.facilities.capacity.empty()) resolve_field(f, p.facilities.capacity, {}, cap, "facilities", "capacity", false, s.report);
+    if (!p.facilities.capacity_area.empty()) resolve_field(f, p.facilities.capacity_area, {}, area, "facilities", "capacity_area", false, s.report);
+    const std::set<std::string> main(p.travel.main_types.begin(), p.travel.main_types.end());
+    s.fac_capacity.assign(f.size(), 0);
+    const std::string field = !p.facilities.capacity.empty() ? p.facilities.capacity : p.facilities.capacity_area;
+    for (size_t i = 0; i < f.size(); ++i) {
+        std::optional<double> v = cap >= 0 ? f.number(i, cap, &s.report) : std::nullopt;
+        const char* from = "capacity";
+        if (!v && area >= 0)
+            if (auto a = f.number(i, area, &s.report)) v = *a / p.facilities.m2_per_place, from = "floor area";
+        const bool judged = !s.fac_type_value[i].empty() && (main.empty() || main.count(s.fac_type_value[i]));
+        if (!v) {
+            if (judged && (cap >= 0 || area >= 0))
+                s.report.add(f.message(geo::Level::warning, i, cap >= 0 ? cap : area, "capacity_missing",
+                                       "no capacity (" + field + " is empty): counted as 0 places, it serves no one"));
+            continue;
+        }
+        if (*v < 0) {
+            if (judged)
+                s.report.add(f.message(geo::Level::warning, i, cap >= 0 ? cap : area, "capacity_negative",
+                                       std::string(from) + " " + fixed(*v, 1) + " is negative: counted as 0 places"));
+            continue;
+        }
+        if (*v > 1e7) {
+            s.report.add(f.message(geo::Level::error, i, cap >= 0 ? cap : area, "capacity_too_large",
+                                   std::string(from) + " " + fixed(*v, 0) + " places is more than 10,000,000: is the field right?"));
+            continue;
+        }
+        s.fac_capacity[i] = *v;
+    }
+}
+
 }  // namespace
 
 void check_near_towns(Study& s, const std::string& file, const std::string& layer, const std::string& role, const Extent& e) {
@@ -394,6 +435,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
             s->fac_type_value[i] = f.text(i, s->fac_type);
             if (s->fac_type_value[i].empty()) ++untyped;
         }
+        if (p.facilities.has_capacity()) load_capacity(*s);
         if (untyped)
             s->report.warn(f.file, f.name, "no_type",
                            std::to_string(untyped) + " facilities have no type: they count for no indicator");

@@ -42,6 +42,9 @@ struct Study {
     std::vector<geo::TownSet::Assignment> fac_town, dem_town;
     std::vector<double> dem_weight_value;  // households (or the weight) per demand row, >= 0
     std::vector<std::string> fac_type_value;
+    // Places per facility row when the project gives a capacity (else empty): the capacity
+    // field, else floor area / m2_per_place; missing or negative values count as 0 (reported).
+    std::vector<double> fac_capacity;
 
     // A facility's id as outputs show it: the id field's text, else the feature id.
     std::string facility_id(size_t row) const {

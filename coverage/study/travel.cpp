@@ -315,6 +315,20 @@ std::vector<std::vector<net::Reach>> TravelModel::reach_from_points(const std::v
     return out;
 }
 
+std::vector<std::vector<net::Reach>> TravelModel::reach_from_facilities(const std::vector<uint32_t>& rows, double cutoff_s) const {
+    if (!study_.demand || !study_.facilities) return std::vector<std::vector<net::Reach>>(rows.size());
+    if (network_) {
+        std::vector<net::Endpoint> src;
+        src.reserve(rows.size());
+        for (uint32_t r : rows) src.push_back(endpoint(fac_snap_[r]));
+        return net::reach_per_source(network_->graph, net::Cost::time, src, dem_end_, cutoff_s);  // sorted by target
+    }
+    std::vector<geo::XY> pts;
+    pts.reserve(rows.size());
+    for (uint32_t r : rows) pts.push_back(study_.facilities->point[r]);
+    return reach_from_points(pts, cutoff_s);
+}
+
 std::vector<geo::GeomPtr> TravelModel::service_areas(const std::vector<geo::XY>& points, double minutes, double buffer_m) const {
     std::vector<geo::GeomPtr> out;
     if (network_) {

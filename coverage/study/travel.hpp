@@ -63,6 +63,11 @@ public:
     std::vector<std::vector<net::Reach>> reach_from_points(const std::vector<geo::XY>& points, double cutoff_s,
                                                            std::vector<std::string>* status = nullptr) const;
 
+    // For facility rows: the demand rows each reaches within cutoff_s (sorted by demand row),
+    // from the facility's own snap (network) or point (straight line), with the same costs as
+    // nearest(): one search per facility, for capacity and catchment measures.
+    std::vector<std::vector<net::Reach>> reach_from_facilities(const std::vector<uint32_t>& facility_rows, double cutoff_s) const;
+
     // Service-area shapes for points (cartography): the reached network buffered by buffer_m, or
     // in straight-line mode the disc the cutoff allows. Points are snapped as facilities are.
     std::vector<geo::GeomPtr> service_areas(const std::vector<geo::XY>& points, double minutes, double buffer_m) const;

@@ -1,6 +1,7 @@
 #include "tests/support/drawn_study.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -47,12 +48,11 @@ std::string DrawnStudy::write(const std::string& dir_text, const std::string& ex
     if (towns_.empty()) {
         // One town around everything drawn, 500 m beyond it.
         double x0 = std::numeric_limits<double>::max(), y0 = x0, x1 = -x0, y1 = -x0;
-        std::string all;
-        for (const auto& r : roads_) all += r.names;
-        for (const auto& f : facilities_) all += f.at;
-        for (const auto& h : homes_) all += h.at;
-        for (char c : all) {
-            const geo::XY p = map_.xy(c);
+        std::vector<geo::XY> all;
+        for (const auto& r : roads_) all.insert(all.end(), r.xy.begin(), r.xy.end());
+        for (const auto& f : facilities_) all.push_back(f.at);
+        for (const auto& h : homes_) all.push_back(h.at);
+        for (const geo::XY p : all) {
             x0 = std::min(x0, p.x), x1 = std::max(x1, p.x), y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
         }
         feats.push_back(R"({"type":"Feature","properties":{"code":"T","name":"Town"},"geometry":{"type":"Polygon","coordinates":)" +
@@ -66,16 +66,20 @@ std::string DrawnStudy::write(const std::string& dir_text, const std::string& ex
     feats.clear();
     for (size_t i = 0; i < roads_.size(); ++i) {
         std::string coords;
-        for (char c : roads_[i].names) coords += (coords.empty() ? "" : ",") + lonlat_text(map_.lonlat(c));
+        for (geo::XY p : roads_[i].xy) coords += (coords.empty() ? "" : ",") + lonlat_text(AsciiMap::to_lonlat(p));
         feats.push_back(R"({"type":"Feature","properties":{"id":)" + std::to_string(i + 1) + R"(,"highway":")" + roads_[i].highway +
                         R"("},"geometry":{"type":"LineString","coordinates":[)" + coords + "]}}");
     }
     write_file(dir / "roads.geojson", collection("roads", feats));
 
     feats.clear();
-    for (const auto& f : facilities_)
+    for (const auto& f : facilities_) {
+        std::ostringstream cap;
+        if (std::isfinite(f.capacity)) cap << f.capacity;
+        else cap << "null";
         feats.push_back(R"({"type":"Feature","properties":{"id":")" + f.id + R"(","type":")" + f.type + R"(","status":")" + f.status +
-                        R"("},"geometry":{"type":"Point","coordinates":)" + lonlat_text(map_.lonlat(f.at)) + "}}");
+                        R"(","capacity":)" + cap.str() + R"(},"geometry":{"type":"Point","coordinates":)" + lonlat_text(AsciiMap::to_lonlat(f.at)) + "}}");
+    }
     write_file(dir / "facilities.geojson", collection("facilities", feats));
 
     feats.clear();
@@ -83,14 +87,14 @@ std::string DrawnStudy::write(const std::string& dir_text, const std::string& ex
         std::ostringstream w;
         w << h.households;
         feats.push_back(R"({"type":"Feature","properties":{"id":")" + h.id + R"(","households":)" + w.str() +
-                        R"(},"geometry":{"type":"Point","coordinates":)" + lonlat_text(map_.lonlat(h.at)) + "}}");
+                        R"(},"geometry":{"type":"Point","coordinates":)" + lonlat_text(AsciiMap::to_lonlat(h.at)) + "}}");
     }
     write_file(dir / "homes.geojson", collection("homes", feats));
 
     feats.clear();
     for (const auto& c : candidates_)
         feats.push_back(R"({"type":"Feature","properties":{"id":")" + c.id + R"("},"geometry":{"type":"Point","coordinates":)" +
-                        lonlat_text(map_.lonlat(c.at)) + "}}");
+                        lonlat_text(AsciiMap::to_lonlat(c.at)) + "}}");
     if (!feats.empty()) write_file(dir / "candidates.geojson", collection("candidates", feats));
 
     const std::string project = R"([project]

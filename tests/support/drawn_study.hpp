@@ -3,6 +3,7 @@
 // named points, facilities and homes at named points, towns as rectangles. write() puts real
 // GeoJSON layers and a project file in a folder, so tests run the product's own pipeline on
 // them (reading, CRS, graph, snapping, coverage, indicators) and check hand-computed answers.
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -16,13 +17,25 @@ public:
 
     const net::testing::AsciiMap& map() const { return map_; }
     // A footway through the named points ("ABC").
-    void road(const std::string& names, const std::string& highway = "footway") { roads_.push_back({names, highway}); }
-    void facility(char at, const std::string& id, const std::string& type, const std::string& status = "existing") {
-        facilities_.push_back({at, id, type, status});
+    void road(const std::string& names, const std::string& highway = "footway") {
+        Road r{{}, highway};
+        for (char c : names) r.xy.push_back(map_.xy(c));
+        roads_.push_back(r);
     }
-    void homes(char at, const std::string& id, double households) { homes_.push_back({at, id, "", households}); }
+    // The same at metric positions (AsciiMap's local plane), for generated maps (property tests).
+    void road_xy(const std::vector<geo::XY>& xy, const std::string& highway = "footway") { roads_.push_back({xy, highway}); }
+    void facility_xy(geo::XY at, const std::string& id, const std::string& type, double capacity) {
+        facilities_.push_back({at, id, type, "existing", 0, capacity});
+    }
+    void homes_xy(geo::XY at, const std::string& id, double households) { homes_.push_back({at, id, "", households}); }
+    // `capacity` (places) is written to a `capacity` field; NaN writes null (no capacity).
+    void facility(char at, const std::string& id, const std::string& type, const std::string& status = "existing",
+                  double capacity = std::numeric_limits<double>::quiet_NaN()) {
+        facilities_.push_back({map_.xy(at), id, type, status, 0, capacity});
+    }
+    void homes(char at, const std::string& id, double households) { homes_.push_back({map_.xy(at), id, "", households}); }
     // A candidate site for `site` (written to candidates.geojson with an `id` field).
-    void candidate(char at, const std::string& id) { candidates_.push_back({at, id, "", "", 0}); }
+    void candidate(char at, const std::string& id) { candidates_.push_back({map_.xy(at), id, "", "", 0}); }
     // A town: the rectangle with corners at two named points, grown by margin_m (default: one
     // town around the whole map).
     void town(const std::string& id, const std::string& name, char corner_a, char corner_b, double margin_m = 0) {
@@ -36,12 +49,14 @@ public:
 private:
     net::testing::AsciiMap map_;
     struct Road {
-        std::string names, highway;
+        std::vector<geo::XY> xy;
+        std::string highway;
     };
     struct Point {
-        char at;
+        geo::XY at;
         std::string id, type, status;
         double households = 0;
+        double capacity = std::numeric_limits<double>::quiet_NaN();
     };
     struct Town {
         std::string id, name;
@@ -51,7 +66,7 @@ private:
     std::vector<Road> roads_;
     std::vector<Point> facilities_, candidates_;
     struct Home {
-        char at;
+        geo::XY at;
         std::string id, unused;
         double households;
     };

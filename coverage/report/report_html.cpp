@@ -1,6 +1,7 @@
 #include "coverage/report/report_html.hpp"
 #include "coverage/report/words.hpp"
 #include "coverage/report/report_html_assets.hpp"
+#include "coverage/report/report_html_service.hpp"
 
 #include "coverage/study/text.hpp"
 
@@ -498,6 +499,9 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
         o << "</tr></tfoot>\n</table>\n</div>\n";
     }
     o << "</section>\n";
+
+    // ---------------------------------------------------------------- reach, service, equity
+    html_service_section(o, s, r, T, town_label);
 
     // ---------------------------------------------------------------- town panels
     o << "<section id=\"towns-section\">\n<h2>" << T("各镇街概况（按 ", "Towns (lowest ") << main_min

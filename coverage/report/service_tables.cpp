@@ -60,6 +60,16 @@ ServiceView service_view(const Study& s, const AnalysisResult& r) {
     return v;
 }
 
+std::string access_method_text(AccessMethod m, bool zh) {
+    switch (m) {
+        case AccessMethod::two_step: return zh ? "两步移动搜索法（2SFCA）" : "two-step floating catchment (2SFCA)";
+        case AccessMethod::enhanced: return zh ? "高斯衰减两步移动搜索法（E2SFCA）" : "Gaussian two-step floating catchment (E2SFCA)";
+        case AccessMethod::gravity: return zh ? "重力型两步移动搜索法" : "gravity two-step floating catchment";
+        case AccessMethod::none: break;
+    }
+    return zh ? "无" : "none";
+}
+
 std::string equity_measure_text(const AnalysisResult::EquityRow& e, bool zh) {
     const std::string m = circle_label(e.circle_min);
     if (e.measure == "coverage") return zh ? m + " 分钟服务圈覆盖率" : m + "-minute circle: share within reach";

@@ -32,6 +32,9 @@ ServiceView service_view(const Study& s, const AnalysisResult& r);
 // Display of an accessibility score: per 1,000 units of weight (places per 1,000 households).
 inline double access_per_1000(double score) { return score * 1000; }
 
+// Reader-facing method name: "两步移动搜索法（2SFCA）" / "two-step floating catchment (2SFCA)".
+std::string access_method_text(AccessMethod m, bool zh);
+
 // service.csv (when a capacity or an access method is set) and equity.csv (always).
 void write_service_tables(const std::string& outdir, const Study& s, const AnalysisResult& r);
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "coverage/report/outputs.hpp"
+#include "coverage/report/service_tables.hpp"
 #include "coverage/study/text.hpp"
 
 namespace lc::cov {
@@ -73,6 +74,45 @@ void write_summary_md(const std::string& outdir, const Study& s, const TravelMod
             for (size_t c = 0; c < labels.size(); ++c)
                 md << " | " << (r.town_households[t] > 0 ? fixed(100 * r.town_covered[c][t] / r.town_households[t], 1) + "%" : "—");
             md << " |\n";
+        }
+    }
+    // --- reach, service, accessibility and equity ---
+    const ServiceView sv = service_view(s, r);
+    if (sv.has_capacity || sv.has_access) {
+        md << "\n## " << (zh ? "可达、获服务与可达性" : "Reach, service and accessibility") << "\n\n";
+        const size_t main = labels.size() - 1;
+        double reached = 0, served = 0;
+        for (size_t t = 0; t < nt; ++t) reached += r.town_covered[main][t], served += sv.has_capacity ? r.town_served[main][t] : 0;
+        if (sv.has_capacity)
+            md << (zh ? "- 主要设施服务名额：" : "- Places in the main facilities: ") << with_commas(r.capacity_total) << "\n"
+               << (zh ? "- " + labels[main] + " 分钟内可达住户：" : "- Households within " + labels[main] + " minutes: ") << with_commas(reached)
+               << "\n" << (zh ? "- 按容量就近分配后获服务住户：" : "- Households served (each facility up to its capacity, nearest first): ")
+               << with_commas(served) << "\n";
+        if (sv.has_access)
+            md << (zh ? "- 可达性（" : "- Accessibility (") << access_method_text(r.access.method, zh) << (zh ? "，服务半径 " : ", catchment ")
+               << fixed(r.access_catchment_min, 0) << (zh ? " 分钟）全市平均：" : " min), city mean: ")
+               << (r.city_access ? fixed(1000 * *r.city_access, 2) : std::string("—"))
+               << (r.access_supply_is_count ? (zh ? " 个设施/千户" : " facilities per 1,000 households") : (zh ? " 个名额/千户" : " places per 1,000 households")) << "\n";
+        if (!sv.rank_movers.empty()) {
+            md << (zh ? "- 可达与" : "- Towns ranked most differently by reach and by ") << (sv.has_capacity ? (zh ? "获服务" : "service") : (zh ? "可达性" : "accessibility"))
+               << (zh ? "排名相差最大：" : ": ");
+            for (size_t k = 0; k < sv.rank_movers.size(); ++k) {
+                const ServiceTown& t = sv.towns[sv.rank_movers[k]];
+                md << (k ? (zh ? "；" : "; ") : "") << s.town_set->name(t.town) << " " << t.reach_rank << " → " << t.adequacy_rank;
+            }
+            md << "\n";
+        }
+    }
+    if (!r.equity.empty()) {
+        md << "\n## " << (zh ? "均等化（镇街之间，按住户加权）" : "Equity across towns (household-weighted)") << "\n\n";
+        md << (zh ? "| 指标 | 全市平均 | 最差十分之一 | 基尼系数 | 泰尔指数 |\n|---|---|---|---|---|\n"
+                  : "| Measure | City mean | Worst tenth | Gini | Theil |\n|---|---|---|---|---|\n");
+        const std::string none = zh ? "无数据" : "no data";
+        for (const auto& e : r.equity) {
+            const bool share = e.measure == "coverage" || e.measure == "served";
+            auto val = [&](std::optional<double> x) { return !x ? none : share ? fixed(100 * *x, 1) + "%" : fixed(1000 * *x, 2); };
+            md << "| " << equity_measure_text(e, zh) << " | " << val(e.q.mean) << " | " << val(e.q.worst_tenth_mean) << " | "
+               << (e.q.gini ? fixed(*e.q.gini, 3) : none) << " | " << (e.q.theil ? fixed(*e.q.theil, 3) : none) << " |\n";
         }
     }
     md << "\n" << (zh ? "服务圈按 GB 50180-2018 分级计算，不相互替代：高等级设施不计入低等级服务圈。" :

@@ -14,9 +14,10 @@ runs=(
   "small_analyze|compliance.csv compliance.json report.md demand.csv|analyze tests/data/fixtures/small/project.toml -q --out"
   "small_site|sites.csv marginal_curve.csv towns_before_after.csv|site tests/data/fixtures/small/project.toml --facility-type day_care --add 2 -q --out"
   "small_2025|compliance.csv scenario_comparison.csv report.md|analyze tests/data/fixtures/small/project.toml -q --scenario 2025 --lang zh --out"
-  "liechtenstein_analyze|compliance.csv compliance.json report.md|analyze data/liechtenstein/project.toml -q --out"
+  "small_service|service.csv equity.csv report.md demand.csv|analyze tests/data/fixtures/small/project.toml -q --set facilities.capacity_area=floor_area_m2 --set facilities.m2_per_place=10 --out"
+  "liechtenstein_analyze|compliance.csv compliance.json report.md service.csv equity.csv|analyze data/liechtenstein/project.toml -q --out"
   "liechtenstein_site|sites.csv marginal_curve.csv towns_before_after.csv|site data/liechtenstein/project.toml --facility-type kindergarten --add 3 -q --out"
-  "dongguan_2023|compliance.csv report.md|analyze data/dongguan/project.toml -q --year 2023 --out"
+  "dongguan_2023|compliance.csv report.md service.csv equity.csv|analyze data/dongguan/project.toml -q --year 2023 --out"
 )
 for entry in "${runs[@]}"; do
     IFS='|' read -r name files cmd <<< "$entry"

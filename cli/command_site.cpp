@@ -20,7 +20,7 @@ public:
     const char* name() const override { return "site"; }
     const char* description() const override {
         return "Choose new facility sites. Problems: maximal covering (--add K), fewest sites to reach a share of every "
-               "town's coverable households (--target-share X), p-median (--problem pmedian), with per-town limits and "
+               "town's coverable households (--target-share X), p-median (--problem pmedian: shortest total walk), p-center (--problem pcenter: shortest longest walk), with per-town limits and "
                "capacities. Existing facilities of the type count as already covering. Writes sites.gpkg (sites, "
                "service_areas, uncovered), sites.csv, marginal_curve.csv, towns_before_after.csv and run.json.";
     }
@@ -44,8 +44,9 @@ public:
         app.add_option("--capacity-area-field", req_.capacity_area_field, "Candidate field: floor area (m2), turned into capacity with --capacity-standard");
         app.add_option("--capacity-standard", req_.capacity_m2_per_100_households, "m2 per 100 households (e.g. 20) for --capacity-area-field")->check(number_in(1e-6, 1e6));
         app.add_option("--capacity", req_.uniform_capacity, "Households every candidate can serve")->check(number_in(1e-9, 1e12));
-        app.add_option("--problem", problem_, "mclp (default with --add), lscp (default with --target-share) or pmedian")
-            ->check(CLI::IsMember({"mclp", "lscp", "pmedian"}));
+        app.add_option("--problem", problem_, "mclp (default with --add), lscp (default with --target-share), pmedian (least total walk of "
+                                           "the uncovered) or pcenter (shortest longest walk of the uncovered)")
+            ->check(CLI::IsMember({"mclp", "lscp", "pmedian", "pcenter"}));
         app.add_option("--solver", solver_, "greedy (greedy + swap local search, default) or exact (COIN-OR CBC)")
             ->check(CLI::IsMember({"greedy", "exact"}));
         app.add_option("--time-limit", time_limit_, "Time limit for the exact solver in seconds (default 60)")->check(number_in(0.01, 86400 * 7));
@@ -136,6 +137,9 @@ public:
                     r.chosen.size(), r.before_weight, r.after_weight, r.total_weight, r.total_weight > 0 ? 100 * r.before_weight / r.total_weight : 0.0,
                     r.total_weight > 0 ? 100 * r.after_weight / r.total_weight : 0.0);
         if (std::isfinite(r.bound)) std::printf("objective %.2f, bound %.2f, gap %.4f%s\n", r.objective, r.bound, r.gap, r.proven_optimal ? " (proven optimal)" : "");
+        if (r.problem == "pcenter")
+            std::printf("longest walk of the households left uncovered before: %.1f min%s\n", r.objective / 60,
+                        r.unreached_weight > 0 ? (" (" + std::to_string(static_cast<long long>(std::llround(r.unreached_weight))) + " households no new site reaches)").c_str() : "");
         std::printf("marginal curve (k: covered share):");
         for (size_t k = 0; k < r.covered_share.size(); ++k) {
             if (k >= 10 && k + 5 < r.covered_share.size()) {  // the middle of a long curve is in marginal_curve.csv

@@ -644,3 +644,88 @@ TEST_CASE("capacitated siting: ties in served weight go to the site reaching mor
         CHECK(r.objective == 120.0);
     }
 }
+
+namespace {
+// Longest cost from an eligible household (weight > 0, not already covered, reached by some
+// candidate) to its nearest site in s; +inf when one is not reached.
+double longest_cost(const SitingProblem& p, const std::vector<uint32_t>& s) {
+    std::vector<double> best(p.demand_count, INFINITY), any(p.demand_count, INFINITY);
+    for (uint32_t j = 0; j < p.candidate_count; ++j)
+        for (uint32_t e = p.cover_first[j]; e < p.cover_first[j + 1]; ++e) {
+            any[p.cover_demand[e]] = std::min(any[p.cover_demand[e]], double(p.cover_cost[e]));
+            if (std::find(s.begin(), s.end(), j) != s.end())
+                best[p.cover_demand[e]] = std::min(best[p.cover_demand[e]], double(p.cover_cost[e]));
+        }
+    double worst = 0;
+    for (uint32_t i = 0; i < p.demand_count; ++i)
+        if (!is_already(p, i) && p.demand_weight[i] > 0 && std::isfinite(any[i])) worst = std::max(worst, best[i]);
+    return worst;
+}
+}  // namespace
+
+TEST_CASE("p-center on a line: 11 homes, 2 sites, the known optimum 3", "[siting][pcenter]") {
+    // Homes at 0..10, a candidate at every home, cost |x - y| within 10. Two sites cover at most
+    // 2 x 5 homes within 2, so 2 is impossible; sites at 2 and 8 (or 3 and 8, ...) give 3.
+    SitingProblem p;
+    p.demand_count = 11, p.candidate_count = 11, p.group_count = 1;
+    p.demand_weight.assign(11, 1), p.demand_group.assign(11, 0), p.candidate_group.assign(11, 0);
+    p.cover_first.push_back(0);
+    for (int j = 0; j < 11; ++j) {
+        for (int i = 0; i < 11; ++i) p.cover_demand.push_back(uint32_t(i)), p.cover_cost.push_back(float(std::abs(i - j)));
+        p.cover_first.push_back(uint32_t(p.cover_demand.size()));
+    }
+    SitingOptions o = options(2);
+    for (const SitingResult& r : {solve_pcenter(p, o), solve_pcenter_exact(p, o)}) {
+        INFO(r.solver);
+        CHECK(r.status == SitingStatus::ok);
+        CHECK(r.objective == 3);
+        CHECK(r.chosen.size() <= 2);
+        CHECK(longest_cost(p, r.chosen) == 3);
+    }
+    CHECK(solve_pcenter_exact(p, o).proven_optimal);
+    // One site: the middle, longest walk 5. Three sites: 1 (e.g. 1, 5, 9... no: 3 x 3 = 9 < 11 -> 2).
+    CHECK(solve_pcenter_exact(p, options(1)).objective == 5);
+    CHECK(solve_pcenter_exact(p, options(3)).objective == 2);
+    CHECK(solve_pcenter(p, options(3)).objective == 2);
+    // Already covered homes do not count: with 0..5 covered, one site at 8 gives 2.
+    p.already_covered.assign(11, 0);
+    for (int i = 0; i <= 5; ++i) p.already_covered[i] = 1;
+    CHECK(solve_pcenter_exact(p, options(1)).objective == 2);
+}
+
+TEST_CASE("p-center: greedy and CBC against brute force", "[siting][pcenter]") {
+    int heuristic_optimal = 0, cases = 0;
+    for (uint32_t seed = 300; seed < 312; ++seed) {
+        const uint32_t nc = 8 + seed % 4;
+        const SitingProblem p = random_problem(seed, nc, 30 + seed % 7, 2, 0.45 + 0.05 * (seed % 3), seed % 2, false);
+        for (uint32_t k : {1u, 2u, 3u}) {
+            INFO("seed " << seed << " k " << k);
+            // Brute force: the best longest walk among plans that reach every eligible household.
+            double best = INFINITY;
+            for (uint32_t mask = 0; mask < (1u << nc); ++mask)
+                if (uint32_t(std::popcount(mask)) <= k) best = std::min(best, longest_cost(p, sites_of(mask)));
+            const SitingResult heur = solve_pcenter(p, options(k));
+            const SitingResult exact = solve_pcenter_exact(p, options(k));
+            CHECK(heur.chosen.size() <= k);
+            CHECK(exact.chosen.size() <= k);
+            if (std::isinf(best)) {  // k sites cannot reach everyone
+                CHECK(heur.status == SitingStatus::partial);
+                CHECK(exact.status == SitingStatus::partial);
+                CHECK(exact.unreached_count > 0);
+                continue;
+            }
+            CHECK(exact.status == SitingStatus::ok);
+            CHECK(exact.objective == Approx(best));
+            CHECK(exact.proven_optimal);
+            CHECK(longest_cost(p, exact.chosen) == Approx(exact.objective));
+            CHECK(heur.objective >= best - 1e-6);
+            CHECK(longest_cost(p, heur.chosen) == Approx(heur.objective));
+            ++cases;
+            heuristic_optimal += heur.objective <= best + 1e-6;
+        }
+    }
+    // The heuristic is a set-cover heuristic inside an exact search: optimal on most cases.
+    CHECK(cases >= 12);
+    INFO("heuristic optimal on " << heuristic_optimal << " of " << cases);
+    CHECK(heuristic_optimal >= cases * 8 / 10);
+}

@@ -157,6 +157,10 @@ void write_site_outputs(const std::string& final_dir, const Study& s, const Trav
     res["candidates_source"] = info.request.candidates_path.empty() ? "generated:" + info.request.generate : info.request.candidates_path;
     res["chosen"] = r.chosen.size();
     res["objective"] = r.objective;
+    if (r.problem == "pcenter") {  // cover costs are seconds
+        res["longest_walk_min"] = r.objective / 60;
+        res["unreached_households"] = r.unreached_weight;
+    }
     res["bound"] = std::isfinite(r.bound) ? nlohmann::ordered_json(r.bound) : nlohmann::ordered_json();
     res["gap"] = std::isfinite(r.gap) ? nlohmann::ordered_json(r.gap) : nlohmann::ordered_json();
     res["proven_optimal"] = r.proven_optimal;

@@ -86,7 +86,7 @@ struct SitingResult {
     std::vector<double> covered_share; // (already + newly covered weight) / total after ranks 1..r
 
     // MCLP: newly covered weight (served weight if capacitated); LSCP: number of sites;
-    // p-median: total weighted cost. bound/gap only from exact solvers (NaN otherwise).
+    // p-median: total weighted cost; p-center: the longest cost. bound/gap only from exact solvers (NaN otherwise).
     double objective = 0;
     double bound = std::numeric_limits<double>::quiet_NaN();
     double gap = std::numeric_limits<double>::quiet_NaN(); // |bound - objective| / |objective|
@@ -134,6 +134,14 @@ SitingResult solve_lscp_exact(const SitingProblem& p, const SitingOptions& opt);
 // site reaches costs opt.unreached_cost. Capacities are ignored.
 SitingResult solve_pmedian(const SitingProblem& p, const SitingOptions& opt);
 SitingResult solve_pmedian_exact(const SitingProblem& p, const SitingOptions& opt);
+
+// p-center: opt.k sites minimising the longest cost from an eligible household (as p-median:
+// not already covered, weight > 0, within the cutoff of some candidate) to its nearest chosen
+// site; objective = that longest cost. Binary search over the cover costs with a set cover per
+// radius (greedy+prune, or CBC for _exact: then proven_optimal when every set cover was). When k
+// sites cannot reach every eligible household, the plan is the maximal covering one (partial).
+SitingResult solve_pcenter(const SitingProblem& p, const SitingOptions& opt);
+SitingResult solve_pcenter_exact(const SitingProblem& p, const SitingOptions& opt);
 
 // Reports the coverage of a given set of sites (ranked greedily), e.g. a planner's own proposal.
 SitingResult evaluate_coverage(const SitingProblem& p, std::span<const uint32_t> sites);

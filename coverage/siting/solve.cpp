@@ -22,13 +22,16 @@ constexpr Entry kSolvers[] = {
     {Problem::lscp, Solver::exact, solve_lscp_exact, false},
     {Problem::pmedian, Solver::greedy, solve_pmedian, false},
     {Problem::pmedian, Solver::exact, solve_pmedian_exact, false},
+    {Problem::pcenter, Solver::greedy, solve_pcenter, false},
+    {Problem::pcenter, Solver::exact, solve_pcenter_exact, false},
 };
 
 struct Name {
     const char* text;
     int value;
 };
-constexpr Name kProblems[] = {{"mclp", int(Problem::mclp)}, {"lscp", int(Problem::lscp)}, {"pmedian", int(Problem::pmedian)}};
+constexpr Name kProblems[] = {{"mclp", int(Problem::mclp)}, {"lscp", int(Problem::lscp)}, {"pmedian", int(Problem::pmedian)},
+                               {"pcenter", int(Problem::pcenter)}};
 constexpr Name kSolverNames[] = {{"greedy", int(Solver::greedy)}, {"exact", int(Solver::exact)}};
 
 template <size_t N>

@@ -9,7 +9,7 @@
 
 namespace lc::cov {
 
-enum class Problem { mclp, lscp, pmedian };
+enum class Problem { mclp, lscp, pmedian, pcenter };
 enum class Solver { greedy, exact };
 
 // Names as the command line spells them ("mclp", "greedy"); throw base::UserError on others.

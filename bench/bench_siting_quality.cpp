@@ -1,7 +1,8 @@
 // Siting quality benchmark: CBC (exact, time-limited) vs greedy and greedy+swap on random MCLP
 // instances, plus an optional scale run of the heuristic.
 //
-//   bench_siting_quality            quality tables (7 MCLP, 2 LSCP, 1 p-median; CBC limit 60 s)
+//   bench_siting_quality            quality tables (7 MCLP, 6 LSCP, 4 p-median, 4 p-center; CBC limit 60 s)
+//   bench_siting_quality --mclp     only the MCLP table; --other only LSCP, p-median and p-center
 //   bench_siting_quality --scale    heuristic at 20,000 candidates x 300,000 demand, K=100
 #include "coverage/siting/siting.hpp"
 
@@ -117,38 +118,81 @@ int quality() {
     }
     std::printf("\nworst heuristic / CBC on proven instances: %.4f\n\n", worst);
 
-    std::printf("LSCP (heuristic = greedy + redundancy removal)\n\n");
+    return 0;
+}
+
+// Set cover, p-median and p-center: the default heuristic against CBC on instances CBC can prove.
+int quality_other() {
+    double worst_lscp = 1, worst_median = 1, worst_center = 1;
+    std::printf("LSCP (heuristic = greedy + redundancy removal + local search for a smaller cover)\n\n");
     std::printf("| instance | candidates | demand | target share | CBC sites | proven? | CBC s "
-                "| heuristic sites | heuristic s | CBC / heuristic |\n|---|---|---|---|---|---|---|---|---|---|\n");
-    const struct { uint32_t seed; double r, share; } lcases[] = {{11, 0.12, 0.9}, {12, 0.10, 1.0}};
+                "| greedy+prune sites | heuristic sites | heuristic s | CBC / heuristic |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    const struct { uint32_t seed, nc, nd; double r, share; } lcases[] = {
+        {11, 300, 5000, 0.12, 0.9}, {12, 300, 5000, 0.10, 1.0}, {13, 300, 5000, 0.15, 0.95},
+        {14, 400, 6000, 0.08, 0.8}, {15, 300, 5000, 0.12, 1.0}, {16, 500, 8000, 0.10, 0.9}};
     for (const auto& c : lcases) {
-        const SitingProblem p = make_instance(c.seed, 300, 5000, c.r * 0.8, c.r * 1.2, 4);
+        const SitingProblem p = make_instance(c.seed, c.nc, c.nd, c.r * 0.8, c.r * 1.2, 4);
         SitingOptions o;
         o.target_share = c.share;
         o.mip_time_limit_s = 60;
+        o.swap = false;
+        const SitingResult g = solve_lscp(p, o);
+        o.swap = true;
         const SitingResult h = solve_lscp(p, o);
         const SitingResult e = solve_lscp_exact(p, o);
-        std::printf("| lscp-%u (r=%.2f) | %u | %u | %.2f | %.0f | %s | %.1f | %.0f | %.3f | %.4f |\n", c.seed, c.r,
+        const double ratio = h.objective > 0 ? e.objective / h.objective : 1.0;
+        if (e.proven_optimal) worst_lscp = std::min(worst_lscp, ratio);
+        std::printf("| lscp-%u (r=%.2f) | %u | %u | %.2f | %.0f | %s | %.1f | %.0f | %.0f | %.3f | %.4f |\n", c.seed, c.r,
                     p.candidate_count, p.demand_count, c.share, e.objective, yes_no(e.proven_optimal),
-                    e.seconds, h.objective, h.seconds, h.objective > 0 ? e.objective / h.objective : 1.0);
+                    e.seconds, g.objective, h.objective, h.seconds, ratio);
         std::fflush(stdout);
     }
 
-    std::printf("\np-median (heuristic = greedy + swap; one MIP column per coverage pair, so small)\n\n");
-    std::printf("| instance | candidates | demand | K | CBC cost | proven? | CBC s | heuristic cost "
-                "| heuristic s | CBC / heuristic |\n|---|---|---|---|---|---|---|---|---|---|\n");
-    {
-        const SitingProblem p = make_instance(21, 120, 1500, 0.16, 0.24, 4);
+    std::printf("\np-median (heuristic = greedy + swap + iterated local search; one MIP column per coverage pair, so small)\n\n");
+    std::printf("| instance | candidates | demand | K | CBC cost | proven? | CBC s | greedy+swap cost | heuristic cost "
+                "| heuristic s | CBC / heuristic |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    const struct { uint32_t seed, nc, nd, k; double r; } mcases[] = {
+        {21, 120, 1500, 8, 0.20}, {22, 120, 1500, 12, 0.18}, {23, 150, 2000, 6, 0.25}, {24, 100, 1200, 15, 0.15}};
+    for (const auto& c : mcases) {
+        const SitingProblem p = make_instance(c.seed, c.nc, c.nd, c.r * 0.8, c.r * 1.2, 4);
         SitingOptions o;
-        o.k = 8;
+        o.k = c.k;
         o.mip_time_limit_s = 60;
+        o.ils_iterations = 0;
+        const SitingResult s = solve_pmedian(p, o);
+        o.ils_iterations = SitingOptions{}.ils_iterations;
         const SitingResult h = solve_pmedian(p, o);
         const SitingResult e = solve_pmedian_exact(p, o);
-        std::printf("| pmedian-21 (r=0.20, %zu pairs) | %u | %u | %u | %.2f | %s | %.1f | %.2f | %.3f | %.4f |\n",
-                    p.cover_demand.size(), p.candidate_count, p.demand_count, o.k, e.objective,
-                    yes_no(e.proven_optimal), e.seconds, h.objective, h.seconds,
-                    h.objective > 0 ? e.objective / h.objective : 1.0);
+        const double ratio = h.objective > 0 ? e.objective / h.objective : 1.0;
+        if (e.proven_optimal) worst_median = std::min(worst_median, ratio);
+        std::printf("| pmedian-%u (r=%.2f, %zu pairs) | %u | %u | %u | %.2f | %s | %.1f | %.2f | %.2f | %.3f | %.4f |\n", c.seed, c.r,
+                    p.cover_demand.size(), p.candidate_count, p.demand_count, c.k, e.objective, yes_no(e.proven_optimal),
+                    e.seconds, s.objective, h.objective, h.seconds, ratio);
+        std::fflush(stdout);
     }
+
+    std::printf("\np-center (binary search over radii; heuristic set covers vs CBC set covers)\n\n");
+    std::printf("| instance | candidates | demand | K | CBC longest | proven? | CBC s | heuristic longest "
+                "| heuristic s | CBC / heuristic |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    const struct { uint32_t seed, nc, nd, k; double r; } ccases[] = {
+        {31, 200, 3000, 10, 0.30}, {32, 300, 5000, 20, 0.25}, {33, 200, 3000, 6, 0.45}, {34, 300, 5000, 30, 0.20}};
+    for (const auto& c : ccases) {
+        const SitingProblem p = make_instance(c.seed, c.nc, c.nd, c.r * 0.8, c.r * 1.2, 4);
+        SitingOptions o;
+        o.k = c.k;
+        o.mip_time_limit_s = 60;
+        const SitingResult h = solve_pcenter(p, o);
+        const SitingResult e = solve_pcenter_exact(p, o);
+        const bool both = h.status == SitingStatus::ok && e.status == SitingStatus::ok;
+        const double ratio = both && h.objective > 0 ? e.objective / h.objective : 1.0;
+        if (e.proven_optimal && both) worst_center = std::min(worst_center, ratio);
+        std::printf("| pcenter-%u (r=%.2f) | %u | %u | %u | %.4f | %s | %.1f | %.4f | %.3f | %.4f%s |\n", c.seed, c.r, p.candidate_count,
+                    p.demand_count, c.k, e.objective, yes_no(e.proven_optimal), e.seconds, h.objective, h.seconds, ratio,
+                    both ? "" : " (k sites cannot reach everyone)");
+        std::fflush(stdout);
+    }
+    std::printf("\nworst heuristic quality on proven instances: LSCP %.4f, p-median %.4f, p-center %.4f\n", worst_lscp,
+                worst_median, worst_center);
     return 0;
 }
 
@@ -196,5 +240,7 @@ int scale() {
 
 int main(int argc, char** argv) {
     if (argc > 1 && std::strcmp(argv[1], "--scale") == 0) return scale();
-    return quality();
+    if (argc > 1 && std::strcmp(argv[1], "--mclp") == 0) return quality();
+    if (argc > 1 && std::strcmp(argv[1], "--other") == 0) return quality_other();
+    return quality() | quality_other();
 }

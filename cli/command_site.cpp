@@ -137,6 +137,9 @@ public:
                     r.chosen.size(), r.before_weight, r.after_weight, r.total_weight, r.total_weight > 0 ? 100 * r.before_weight / r.total_weight : 0.0,
                     r.total_weight > 0 ? 100 * r.after_weight / r.total_weight : 0.0);
         if (std::isfinite(r.bound)) std::printf("objective %.2f, bound %.2f, gap %.4f%s\n", r.objective, r.bound, r.gap, r.proven_optimal ? " (proven optimal)" : "");
+        if (ss.existing_capacity_used)
+            std::printf("existing facilities: %.0f households within reach, %.0f served within their capacity (nearest first); "
+                        "the rest counts as not yet covered\n", ss.existing_reached_weight, ss.existing_served_weight);
         if (r.problem == "pcenter")
             std::printf("longest walk of the households left uncovered before: %.1f min%s\n", r.objective / 60,
                         r.unreached_weight > 0 ? (" (" + std::to_string(static_cast<long long>(std::llround(r.unreached_weight))) + " households no new site reaches)").c_str() : "");

@@ -12,6 +12,7 @@
 
 #include "coverage/analysis/analysis.hpp"
 #include "coverage/analysis/service.hpp"
+#include "coverage/analysis/site_study.hpp"
 #include "coverage/study/travel.hpp"
 #include "tests/support/drawn_study.hpp"
 
@@ -255,4 +256,42 @@ TEST_CASE("Gini, Theil, Lorenz and the worst-served tenth on known vectors", "[s
     CHECK_FALSE(cov::inequality({0, 0}, {1, 1}).gini);
     CHECK_FALSE(cov::inequality({1, 2}, {0, 0}).mean);
     CHECK(*cov::inequality({1, 1, 100}, {1, 1, 0}).gini == Approx(0).margin(1e-12));
+}
+
+TEST_CASE("drawn map: siting counts what existing facilities can serve, not only their reach", "[service][drawn][siting]") {
+    // F1 (30 places) reaches h1 (100) and h2 (200); F2 (50) reaches h2 and h3 (50). Nearest
+    // first: F1 serves 30 of h1, F2 all of h3; h2 is within reach of both but served by none.
+    DrawnStudy d = three_homes_two_centres(30, 50);
+    cov::SiteRequest req;
+    req.facility_types = {"elderly_service_complex"};
+    req.minutes = 15;
+    req.generate = "demand";
+    {
+        Run r = run(d, "site_cap", {"facilities.capacity=capacity"});
+        cov::SiteStudy ss = cov::build_site_study(*r.study, *r.travel, req, cov::Scenario{});
+        CHECK(ss.existing_capacity_used);
+        CHECK(ss.existing_reached_weight == Approx(350));
+        CHECK(ss.existing_served_weight == Approx(80));
+        CHECK(ss.covered_before[r.home("h1")] == 0);  // 70 households still unserved
+        CHECK(ss.covered_before[r.home("h2")] == 0);
+        CHECK(ss.covered_before[r.home("h3")] == 1);
+        const auto& p = ss.problem;
+        REQUIRE(p.demand_count == 4);  // h1's served 30 households are a separate covered entry
+        CHECK(p.demand_weight[r.home("h1")] == Approx(70));
+        CHECK(p.demand_weight[3] == Approx(30));
+        CHECK(p.already_covered[3] == 1);
+        double total = 0;
+        for (double w : p.demand_weight) total += w;
+        CHECK(total == Approx(350));
+        // Candidates were generated at the households not yet served: h1 and h2.
+        CHECK(ss.candidates.xy.size() == 2);
+    }
+    {
+        Run r = run(d, "site_nocap", {});
+        cov::SiteStudy ss = cov::build_site_study(*r.study, *r.travel, req, cov::Scenario{});
+        CHECK_FALSE(ss.existing_capacity_used);
+        CHECK(ss.covered_before[r.home("h1")] == 1);
+        CHECK(ss.covered_before[r.home("h2")] == 1);
+        CHECK(ss.problem.demand_count == 3);
+    }
 }

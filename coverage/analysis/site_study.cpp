@@ -1,5 +1,6 @@
 #include "coverage/analysis/site_study.hpp"
 #include "base/error.hpp"
+#include "coverage/analysis/service.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -67,6 +68,27 @@ SiteStudy build_site_study(Study& s, const TravelModel& travel, const SiteReques
     NearestTable existing = travel.nearest(ss.existing_rows, cutoff_s);
     ss.covered_before.assign(nd, 0);
     for (size_t d = 0; d < nd; ++d) ss.covered_before[d] = existing.facility[d] >= 0;
+    // With the facilities' capacity known, "already covered" means already served: existing
+    // facilities serve nearest first up to their capacity (as analyze counts "served"), and what
+    // they cannot serve is left for new sites, even within their reach. Nearest-first leaves at
+    // most one household point per facility partly served; its served part becomes a separate
+    // covered entry of the problem so the totals stay the households there are.
+    std::vector<double> served_before(nd, 0);
+    if (!s.fac_capacity.empty() && !ss.existing_rows.empty()) {
+        std::vector<ReachPair> pairs;
+        const auto reach = travel.reach_from_facilities(ss.existing_rows, cutoff_s);
+        for (size_t k = 0; k < ss.existing_rows.size(); ++k)
+            for (const net::Reach& x : reach[k]) pairs.push_back({ss.existing_rows[k], x.target, x.cost / 60.0});
+        Allocation a = allocate_nearest_first(std::move(pairs), s.fac_capacity, s.dem_weight_value);
+        ss.existing_capacity_used = true;
+        for (size_t d = 0; d < nd; ++d) {
+            if (!ss.covered_before[d]) continue;
+            ss.existing_reached_weight += s.dem_weight_value[d];
+            ss.existing_served_weight += a.served[d];
+            served_before[d] = a.served[d];
+            if (s.dem_weight_value[d] - a.served[d] > 1e-9 * std::max(1.0, s.dem_weight_value[d])) ss.covered_before[d] = 0;
+        }
+    }
 
     Candidates& c = ss.candidates;
     if (!req.candidates_path.empty()) {
@@ -125,6 +147,14 @@ SiteStudy build_site_study(Study& s, const TravelModel& travel, const SiteReques
         p.cover_first.push_back(static_cast<uint32_t>(p.cover_demand.size()));
     }
     p.candidate_capacity = c.capacity;
+    for (size_t d = 0; d < nd; ++d)
+        if (!ss.covered_before[d] && served_before[d] > 0) {  // partly served: split
+            p.demand_weight[d] -= served_before[d];
+            p.demand_weight.push_back(served_before[d]);
+            p.demand_group.push_back(p.demand_group[d]);
+            p.already_covered.push_back(1);
+            ++p.demand_count;
+        }
     return ss;
 }
 

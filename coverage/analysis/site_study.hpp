@@ -37,7 +37,10 @@ struct SiteStudy {
     Candidates candidates;
     SitingProblem problem;
     std::vector<uint32_t> existing_rows;  // facilities that already cover
-    std::vector<uint8_t> covered_before;  // per demand
+    std::vector<uint8_t> covered_before;  // per demand (with facility capacities: fully served)
+    // Facility capacities known ([facilities] capacity): existing facilities' service counted.
+    bool existing_capacity_used = false;
+    double existing_reached_weight = 0, existing_served_weight = 0;
     uint32_t outside_group = 0;           // group index for demand/candidates in no town
 };
 

@@ -172,6 +172,9 @@ void write_site_outputs(const std::string& final_dir, const Study& s, const Trav
     res["households_coverable"] = r.coverable_weight;
     res["households_covered_after"] = r.after_weight;
     if (!ss.problem.candidate_capacity.empty()) res["households_served_by_new_sites"] = r.served_weight;
+    if (ss.existing_capacity_used)  // "covered before" = served by existing facilities (capacity, nearest first)
+        res["existing_facilities"] = {{"households_within_reach", ss.existing_reached_weight},
+                                      {"households_served", ss.existing_served_weight}};
     geo::write_text_atomic(outdir + "/run.json", json_run_info(s, info.run, res.dump()));
     staged.commit();
 }

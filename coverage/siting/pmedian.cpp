@@ -5,6 +5,7 @@
 #include <CoinFinite.hpp>
 
 #include <algorithm>
+#include <random>
 
 namespace lc::cov {
 
@@ -139,6 +140,71 @@ uint32_t swap_median(const SitingProblem& p, const Baseline& b, const Limits& li
 }
 
 
+// Weighted cost of the eligible demand for a state (the p-median objective).
+double median_cost(const SitingProblem& p, const MedianState& st) {
+    double c = 0;
+    for (uint32_t i = 0; i < p.demand_count; ++i)
+        if (st.eligible[i]) c += p.demand_weight[i] * st.d1[i];
+    return c;
+}
+
+// Iterated local search after the swap search (as for MCLP): drop 1-3 random sites, refill
+// greedily without them, swap to a local optimum, keep the plan if it costs less. Seeded and
+// capped by iterations and work (coverage pairs touched), so the same inputs give the same plan.
+void ils_median(const SitingProblem& p, const Baseline& b, const Limits& lim, const SitingOptions& opt,
+                const std::vector<uint8_t>& eligible, double P, std::vector<uint32_t>& sites, const Stopwatch& clock,
+                SitingResult& r) {
+    const uint32_t K = uint32_t(sites.size());
+    if (K == 0 || K >= p.candidate_count || opt.ils_iterations == 0) return;
+    std::mt19937_64 rng(opt.seed);
+    const double deadline = clock.seconds() + opt.ils_time_limit_s;
+    MedianState st(p, eligible, P);
+    for (uint32_t k = 0; k < K; ++k) st.add(sites[k], k);
+    double best_cost = median_cost(p, st);
+    uint64_t work = 0;
+    const uint64_t pairs = p.cover_demand.size() + p.demand_count;
+    SitingOptions local = opt;
+    local.swap_time_limit_s = std::max(0.0, deadline - clock.seconds());
+    std::vector<uint8_t> banned(p.candidate_count, 0);
+    for (uint32_t it = 0; it < opt.ils_iterations; ++it) {
+        if (clock.seconds() > deadline || (opt.ils_work_limit && work > opt.ils_work_limit)) break;
+        std::vector<uint32_t> trial = sites;
+        const uint32_t drop = 1 + uint32_t(rng() % std::min<uint32_t>(3, K));
+        std::vector<uint32_t> dropped;
+        for (uint32_t d = 0; d < drop; ++d) {
+            const size_t pos = rng() % trial.size();
+            dropped.push_back(trial[pos]);
+            trial.erase(trial.begin() + std::ptrdiff_t(pos));
+        }
+        for (uint32_t j : dropped) banned[j] = 1;
+        MedianState ts(p, eligible, P);
+        GroupCounter gc(lim, p.candidate_group);
+        for (uint32_t k = 0; k < trial.size(); ++k) ts.add(trial[k], k), gc.add(trial[k]);
+        lazy_greedy(
+            p.candidate_count, [&](uint32_t j) { return ts.gain(j); },
+            [&](uint32_t j) {
+                return trial.size() < K && !banned[j] && std::find(trial.begin(), trial.end(), j) == trial.end() &&
+                       gc.eligible(j, K - trial.size());
+            },
+            [&](uint32_t j, double) {
+                ts.add(j, uint32_t(trial.size()));
+                trial.push_back(j), gc.add(j);
+                return trial.size() < K;
+            });
+        for (uint32_t j : dropped) banned[j] = 0;
+        work += 2 * pairs;
+        if (trial.size() < K) continue;  // the limits left no room: skip this perturbation
+        // swap_median keeps its own group counter; the rebuilt state is this plan's.
+        ts.reset(trial, {});
+        local.swap_time_limit_s = std::max(0.0, deadline - clock.seconds());
+        r.swaps += swap_median(p, b, lim, local, ts, trial, clock);
+        work += pairs;
+        const double c = median_cost(p, ts);
+        ++r.ils_iterations;
+        if (c < best_cost - b.tol) best_cost = c, sites = trial, ++r.ils_improvements;
+    }
+}
+
 // Eligible demand: needs a new site (not already covered) and has one within the cutoff.
 // Counts the excluded rest and sets the unreached cost.
 std::vector<uint8_t> median_setup(const SitingProblem& p, const Baseline& b, const SitingOptions& opt,
@@ -211,6 +277,7 @@ SitingResult solve_pmedian(const SitingProblem& p, const SitingOptions& opt) {
         append_message(r, "only " + std::to_string(S.size()) + " of " + std::to_string(lim.k) +
                               " sites lower the cost");
     if (opt.swap) r.swaps = swap_median(p, b, lim, opt, st, S, clock);
+    if (opt.swap) ils_median(p, b, lim, opt, eligible, P, S, clock, r);
 
     finish_median(p, b, eligible, P, S, r);
     r.seconds = clock.seconds();

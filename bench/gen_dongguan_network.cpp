@@ -482,7 +482,8 @@ int main(int argc, char** argv) {
     };
     {
         const auto ll = to_out(dem_xy);
-        OGRLayer* l = gpkg.layer("demand", wkbPoint, {{"id", OFTString}, {"town_code", OFTString}, {"households", OFTInteger}, {"population", OFTInteger}});
+        OGRLayer* l = gpkg.layer("demand", wkbPoint, {{"id", OFTString}, {"town_code", OFTString}, {"households", OFTInteger}, {"population", OFTInteger},
+                                                              {"elderly_60plus", OFTInteger}});
         gpkg.begin();
         char id[32];
         for (size_t k = 0; k < ll.size(); ++k) {
@@ -492,6 +493,8 @@ int main(int argc, char** argv) {
             f.SetField("town_code", towns[dem_town[k]].code.c_str());
             f.SetField("households", int(dem_hh[k]));
             f.SetField("population", int(std::lround(dem_hh[k] * 2.6)));
+            // The sample's rule (census 2020 city-wide 60+ share, 5.47 %), for the targets' beds per 1,000 elderly.
+            f.SetField("elderly_60plus", int(std::lround(dem_hh[k] * 2.6 * 0.0547)));
             OGRPoint pt(ll[k].x, ll[k].y);
             f.SetGeometry(&pt);
             if (l->CreateFeature(&f) != OGRERR_NONE) throw std::runtime_error("cannot write demand");

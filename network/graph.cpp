@@ -588,6 +588,34 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
         }
     });
 
+    // Costs from the data: a feature's given length (or time) is shared by its links in
+    // proportion to their geodesic length, so a split feature keeps its total.
+    std::vector<double> data_time_s;  // per link, NaN = length / speed
+    {
+        std::unordered_map<uint64_t, double> feature_geodesic;
+        bool any = false;
+        for (size_t l = 0; l < m0; ++l) {
+            const LineInput& in = lines[link_line[l]];
+            if (std::isfinite(in.length_m) || std::isfinite(in.minutes)) feature_geodesic[in.feature] += g.link_length_m[l], any = true;
+        }
+        if (any) {
+            data_time_s.assign(m0, std::numeric_limits<double>::quiet_NaN());
+            for (size_t l = 0; l < m0; ++l) {
+                const LineInput& in = lines[link_line[l]];
+                if (!std::isfinite(in.length_m) && !std::isfinite(in.minutes)) continue;
+                const double total = feature_geodesic[in.feature];
+                if (!(total > 0)) continue;
+                const double part = g.link_length_m[l] / total;
+                if (std::isfinite(in.minutes)) data_time_s[l] = in.minutes * 60 * part;
+                if (std::isfinite(in.length_m)) {
+                    const double scale = in.length_m / total;
+                    for (uint32_t k = g.link_geom_first[l]; k < g.link_geom_first[l + 1]; ++k) g.geom_along_m[k] *= scale;
+                    g.link_length_m[l] *= scale;
+                }
+            }
+        }
+    }
+
     // Collapsed pieces (identical lon/lat) have nothing to walk on: drop them, keeping order.
     size_t kept = 0, gkept = 0;
     for (size_t l = 0; l < m0; ++l) {
@@ -599,6 +627,7 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
         g.link_tail[kept] = g.link_tail[l];
         g.link_head[kept] = g.link_head[l];
         g.link_length_m[kept] = g.link_length_m[l];
+        if (!data_time_s.empty()) data_time_s[kept] = data_time_s[l];
         link_line[kept] = link_line[l];
         g.link_geom_first[kept] = static_cast<uint32_t>(gkept);
         for (uint32_t k = first; k < last; ++k, ++gkept) {
@@ -620,8 +649,9 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
     for (size_t l = 0; l < kept; ++l) {
         const LineInput& in = lines[link_line[l]];
         const double mps = in.speed_kmh / 3.6;
-        g.link_time_fw_s[l] = in.oneway < 0 ? kInf : g.link_length_m[l] / mps;
-        g.link_time_bw_s[l] = in.oneway > 0 ? kInf : g.link_length_m[l] / mps;
+        const double t = !data_time_s.empty() && std::isfinite(data_time_s[l]) ? data_time_s[l] : g.link_length_m[l] / mps;
+        g.link_time_fw_s[l] = in.oneway < 0 ? kInf : t;
+        g.link_time_bw_s[l] = in.oneway > 0 ? kInf : t;
         g.link_source_fid[l] = in.source_fid;
     }
     const std::vector<uint32_t> first_seen = renumber_nodes_along_curve(g);

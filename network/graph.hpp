@@ -20,6 +20,12 @@ struct LineInput {
     double speed_kmh = 4.0;       // travel speed on this line; <= 0 or non-finite drops the line
     int oneway = 0;               // 0 both ways, 1 only in digitised direction, -1 only against
     int64_t source_fid = -1;      // input feature id, for messages
+    // Costs from the data ([network] length_field / time_field) for the whole input feature,
+    // NaN when not given: the feature's links share them in proportion to their geodesic length
+    // (parts of one multi-line feature share one `feature`).
+    double length_m = std::numeric_limits<double>::quiet_NaN();
+    double minutes = std::numeric_limits<double>::quiet_NaN();
+    uint64_t feature = 0;
 };
 
 // How lines connect to each other:

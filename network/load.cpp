@@ -175,6 +175,9 @@ void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool
         li.speed_kmh = raw.rule[l].speed_kmh;
         li.oneway = raw.rule[l].oneway;
         li.source_fid = raw.fid[l];
+        li.length_m = raw.rule[l].length_m;
+        li.minutes = raw.rule[l].minutes;
+        li.feature = raw.feature[l];
         out.lines.push_back(std::move(li));
     }
     if (dropped)
@@ -210,7 +213,12 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
     int f_tags = defn->GetFieldIndex("other_tags");
     int f_oneway = ns.oneway_field.empty() ? -1 : defn->GetFieldIndex(ns.oneway_field.c_str());
     int f_speed = ns.speed_field.empty() ? -1 : defn->GetFieldIndex(ns.speed_field.c_str());
-    for (const auto& [name, idx] : {std::pair{ns.oneway_field, f_oneway}, std::pair{ns.speed_field, f_speed}})
+    int f_length = ns.length_field.empty() ? -1 : defn->GetFieldIndex(ns.length_field.c_str());
+    int f_time = ns.time_field.empty() ? -1 : defn->GetFieldIndex(ns.time_field.c_str());
+    size_t cost_missing = 0;  // features whose length/time field is empty or not positive
+    std::string cost_missing_fids;
+    for (const auto& [name, idx] : {std::pair{ns.oneway_field, f_oneway}, std::pair{ns.speed_field, f_speed},
+                                    std::pair{ns.length_field, f_length}, std::pair{ns.time_field, f_time}})
         if (!name.empty() && idx < 0) {
             geo::Message m;
             m.level = geo::Level::error;
@@ -244,6 +252,14 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
                 if (v == "1" || v == "yes" || v == "true" || v == "ft" || v == "f") rule.oneway = 1;
                 else if (v == "-1" || v == "tf" || v == "t" || v == "reverse") rule.oneway = -1;
             }
+        }
+        // Costs from the data: a value that is missing, not a number or not positive falls back
+        // to the geodesic length (or length / speed) and is reported.
+        for (const auto& [idx, slot] : {std::pair{f_length, &rule.length_m}, std::pair{f_time, &rule.minutes}}) {
+            if (idx < 0 || !rule.usable) continue;
+            const double v = f->IsFieldSetAndNotNull(idx) ? f->GetFieldAsDouble(idx) : NAN;
+            if (std::isfinite(v) && v > 0) *slot = v;
+            else if (++cost_missing <= 10) cost_missing_fids += (cost_missing > 1 ? ", " : "") + std::to_string(f->GetFID());
         }
         if (!rule.usable || !g || g->IsEmpty()) {
             ++out.excluded;
@@ -284,6 +300,12 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
         m.text = "no line usable by the '" + ns.profile.name + "' profile among " + std::to_string(out.features_read) + " features";
         throw geo::InputError(m);
     }
+    if (cost_missing)
+        report.warn(out.file, out.layer, "cost_field_missing",
+                    std::to_string(cost_missing) + " lines have no positive value in " +
+                        (ns.length_field.empty() ? ns.time_field : ns.time_field.empty() ? ns.length_field : ns.length_field + "/" + ns.time_field) +
+                        " (features " + cost_missing_fids + (cost_missing > 10 ? ", ..." : "") +
+                        "): their geodesic length and the profile speed are used");
     if (out.excluded)
         report.info(out.file, out.layer, "ways_excluded",
                     std::to_string(out.excluded) + " of " + std::to_string(out.features_read) + " lines not usable by the '" +

@@ -1,6 +1,7 @@
 #pragma once
 // Road lines from an OpenStreetMap extract (.osm.pbf/.osm, read with GDAL's OSM driver) or from
 // any GIS line layer, filtered and timed by a travel profile.
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -28,6 +29,9 @@ struct NetworkSource {
     std::string format = "auto";  // auto (by extension) | osm | lines
     Profile profile;
     std::string oneway_field, speed_field, class_field;  // line layers; empty = none
+    // Per-feature costs from the data (line layers): length in metres instead of the geodesic
+    // length, travel time in minutes instead of length / speed. Empty = none.
+    std::string length_field, time_field;
 };
 
 struct LoadedLines {
@@ -48,6 +52,8 @@ struct WayRule {
     bool usable = false;
     double speed_kmh = 0;
     int oneway = 0;
+    double length_m = std::numeric_limits<double>::quiet_NaN();  // from [network] length_field
+    double minutes = std::numeric_limits<double>::quiet_NaN();   // from [network] time_field
 };
 WayRule apply_profile(const Profile& p, const std::string& highway, const std::string& other_tags);
 

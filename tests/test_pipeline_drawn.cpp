@@ -308,3 +308,28 @@ A-----------B-----------C-----------D-----------E
         CHECK(res.after_weight == 100);
     }
 }
+
+TEST_CASE("drawn map: costs from the data - a length field, a time field, class speeds", "[pipeline][drawn][network]") {
+    // A-B is 500 m drawn; its feature says 1,000 m (a planar length from the GIS office, or a
+    // detour the drawing simplifies). B-C is 500 m with no value: geodesic, and reported.
+    DrawnStudy d(R"(
+A---------B---------C
+)", 50);
+    d.road("AB", "footway", R"("len_m": 1000, "mins": 5)");
+    d.road("BC", "footway");
+    d.facility('A', "F1", "day_care");
+    d.homes('B', "hB", 10), d.homes('C', "hC", 10);
+    Run plain = run(d, "cost_plain");
+    CHECK(plain.result.nearest_s[plain.home("hB")] == Approx(500 * kSecondsPerMetre).margin(0.2));
+    Run len = run(d, "cost_length", {"network.length_field=len_m"});
+    CHECK(len.result.nearest_s[len.home("hB")] == Approx(1000 * kSecondsPerMetre).margin(0.2));
+    CHECK(len.result.nearest_s[len.home("hC")] == Approx(1500 * kSecondsPerMetre).margin(0.2));
+    CHECK(len.study->report.count_code("cost_field_missing") == 1);
+    // A time field wins over length / speed: 5 minutes for A-B whatever its length.
+    Run time = run(d, "cost_time", {"network.time_field=mins"});
+    CHECK(time.result.nearest_s[time.home("hB")] == Approx(300).margin(0.2));
+    CHECK(time.result.nearest_s[time.home("hC")] == Approx(300 + 500 * kSecondsPerMetre).margin(0.3));
+    // Class speeds from the project file: footways at 2 km/h double every time.
+    Run slow = run(d, "cost_speeds", {}, "", "\n[network.speeds]\nfootway = 2\n");
+    CHECK(slow.result.nearest_s[slow.home("hB")] == Approx(2 * 500 * kSecondsPerMetre).margin(0.3));
+}

@@ -245,3 +245,53 @@ TEST_CASE("a statistics cell is a number only when all of it is one", "[targets]
     CHECK_FALSE(cov::parse_stat_number("inf"));
     CHECK_FALSE(cov::parse_stat_number("1e999"));
 }
+
+TEST_CASE("per_population: beds per 1,000 elderly from a demand field, pooled over towns with people", "[targets]") {
+    auto tf = targets_from(
+        "[[indicator]]\nid = \"beds\"\nkind = \"per_population\"\nunit = \"per_1000\"\nfacility_types = [\"home\"]\n"
+        "attribute = \"beds\"\npopulation_field = \"elderly\"\nper = 1000\ntargets = { 2021 = 35 }\n");
+    const auto& ind = tf.indicators.at(0);
+    auto town_with = [](double beds, double elderly) {
+        cov::TownFacts f;
+        f.households = 100;
+        f.attribute_sum["home"]["beds"] = beds;
+        f.demand_sum["elderly"] = elderly;
+        return f;
+    };
+    // 60 beds for 2,000 elderly: 30 per 1,000; 35 needs 70 beds: 10 more.
+    auto a = town_with(60, 2000);
+    auto e = cov::evaluate(ind, a, 2025);
+    REQUIRE(e.value);
+    CHECK(*e.value == Approx(30));
+    CHECK(e.status == S::missed);
+    CHECK(e.gap == 10);
+    CHECK(e.gap_text == "needs 10 more (30.00 of 35.00 per 1,000)");
+    // 80 beds for 1,000 elderly: met. No elderly at all: no data, never infinity.
+    auto b = town_with(80, 1000), c = town_with(5, 0);
+    CHECK(cov::evaluate(ind, b, 2025).status == S::met);
+    auto ec = cov::evaluate(ind, c, 2025);
+    CHECK(ec.status == S::no_data);
+    CHECK_FALSE(ec.value);
+    // City: (60 + 80 + 5) beds / (2,000 + 1,000 + 0) elderly = 48.33 per 1,000.
+    std::vector<cov::TownFacts> towns{a, b, c};
+    std::vector<cov::Evaluation> evals;
+    for (const auto& t : towns) evals.push_back(cov::evaluate(ind, t, 2025));
+    auto city = cov::roll_up(ind, towns, evals, 2025);
+    REQUIRE(city.pooled.value);
+    CHECK(*city.pooled.value == Approx(145.0 / 3000 * 1000));
+    // A stats population missing in a town leaves the whole town out of the city value.
+    auto st = targets_from(
+        "[[indicator]]\nid = \"w\"\nkind = \"per_population\"\nunit = \"per_100\"\nfacility_types = [\"home\"]\n"
+        "population_stat = \"pop\"\nper = 100\ntargets = { 2021 = 1 }\n");
+    cov::TownFacts x, y;
+    x.count["home"] = 3, x.stats["pop"] = 200.0;
+    y.count["home"] = 5, y.stats["pop"] = std::nullopt;
+    std::vector<cov::TownFacts> xy{x, y};
+    std::vector<cov::Evaluation> exy{cov::evaluate(st.indicators[0], x, 2025), cov::evaluate(st.indicators[0], y, 2025)};
+    CHECK(*cov::roll_up(st.indicators[0], xy, exy, 2025).pooled.value == Approx(1.5));  // 3 / 200 * 100
+    CHECK(exy[1].status == S::no_data);
+    // Exactly one population source.
+    CHECK_THROWS_WITH(targets_from("[[indicator]]\nid = \"z\"\nkind = \"per_population\"\nfacility_types = [\"home\"]\ntargets = { 2021 = 1 }\n"),
+                      Catch::Contains("population_stat"));
+    CHECK_THROWS_WITH(targets_from(coverage_indicator("{ 2021 = 1 }", "per = 100\n")), Catch::Contains("only for kind per_population"));
+}

@@ -56,6 +56,9 @@ std::optional<TargetsFile> load_study_targets(Study& study) {
         types.erase("");
         names.facility_types.assign(types.begin(), types.end());
     }
+    names.has_demand = s->demand != nullptr;
+    if (s->demand)
+        for (int i = 0; i < s->demand->defn->GetFieldCount(); ++i) names.demand_fields.push_back(s->demand->defn->GetFieldDefn(i)->GetNameRef());
     names.has_stats = !s->stats.file.empty();
     names.stat_columns = s->stats.columns;
     for (const auto& e : check_against_data(*targets, names)) s->report.error(p.targets.path, "", "targets_vs_data", e);
@@ -242,6 +245,19 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
         for (const auto& [a, idx] : attr_field)
             if (idx >= 0)
                 if (auto v = s.facilities->number(f, idx)) r.facts[t].attribute_sum[type][a] += *v;
+    }
+
+    // Demand-layer fields summed per town (population_field of per_population indicators).
+    std::set<std::string> dem_fields;
+    for (const auto& ind : tf.indicators)
+        if (!ind.population_field.empty()) dem_fields.insert(ind.population_field);
+    for (const auto& name : dem_fields) {
+        const int idx = s.demand ? s.demand->field_index(name) : -1;
+        if (idx < 0) continue;
+        for (size_t t = 0; t < nt; ++t) r.facts[t].demand_sum[name] = 0;
+        for (size_t d = 0; d < nd; ++d)
+            if (s.dem_town[d].town >= 0)
+                if (auto v = s.demand->number(d, idx)) r.facts[s.dem_town[d].town].demand_sum[name] += *v;
     }
 
     r.indicator_covered.assign(tf.indicators.size(), {});

@@ -194,6 +194,43 @@ void gap_per_10k(const Indicator& ind, const Ratio& r, double target, bool stric
     e.gap_text_zh = "还需 " + fmt(e.gap, 0) + "（每万人 " + fmt(*e.value, 1) + "/" + fmt(target, 1) + "）";
 }
 
+// Supply per N people: beds per 1,000 elderly, places per 100 elderly, workers per 1,000.
+Requirement check_per_population(const Indicator& ind) {
+    if (ind.population_stat.empty() == ind.population_field.empty())
+        return {"population_stat", "per_population needs exactly one of population_stat (a statistics column) and population_field (a demand field)"};
+    if (ind.stat.empty() && ind.facility_types.empty()) return {"facility_types", "per_population needs facility_types (with an optional attribute) or stat"};
+    return kFine;
+}
+std::optional<double> population_of(const Indicator& ind, const TownFacts& f) {
+    if (!ind.population_field.empty()) {
+        auto it = f.demand_sum.find(ind.population_field);
+        return it == f.demand_sum.end() ? std::optional<double>(0.0) : std::optional<double>(it->second);
+    }
+    return stat(f, ind.population_stat);
+}
+Ratio measure_per_population(const Indicator& ind, const TownFacts& f) {
+    Ratio r;
+    if (!ind.stat.empty()) {
+        auto v = stat(f, ind.stat);
+        if (!v) return r;
+        r.num = *v;
+    } else {
+        r.num = sum_types(f, ind.facility_types, ind.attribute);
+    }
+    auto pop = population_of(ind, f);
+    if (!pop || !(*pop > 0)) return r;  // no one to serve: no data, not 0 or infinity
+    r.den = *pop;
+    r.scale = ind.per > 0 ? ind.per : 1000;
+    return r;
+}
+void gap_per_population(const Indicator& ind, const Ratio& r, double target, bool strict, Evaluation& e) {
+    e.gap = units_needed(target * r.den / r.scale - r.num, strict);
+    const std::string per = fmt(r.scale, 0);
+    e.gap_text = "needs " + fmt(e.gap, 0) + " more (" + fmt(*e.value, 2) + " of " + fmt(target, 2) + " per " + per + ")";
+    e.gap_text_zh = "还需 " + fmt(e.gap, 0) + "（每" + (r.scale == 1000 ? std::string("千") : r.scale == 100 ? std::string("百") : per) + "人 " +
+                    fmt(*e.value, 2) + "/" + fmt(target, 2) + "）";
+}
+
 Requirement check_ratio(const Indicator& ind) {
     if (ind.facility_types.empty() || ind.numerator.empty() || ind.denominator.empty())
         return {"numerator", "attribute_ratio needs facility_types, numerator and denominator"};
@@ -266,6 +303,7 @@ constexpr IndicatorKind kKinds[] = {
     {"area_per_100_households", check_area, measure_area, gap_area, CityValue::pooled, true},
     {"count_at_least", check_count, measure_count, gap_count, CityValue::towns_with_one, false},
     {"per_10k_population", check_per_10k, measure_per_10k, gap_per_10k, CityValue::pooled_stat_rate, false},
+    {"per_population", check_per_population, measure_per_population, gap_per_population, CityValue::pooled_stat_rate, false},
     {"attribute_ratio", check_ratio, measure_ratio, gap_ratio, CityValue::pooled, false},
     {"share_of_facilities", check_hosts, measure_hosts, gap_hosts, CityValue::pooled, false},
     {"town_value", check_town_value, measure_town_value, gap_town_value, CityValue::weighted_mean, false},
@@ -360,6 +398,12 @@ CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, co
     // Pooled: the city as one big town (sums of every quantity).
     TownFacts all;
     for (const auto& t : towns) {
+        // A rate of statistics is pooled only over towns that have its figures (the population,
+        // and a statistics numerator): a town without them neither dilutes nor inflates the city.
+        auto has = [&](const std::string& col) { auto it = t.stats.find(col); return it != t.stats.end() && it->second; };
+        if (kind.city == CityValue::pooled_stat_rate &&
+            ((!ind.stat.empty() && !has(ind.stat)) || (!ind.population_stat.empty() && !has(ind.population_stat))))
+            continue;
         all.households += t.households;
         for (const auto& [k, v] : t.covered_households) all.covered_households[k] += v;
         for (const auto& [k, v] : t.count) all.count[k] += v;
@@ -369,10 +413,7 @@ CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, co
             all.hosts[k].first += v.first;
             all.hosts[k].second += v.second;
         }
-        // A rate of statistics is pooled only over towns that have both of its figures, so a
-        // town without a population does not dilute the city's ratio.
-        auto has = [&](const std::string& col) { auto it = t.stats.find(col); return it != t.stats.end() && it->second; };
-        if (kind.city == CityValue::pooled_stat_rate && !ind.stat.empty() && !(has(ind.stat) && has(ind.population_stat))) continue;
+        for (const auto& [k, v] : t.demand_sum) all.demand_sum[k] += v;
         for (const auto& [k, v] : t.stats)
             if (v) all.stats[k] = all.stats[k].value_or(0) + *v;
     }

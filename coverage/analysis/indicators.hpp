@@ -15,6 +15,10 @@ struct Indicator {
     std::vector<std::string> facility_types, with_types;
     std::optional<double> minutes, metres;  // coverage_share threshold
     std::string area_field, stat, population_stat, attribute, numerator, denominator, host_field;
+    // per_population: the population is a statistics column (population_stat) or a demand-layer
+    // field summed over the town's points (population_field); `per` people (default 1,000).
+    std::string population_field;
+    double per = 0;
     double within_m = 0;
     // town_value only: the city value is the mean of the towns' values weighted by weight_stat
     // (a stats column; default the town's households), or their sum with city_value = "sum".
@@ -51,6 +55,8 @@ struct DataNames {
     std::vector<std::string> facility_fields, facility_types;  // types: every value of the type field
     bool has_stats = false;
     std::vector<std::string> stat_columns;
+    bool has_demand = false;
+    std::vector<std::string> demand_fields;
 };
 // One plain message per name an indicator uses that the data lacks ("indicator m2: facilities
 // have no field gfa; fields are id, type, area_m2"): such a run would report every town as
@@ -66,6 +72,7 @@ struct TownFacts {
     std::map<std::string, std::map<std::string, double>> attribute_sum;  // type -> attribute -> sum over the town
     std::map<std::string, std::pair<double, double>> hosts;  // share_of_facilities id -> (hosts with a partner, hosts)
     std::map<std::string, std::optional<double>> stats;      // town statistics table values
+    std::map<std::string, double> demand_sum;                // demand-layer field -> sum over the town's points
 };
 
 enum class Status { met, missed, no_data, no_target };  // no_target: the plan sets none for the year

@@ -25,7 +25,8 @@ namespace {
 const std::set<std::string> kIndicatorKeys{"id", "name_zh", "name_en", "unit", "kind", "comparator", "binding", "source",
                                            "facility_types", "with_types", "minutes", "metres", "area_field", "stat",
                                            "population_stat", "attribute", "numerator", "denominator", "host_field",
-                                           "within_m", "targets", "city_rollup", "weight_stat", "city_value"};
+                                           "within_m", "targets", "city_rollup", "weight_stat", "city_value",
+                                           "population_field", "per"};
 const std::set<std::string> kRollupKeys{"kind", "target", "comparator"};
 const std::set<std::string> kMetaKeys{"plan", "default_year", "source", "note"};
 
@@ -183,6 +184,11 @@ TargetsFile load_targets(const std::string& path) {
         ind.area_field = text("area_field");
         ind.stat = text("stat");
         ind.population_stat = text("population_stat");
+        ind.population_field = text("population_field");
+        ind.per = number("per", false).value_or(0.0);
+        if (t->contains("per") && !(ind.per > 0)) bad("per", "must be a positive number of people (e.g. 1000)");
+        if ((t->contains("per") || !ind.population_field.empty()) && ind.kind != "per_population")
+            bad(t->contains("per") ? "per" : "population_field", "only for kind per_population");
         ind.attribute = text("attribute");
         ind.numerator = text("numerator");
         ind.denominator = text("denominator");
@@ -263,6 +269,12 @@ std::vector<std::string> check_against_data(const TargetsFile& tf, const DataNam
                     errors.push_back(who + "no facility has type " + join_names(*list) + did_you_mean(list->front(), types) +
                                      "; the types in the data are " + join_names(data.facility_types));
             }
+        }
+        if (!ind.population_field.empty() && data.has_demand) {
+            const std::set<std::string> dfields(data.demand_fields.begin(), data.demand_fields.end());
+            if (!dfields.count(ind.population_field))
+                errors.push_back(who + "the demand layer has no field " + ind.population_field + " (population_field)" +
+                                 did_you_mean(ind.population_field, dfields) + "; fields are " + join_names(data.demand_fields));
         }
         for (const auto& [key, column] : {std::pair<const char*, const std::string*>{"stat", &ind.stat},
                                           {"population_stat", &ind.population_stat}, {"weight_stat", &ind.weight_stat}}) {

@@ -275,7 +275,8 @@ std::string json_run_info(const Study& s, const RunInfo& run, const std::string&
                         {"dwelling_m2", p.demand.dwelling_m2}};
     params["network"] = {{"path", p.network.src.path}, {"format", p.network.format}, {"profile", p.network.profile},
                          {"connectivity", p.network.connectivity}, {"snap_m", p.network.snap_m}, {"snap_far_m", p.network.snap_far_m},
-                         {"min_component_nodes", p.network.min_component_nodes}};
+                         {"min_component_nodes", p.network.min_component_nodes},
+                         {"length_field", p.network.length_field}, {"time_field", p.network.time_field}, {"speeds", p.network.speeds}};
     params["travel"] = {{"mode", p.straight_line() ? "straight" : "network"}, {"speed_kmh", p.travel.speed_kmh},
                         {"detour_factor", p.travel.detour_factor}, {"circles_min", p.travel.circles_min},
                         {"main_types", p.travel.main_types}, {"description", run.travel}};

@@ -133,6 +133,8 @@ std::string unit_text(const Indicator& ind, const Tr& T) {
     if (ind.unit == "m2_per_100_households") return T("m²/百户", "m²/100 hh");
     if (ind.unit == "count") return T("个", "count");
     if (ind.unit == "per_10k") return T("每万人", "per 10,000");
+    if (ind.unit == "per_1000") return T("每千人", "per 1,000");
+    if (ind.unit == "per_100") return T("每百人", "per 100");
     return "";
 }
 

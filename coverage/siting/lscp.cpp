@@ -208,7 +208,7 @@ SitingResult solve_lscp(const SitingProblem& p, const SitingOptions& opt) {
             SitingOptions m = opt;
             m.k = k, m.use_capacity = false;
             m.ils_iterations = std::min<uint32_t>(opt.ils_iterations, 300);
-            for (int round = 0; round < 8 && clock.seconds() < deadline; ++round) {
+            for (int round = 0; round < 20 && clock.seconds() < deadline; ++round) {
                 m.ils_time_limit_s = std::max(0.0, deadline - clock.seconds());
                 SitingProblem scaled;
                 const SitingProblem* q = &p;

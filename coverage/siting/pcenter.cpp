@@ -99,6 +99,8 @@ SitingResult solve_pcenter_with(const SitingProblem& p, const SitingOptions& opt
     SitingOptions cover = opt;
     cover.target_share = 1.0;
     cover.group_target_share.clear();
+    // "At most k sites?" needs no smallest cover: greedy+prune, then the MCLP check below.
+    if (!exact) cover.swap = false;
     // A radius works when its set cover needs at most k sites and reaches every group's target.
     bool all_proven = true;
     auto attempt = [&](float radius, std::vector<uint32_t>& sites) {

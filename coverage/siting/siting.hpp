@@ -1,9 +1,10 @@
 // Siting solvers (location-allocation) on a sparse coverage model, independent of geometry.
 //
 // Problems: MCLP (maximal covering), LSCP (fewest sites reaching per-group targets), capacitated
-// covering, and p-median. Each has a heuristic (lazy greedy + bounded swap local search; for
-// uncapacitated MCLP also a seeded iterated local search) and an exact CBC model for small and
-// moderate instances. Solvers never throw on degenerate requests:
+// covering, p-median and p-center. Each has a heuristic (lazy greedy + bounded swap local search;
+// for uncapacitated MCLP and p-median also a seeded iterated local search; for LSCP a search for
+// smaller covers through MCLP probes; for p-center set covers per radius) and an exact CBC model
+// for small and moderate instances. Solvers never throw on degenerate requests:
 // they return what can be achieved, with `status` and `message` saying what was not.
 #pragma once
 
@@ -73,8 +74,8 @@ enum class SitingStatus : uint8_t {
 const char* to_string(SitingStatus s);
 
 struct SitingResult {
-    std::string problem; // "mclp", "mclp-capacitated", "lscp", "pmedian"
-    std::string solver;  // "greedy", "greedy+swap" (for MCLP including the ILS), "cbc"
+    std::string problem; // "mclp", "mclp-capacitated", "lscp", "pmedian", "pcenter"
+    std::string solver;  // "greedy", "greedy+swap" (for MCLP and p-median including the ILS), "greedy+prune+local search", "cbc"
     SitingStatus status = SitingStatus::ok;
     std::string message;
 

@@ -254,6 +254,18 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.str("network", "oneway_field", p.network.oneway_field);
     r.str("network", "speed_field", p.network.speed_field);
     r.str("network", "class_field", p.network.class_field);
+    r.str("network", "length_field", p.network.length_field);
+    r.str("network", "time_field", p.network.time_field);
+    if (auto* n = r.node("network", "speeds")) {
+        auto* t = n->as_table();
+        if (!t) r.bad("network", "speeds", "expected a table of km/h per road class, e.g. speeds = { primary = 40, residential = 25 }");
+        for (auto& [k, v] : *t) {
+            auto kmh = v.value<double>();
+            if (!kmh || !v.is_number() || !(*kmh > 0) || *kmh > 300)
+                r.bad("network", "speeds", std::string(k.str()) + ": expected km/h above 0 and at most 300");
+            p.network.speeds[std::string(k.str())] = *kmh;
+        }
+    }
 
     r.str("travel", "mode", p.travel.mode);
     r.num("travel", "speed_kmh", p.travel.speed_kmh);

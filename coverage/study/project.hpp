@@ -55,6 +55,8 @@ struct Project {
         double node_tolerance_m = 1, snap_m = 300, snap_far_m = 1600;
         unsigned min_component_nodes = 50;
         std::string oneway_field, speed_field, class_field;  // line layers
+        std::string length_field, time_field;  // per-feature metres / minutes from the data (line layers)
+        std::map<std::string, double> speeds;  // km/h per road class ([network.speeds]), over the profile's
     } network;
 
     struct Travel {

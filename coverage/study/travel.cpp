@@ -75,6 +75,12 @@ std::unique_ptr<RoadNetwork> load_network(const Project& p, int metric_epsg, geo
     ns.oneway_field = p.network.oneway_field;
     ns.speed_field = p.network.speed_field;
     ns.class_field = p.network.class_field;
+    ns.length_field = p.network.length_field;
+    ns.time_field = p.network.time_field;
+    for (const auto& [cls, kmh] : p.network.speeds) {  // the project's class speeds win over the profile's
+        ns.profile.class_speed_kmh[cls] = kmh;
+        ns.profile.allowed.insert(cls);
+    }
     rn->profile = ns.profile;
     rn->lines = net::read_network_lines(ns, metric_epsg, report);
     net::BuildOptions bo;

@@ -67,8 +67,8 @@ std::string DrawnStudy::write(const std::string& dir_text, const std::string& ex
     for (size_t i = 0; i < roads_.size(); ++i) {
         std::string coords;
         for (geo::XY p : roads_[i].xy) coords += (coords.empty() ? "" : ",") + lonlat_text(AsciiMap::to_lonlat(p));
-        feats.push_back(R"({"type":"Feature","properties":{"id":)" + std::to_string(i + 1) + R"(,"highway":")" + roads_[i].highway +
-                        R"("},"geometry":{"type":"LineString","coordinates":[)" + coords + "]}}");
+        feats.push_back(R"({"type":"Feature","properties":{"id":)" + std::to_string(i + 1) + R"(,"highway":")" + roads_[i].highway + "\"" +
+                        (roads_[i].properties.empty() ? "" : "," + roads_[i].properties) + R"(},"geometry":{"type":"LineString","coordinates":[)" + coords + "]}}");
     }
     write_file(dir / "roads.geojson", collection("roads", feats));
 

@@ -17,13 +17,14 @@ public:
 
     const net::testing::AsciiMap& map() const { return map_; }
     // A footway through the named points ("ABC").
-    void road(const std::string& names, const std::string& highway = "footway") {
-        Road r{{}, highway};
+    // `properties` adds JSON members to the feature, e.g. R"("len_m": 2000)".
+    void road(const std::string& names, const std::string& highway = "footway", const std::string& properties = "") {
+        Road r{{}, highway, properties};
         for (char c : names) r.xy.push_back(map_.xy(c));
         roads_.push_back(r);
     }
     // The same at metric positions (AsciiMap's local plane), for generated maps (property tests).
-    void road_xy(const std::vector<geo::XY>& xy, const std::string& highway = "footway") { roads_.push_back({xy, highway}); }
+    void road_xy(const std::vector<geo::XY>& xy, const std::string& highway = "footway") { roads_.push_back({xy, highway, ""}); }
     void facility_xy(geo::XY at, const std::string& id, const std::string& type, double capacity) {
         facilities_.push_back({at, id, type, "existing", 0, capacity});
     }
@@ -50,7 +51,7 @@ private:
     net::testing::AsciiMap map_;
     struct Road {
         std::vector<geo::XY> xy;
-        std::string highway;
+        std::string highway, properties;
     };
     struct Point {
         geo::XY at;

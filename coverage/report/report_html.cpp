@@ -262,11 +262,15 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
     bool any_nodata = false;
     o << "<g id=\"towns\">\n";
     std::vector<std::pair<long, long>> label_at(nt, {-1, -1});
+    TownShapes shapes;  // kept for the accessibility map of the service section
+    shapes.width = kPad * 2 + mw, shapes.height = kPad * 2 + mh;
+    shapes.path.resize(nt);
     for (size_t t = 0; t < nt; ++t) {
         const GEOSGeometry* g = s.town_set->geom(t);
         geo::GeomPtr simple(g ? GEOSTopologyPreserveSimplify_r(geo::geos(), g, tol) : nullptr);
         std::string d = polygon_path(simple ? simple.get() : g, fr);
         if (d.empty() && g) d = polygon_path(g, fr);
+        shapes.path[t] = d;
         auto sh = share_of(imain, t);
         any_nodata |= !sh;
         const std::string fill = sh ? kShareColours[share_class(*sh)] : kNoDataColour;
@@ -503,7 +507,7 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
     o << "</section>\n";
 
     // ---------------------------------------------------------------- reach, service, equity
-    html_service_section(o, s, r, T, town_label);
+    html_service_section(o, s, r, T, town_label, shapes);
 
     // ---------------------------------------------------------------- town panels
     o << "<section id=\"towns-section\">\n<h2>" << T("各镇街概况（按 ", "Towns (lowest ") << main_min

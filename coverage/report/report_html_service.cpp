@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "coverage/report/service_tables.hpp"
+#include "coverage/report/styles.hpp"
 #include "coverage/report/tables.hpp"
 #include "coverage/study/text.hpp"
 
@@ -24,10 +25,55 @@ std::string method_text(const AnalysisResult& r, const Tr& T) {
     return text + T("，服务半径 ", ", catchment ") + fixed(r.access_catchment_min, 0) + T(" 分钟", " min");
 }
 
+// Towns coloured by accessibility in five classes of equal town counts (quintiles of the town
+// values), the class breaks in the legend: who has more places within reach per household.
+void access_map(std::ostream& o, const ServiceView& v, const AnalysisResult& r, const Tr& T,
+                const std::function<std::string(size_t)>& town_label, const TownShapes& shapes) {
+    std::vector<double> values;
+    for (const ServiceTown& t : v.towns)
+        if (t.access) values.push_back(*t.access);
+    if (values.empty()) return;
+    std::sort(values.begin(), values.end());
+    std::vector<double> upper;  // class k holds values <= upper[k]
+    const size_t n = values.size(), classes = kShareColours.size();
+    for (size_t k = 1; k <= classes; ++k) upper.push_back(values[(k * n + classes - 1) / classes - 1]);  // ceil(k n / 5) - 1
+    upper.back() = values.back();
+    auto class_of = [&](double x) {
+        for (size_t k = 0; k < upper.size(); ++k)
+            if (x <= upper[k]) return k;
+        return upper.size() - 1;
+    };
+    const long lw = 330;
+    o << "<h3>" << T("地图：各镇街可达性", "Map: accessibility by town") << "</h3>\n<div class=\"figure\">\n<svg id=\"access-map\" viewBox=\"0 0 "
+      << shapes.width + lw << " " << std::max<long>(shapes.height, 420) << "\" role=\"img\" aria-label=\"" << T("镇街可达性地图", "Map of accessibility by town")
+      << "\" font-family=\"inherit\">\n<g>\n";
+    for (const ServiceTown& t : v.towns) {
+        const char* fill = t.access ? kShareColours[class_of(*t.access)] : kNoDataColour;
+        o << "<path class=\"town\" data-t=\"" << t.town << "\" fill=\"" << fill << "\" stroke=\"#fff\" stroke-width=\"2\" fill-rule=\"evenodd\" d=\""
+          << shapes.path[t.town] << "\"><title>" << markup_escape(town_label(t.town)) << ": "
+          << (t.access ? fixed(access_per_1000(*t.access), 2) + " " + access_unit(r, T) : std::string(T("无住户", "no households"))) << "</title></path>\n";
+    }
+    o << "</g>\n";
+    const long x = shapes.width + 10;
+    long y = 40;
+    o << "<text x=\"" << x << "\" y=\"" << y << "\" font-size=\"26\" font-weight=\"bold\">" << T("可达性", "Accessibility") << "</text>\n";
+    y += 30;
+    o << "<text x=\"" << x << "\" y=\"" << y << "\" font-size=\"20\">" << T("（", "(") << access_unit(r, T) << T("）", ")") << "</text>\n";
+    double lower = values.front();
+    for (size_t k = 0; k < upper.size(); ++k) {
+        y += 40;
+        o << "<rect x=\"" << x << "\" y=\"" << y - 22 << "\" width=\"40\" height=\"28\" fill=\"" << kShareColours[k] << "\" stroke=\"#888\"/><text x=\""
+          << x + 52 << "\" y=\"" << y << "\" font-size=\"22\">" << fixed(access_per_1000(lower), 2) << " – " << fixed(access_per_1000(upper[k]), 2) << "</text>\n";
+        lower = upper[k];
+    }
+    o << "</svg>\n<p class=\"small\">" << T("分级：按镇街数五等分（五分位数）。", "Classes: quintiles of the towns' values (equal numbers of towns).")
+      << "</p>\n</div>\n";
+}
+
 }  // namespace
 
 void html_service_section(std::ostream& o, const Study& s, const AnalysisResult& r, const Tr& T,
-                          const std::function<std::string(size_t)>& town_label) {
+                          const std::function<std::string(size_t)>& town_label, const TownShapes& shapes) {
     const ServiceView v = service_view(s, r);
     const std::string main_min = r.circles_min.empty() ? "" : circle_label(r.circles_min.back());
     const size_t main = r.circles_min.empty() ? 0 : r.circles_min.size() - 1;
@@ -67,6 +113,7 @@ void html_service_section(std::ostream& o, const Study& s, const AnalysisResult&
               << (t.adequacy_rank ? std::to_string(t.adequacy_rank) : "—") << "</td></tr>\n";
         }
         o << "</tbody>\n</table>\n</div>\n";
+        if (v.has_access && shapes.path.size() == v.towns.size()) access_map(o, v, r, T, town_label, shapes);
         if (!v.rank_movers.empty()) {
             o << "<p>" << T("可达与", "Towns whose rank by reach and by ") << (v.has_capacity ? T("获服务", "service") : T("可达性", "accessibility"))
               << T("排名相差最大的镇街（可达不等于够用）：", " differ most (within reach is not the same as enough):") << "</p>\n<ul id=\"rank-movers\">\n";

@@ -189,6 +189,17 @@ expect 2 "project_no_demand\.toml: analyze needs a demand layer" -- analyze $bad
 # Output folders: a regular file in the way, or the current folder (replaced as a whole), refused.
 touch "$out/a_file"
 expect 2 "a_file exists and is not a folder: choose another --out" -- analyze $small --out "$out/a_file"
+# Capacity, accessibility and per-population indicators.
+expect 2 "field named by \[facilities\] capacity does not exist; the layer has: id, type" -- validate $small --capacity-field places
+expect 2 "\[facilities\] m2_per_place: capacity_area needs m2_per_place" -- validate $small --set facilities.capacity_area=floor_area_m2
+expect 2 "\[access\] method: must be 2sfca, e2sfca, gravity or none" -- validate $small --set access.method=3sfca
+expect 2 "--access: 3sfca not in" -- analyze $small --out "$out/a" --access 3sfca
+expect 2 "\[access\] beta: must be a decay exponent" -- validate $small --set access.beta=-1
+expect 0 "ok: 0 errors" -- validate $small --capacity-field beds
+expect 2 "\[network\] speeds: footway: expected km/h above 0" -- validate $small --set network.speeds.footway=0
+expect 2 "per_population needs exactly one of population_stat" -- validate $small --set targets.path=$bad/targets_per_population_no_population.toml
+expect 2 "the demand layer has no field elderly \(population_field\)" -- validate $small --set targets.path=$bad/targets_per_population_bad_field.toml
+expect 2 "field named in \[network\] does not exist" -- validate data/liechtenstein/project.toml --set network.path=$bad/network_far.geojson --set network.layer=network_far --set network.format=lines --set network.length_field=len
 for d in s a; do [ -e "$out/$d" ] && { echo "FAIL: a refused run left $out/$d behind"; fails=$((fails + 1)); } || passes=$((passes + 1)); done
 [ -e "$out/n.gpkg" ] && { echo "FAIL: a failed run left $out/n.gpkg behind"; fails=$((fails + 1)); } || passes=$((passes + 1))
 echo "$passes passed, $fails failed"

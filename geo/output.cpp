@@ -251,6 +251,26 @@ void VectorOutput::commit() {
 // BulkLayer
 
 namespace {
+std::string run_sql(GDALDataset* ds, const std::string& sql, const std::string& what);
+std::string sql_text(const std::string& s);
+}  // namespace
+
+void VectorOutput::create_view_layer(const std::string& name, const std::string& source, const std::string& where_sql) {
+    if (driver_ != "GPKG") throw std::logic_error("view layers need a GeoPackage");
+    OGRLayer* src = ds_->GetLayerByName(source.c_str());
+    if (!src) throw std::logic_error("view of unknown layer " + source);
+    const std::string what = "creating the view " + name + " in " + path_;
+    const std::string q = "\"" + name + "\"", qs = "\"" + source + "\"";
+    run_sql(ds_, "CREATE VIEW " + q + " AS SELECT * FROM " + qs + " WHERE " + where_sql, what);
+    run_sql(ds_, "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) "
+                 "SELECT " + sql_text(name) + ", data_type, " + sql_text(name) + ", '', last_change, min_x, min_y, max_x, max_y, srs_id "
+                 "FROM gpkg_contents WHERE table_name = " + sql_text(source), what);
+    run_sql(ds_, "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
+                 "SELECT " + sql_text(name) + ", column_name, geometry_type_name, srs_id, z, m FROM gpkg_geometry_columns "
+                 "WHERE table_name = " + sql_text(source), what);
+}
+
+namespace {
 
 // Runs one SQL statement on a GeoPackage; returns the first column of the first row ("" if none).
 std::string run_sql(GDALDataset* ds, const std::string& sql, const std::string& what) {

@@ -64,6 +64,10 @@ public:
     // A layer written through BulkLayer (below), owned by this output.
     BulkLayer& create_bulk_layer(const std::string& name, OGRwkbGeometryType type, int epsg);
     GDALDataset* dataset() { return ds_; }
+    // GeoPackage only: a layer that is a view of another's rows (SELECT * FROM source WHERE
+    // where_sql), registered in gpkg_contents and gpkg_geometry_columns so GDAL and QGIS open it
+    // as a layer, without storing the rows twice. The source layer must be finished.
+    void create_view_layer(const std::string& name, const std::string& source, const std::string& where_sql);
     void commit();  // also finishes any bulk layer left unfinished
     const std::string& path() const { return path_; }
 

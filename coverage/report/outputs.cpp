@@ -430,10 +430,7 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
 
         // 300k+ rows: features reused, fields set by index, points built directly (see write_rows).
         geo::BulkLayer& demand = gpkg.create_bulk_layer("demand", gtype, crs.epsg());
-        geo::BulkLayer& uncovered = gpkg.create_bulk_layer("uncovered", gtype, crs.epsg());
-        // Both layers have the same fields: the input's, then the columns (positions in `col`).
-        std::vector<int> col;
-        for (OGRLayer* layer : {demand.layer(), uncovered.layer()}) col = add_columns(layer, s.demand->defn.get(), cols);
+        const std::vector<int> col = add_columns(demand.layer(), s.demand->defn.get(), cols);
         const int n_input = s.demand->defn ? s.demand->defn->GetFieldCount() : 0;
         // Point rows become OGRPoints reprojected in one batch; other geometries go through WKB.
         std::vector<geo::XY> out_pt;      // output CRS, of the point rows
@@ -452,12 +449,8 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
             f->SetGeometryDirectly(pt_of[d] >= 0 ? new OGRPoint(out_pt[pt_of[d]].x, out_pt[pt_of[d]].y)
                                                  : to_output_geometry(s.demand->geom[d].get(), gtype, crs));
         };
-        std::vector<size_t> all(nd), not_covered;
-        for (size_t d = 0; d < nd; ++d) {
-            all[d] = d;
-            if (!labels.empty() && !r.covered[main_circle][d]) not_covered.push_back(d);
-        }
-        // A GeoPackage transaction covers the whole file, so one serves both layers.
+        std::vector<size_t> all(nd);
+        for (size_t d = 0; d < nd; ++d) all[d] = d;
         geo::start_transaction(demand.layer());
         write_rows(demand, all, fill);
         // Rows that could not be used still appear, with their status and no geometry.
@@ -468,13 +461,16 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
             f->SetField(col[status_col], sk.reason.c_str());
             demand.write(f.get());
         }
-        // Each spatial index is packed on another thread while this one goes on writing.
-        demand.prepare_index();
-        write_rows(uncovered, not_covered, fill);
-        uncovered.prepare_index();
         geo::commit_transaction(demand.layer());
         demand.finish();
-        uncovered.finish();
+        // The households outside the main circle: a view of the demand rows (the same rows,
+        // stored once), opened by GDAL and QGIS as the layer "uncovered".
+        if (!labels.empty()) {
+            size_t k = 0;
+            while (cols[k].name != "covered_" + labels[main_circle]) ++k;
+            const std::string field = demand.layer()->GetLayerDefn()->GetFieldDefn(col[k])->GetNameRef();
+            gpkg.create_view_layer("uncovered", "demand", "\"" + field + "\" = 0");
+        }
     }
     // --- facilities ---
     if (s.facilities) {

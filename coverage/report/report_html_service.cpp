@@ -49,7 +49,7 @@ void access_map(std::ostream& o, const ServiceView& v, const AnalysisResult& r, 
       << "\" font-family=\"inherit\">\n<g>\n";
     for (const ServiceTown& t : v.towns) {
         const char* fill = t.access ? kShareColours[class_of(*t.access)] : kNoDataColour;
-        o << "<path class=\"town\" data-t=\"" << t.town << "\" fill=\"" << fill << "\" stroke=\"#fff\" stroke-width=\"2\" fill-rule=\"evenodd\" d=\""
+        o << "<path class=\"access-town\" data-t=\"" << t.town << "\" fill=\"" << fill << "\" stroke=\"#fff\" stroke-width=\"2\" fill-rule=\"evenodd\" d=\""
           << shapes.path[t.town] << "\"><title>" << markup_escape(town_label(t.town)) << ": "
           << (t.access ? fixed(access_per_1000(*t.access), 2) + " " + access_unit(r, T) : std::string(T("无住户", "no households"))) << "</title></path>\n";
     }

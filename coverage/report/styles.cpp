@@ -106,9 +106,9 @@ std::string field_like(OGRLayer* layer, const std::string& name) {
 
 }  // namespace
 
-std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang) {
+std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name) {
     const bool zh = lang == "zh";
-    const std::string name = layer->GetName();
+    const std::string name = as_name.empty() ? std::string(layer->GetName()) : as_name;
     const int gc = geometry_class(layer);
     if (name == "towns") {
         if (circles_min.empty()) return "";
@@ -174,6 +174,25 @@ std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, c
     return "";
 }
 
+namespace {
+// Is `name` a table or view of the GeoPackage (gpkg_contents)?
+bool has_table(GDALDataset* ds, const std::string& name) {
+    std::string sql = "SELECT COUNT(*) FROM gpkg_contents WHERE table_name = '";
+    for (char c : name) sql += c == '\'' ? std::string("''") : std::string(1, c);
+    sql += "'";
+    OGRLayer* r = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    bool found = false;
+    if (r) {
+        if (OGRFeature* f = r->GetNextFeature()) {
+            found = f->GetFieldAsInteger(0) > 0;
+            OGRFeature::DestroyFeature(f);
+        }
+        ds->ReleaseResultSet(r);
+    }
+    return found;
+}
+}  // namespace
+
 void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, const std::string& lang) {
     if (!ds) throw std::runtime_error("write_gpkg_styles: no dataset");
     OGRLayer* styles = ds->GetLayerByName("layer_styles");
@@ -205,8 +224,12 @@ void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, 
         throw std::runtime_error(std::string("cannot write the QGIS styles: ") + CPLGetLastErrorMsg());
     for (const char* lname : {"towns", "service_areas", "uncovered", "facilities", "demand"}) {
         OGRLayer* layer = ds->GetLayerByName(lname);
+        // "uncovered" is a view of the demand rows, created by SQL: the open dataset does not
+        // list it, but its fields and geometry column are the demand layer's.
+        const bool view = !layer && std::string(lname) == "uncovered" && has_table(ds, lname);
+        if (view) layer = ds->GetLayerByName("demand");
         if (!layer) continue;
-        const std::string qml = layer_qml(layer, circles_min, lang);
+        const std::string qml = layer_qml(layer, circles_min, lang, view ? lname : "");
         if (qml.empty()) continue;
         OGRFeature* f = OGRFeature::CreateFeature(styles->GetLayerDefn());
         f->SetField("f_table_catalog", "");

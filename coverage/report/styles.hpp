@@ -38,6 +38,7 @@ std::string circle_colour(size_t index, size_t count);
 void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, const std::string& lang);
 
 // The QML of one layer (exposed for tests); empty if the layer is not one we style.
-std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang);
+// as_name: style the layer as if it had this name (a view that shares another layer's fields).
+std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name = "");
 
 }  // namespace lc::cov

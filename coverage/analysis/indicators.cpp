@@ -172,16 +172,18 @@ Requirement check_per_10k(const Indicator& ind) {
     if (ind.stat.empty() && ind.facility_types.empty()) return {"stat", "per_10k_population needs stat or facility_types"};
     return kFine;
 }
+// What a rate per population counts: the statistics column `stat`, else the facilities of the
+// types (their number, or the sum of `attribute`). None when the statistic is missing.
+std::optional<double> supply_of(const Indicator& ind, const TownFacts& f) {
+    if (!ind.stat.empty()) return stat(f, ind.stat);
+    return sum_types(f, ind.facility_types, ind.attribute);
+}
 Ratio measure_per_10k(const Indicator& ind, const TownFacts& f) {
     Ratio r;
     auto pop = stat(f, ind.population_stat);
-    if (!ind.stat.empty()) {
-        auto v = stat(f, ind.stat);
-        if (!v) return r;
-        r.num = *v;
-    } else {
-        r.num = sum_types(f, ind.facility_types, ind.attribute);
-    }
+    auto num = supply_of(ind, f);
+    if (!num) return r;
+    r.num = *num;
     if (!pop) return r;
     r.den = *pop;
     r.scale = 10000;
@@ -210,13 +212,9 @@ std::optional<double> population_of(const Indicator& ind, const TownFacts& f) {
 }
 Ratio measure_per_population(const Indicator& ind, const TownFacts& f) {
     Ratio r;
-    if (!ind.stat.empty()) {
-        auto v = stat(f, ind.stat);
-        if (!v) return r;
-        r.num = *v;
-    } else {
-        r.num = sum_types(f, ind.facility_types, ind.attribute);
-    }
+    auto num = supply_of(ind, f);
+    if (!num) return r;
+    r.num = *num;
     auto pop = population_of(ind, f);
     if (!pop || !(*pop > 0)) return r;  // no one to serve: no data, not 0 or infinity
     r.den = *pop;

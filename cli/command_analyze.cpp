@@ -37,7 +37,8 @@ public:
             ->check(CLI::IsMember({"zh", "en"}));
         app.add_option("--format", format_, "Vector output: gpkg (default: coverage.gpkg only) or shp (also Shapefiles in OUT/shp/)")
             ->check(CLI::IsMember({"gpkg", "shp"}));
-        app.add_option("--output-crs", output_crs_, "CRS of the GIS outputs: metric, WGS84, GCJ02 or EPSG:nnnn (default: [output] crs); "
+        app.add_option("--output-crs", output_crs_, "CRS of the GIS outputs: metric, WGS84, GCJ02, BD09 or EPSG:nnnn (default: [output] crs; GCJ02/BD09 "
+                                                    "layers carry a CRS named so, never EPSG:4326); "
                                                     "report.html is always drawn in the metric CRS");
     }
     int run() override {
@@ -97,6 +98,7 @@ public:
         cov::write_analysis_outputs(out_, *study, travel, result, run, baseline.get());
         progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);
+        if (const std::string w = check_crs.warning(); !w.empty()) std::cerr << "warning: " << w << "\n";
         double hh = 0, cov_main = 0;
         for (size_t t = 0; t < result.town_households.size(); ++t) {
             hh += result.town_households[t];

@@ -166,6 +166,16 @@ CrsSpec CrsSpec::parse(const std::string& text) {
 
 OGRSpatialReference* make_srs(int epsg) {
     auto* srs = new OGRSpatialReference();
+    if (epsg == kGcj02Srs || epsg == kBd09Srs) {
+        // A geographic CRS on the WGS 84 ellipsoid whose name says what the numbers are.
+        const bool gcj = epsg == kGcj02Srs;
+        // The names must not mention the GPS datum: GDAL would identify the CRS as EPSG:4326.
+        srs->SetGeogCS(gcj ? "GCJ-02 (Chinese web-map coordinates, offset from GPS)" : "BD-09 (Baidu map coordinates, offset from GPS)",
+                       gcj ? "GCJ-02 offset (not a geodetic datum)" : "BD-09 offset (not a geodetic datum)",
+                       "WGS 84", 6378137.0, 298.257223563);
+        srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        return srs;
+    }
     if (srs->importFromEPSG(epsg) != OGRERR_NONE) {
         srs->Release();
         throw base::UserError("unknown EPSG code " + std::to_string(epsg));

@@ -72,6 +72,10 @@ private:
 
 // A new OGRSpatialReference for an EPSG code in traditional GIS axis order (caller owns it,
 // release with ->Release()).
+// Codes make_srs() takes besides EPSG codes: the Chinese web-map "datums". They are WGS 84
+// lon/lat shifted by a published formula, not a datum PROJ knows, so outputs in them carry a CRS
+// of their own name (no EPSG authority): overlaid with WGS 84 data they must never pass for it.
+inline constexpr int kGcj02Srs = -2, kBd09Srs = -3;
 OGRSpatialReference* make_srs(int epsg);
 
 }  // namespace lc::geo

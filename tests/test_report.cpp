@@ -6,6 +6,7 @@
 #include <ogrsf_frmts.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -18,6 +19,7 @@
 #include "coverage/report/report_html.hpp"
 #include "coverage/report/shapefile.hpp"
 #include "coverage/report/styles.hpp"
+#include "geo/crs.hpp"
 #include "geo/layer.hpp"
 
 using namespace lc;
@@ -302,4 +304,55 @@ TEST_CASE("coverage share classes match the QGIS ranges", "[report]") {
     CHECK(cov::share_class(0.95) == 4);
     CHECK(cov::share_class(1.0) == 4);
     CHECK(cov::share_class(1.5) == 4);
+}
+
+TEST_CASE("GCJ-02 and BD-09 outputs carry their own CRS, never EPSG:4326, and round-trip to WGS 84 within 1 cm", "[report][crs]") {
+    for (const char* setting : {"GCJ02", "BD09"}) {
+        INFO(setting);
+        auto study = cov::load_study(cov::load_project(src_path("data/dongguan/project.toml"), {std::string("output.crs=") + setting}));
+        cov::TravelModel travel(*study, nullptr, study->report);
+        const cov::AnalysisResult result = cov::analyze(*study, travel, cov::AnalysisOptions{});
+        const fs::path out = fs::temp_directory_path() / ("lc_test_crs_" + std::to_string(::getpid()) + setting);
+        fs::remove_all(out);
+        cov::RunInfo run;
+        run.command = "analyze";
+        cov::write_analysis_outputs(out.string(), *study, travel, result, run);
+        DsPtr ds = open_vector(out / "coverage.gpkg");
+        REQUIRE(ds);
+        OGRLayer* fac = ds->GetLayerByName("facilities");
+        REQUIRE(fac);
+        const OGRSpatialReference* srs = fac->GetSpatialRef();
+        REQUIRE(srs);
+        CHECK(srs->GetAuthorityName(nullptr) == nullptr);  // no EPSG code at all
+        CHECK(std::string(srs->GetName()).find(setting[0] == 'G' ? "GCJ-02" : "BD-09") != std::string::npos);
+        OGRSpatialReference wgs84;
+        wgs84.importFromEPSG(4326);
+        CHECK_FALSE(std::string(srs->GetName()) == wgs84.GetName());
+        CHECK(slurp(out / "run.json").find("output_crs_warning") != std::string::npos);
+        // Every facility, back to WGS 84 with the inverse formula, lands within 1 cm of where the
+        // metric CRS says it is.
+        geo::Reprojector rp(geo::CrsSpec::parse("EPSG:4326"), study->metric_epsg);
+        fac->ResetReading();
+        size_t n = 0;
+        double worst_m = 0;
+        while (OGRFeature* f = fac->GetNextFeature()) {
+            const OGRGeometry* g = f->GetGeometryRef();
+            if (g && wkbFlatten(g->getGeometryType()) == wkbPoint) {
+                double lon = g->toPoint()->getX(), lat = g->toPoint()->getY();
+                if (setting[0] == 'G') geo::gcj02_to_wgs84(lon, lat, lon, lat);
+                else geo::bd09_to_wgs84(lon, lat, lon, lat);
+                double x = lon, y = lat;
+                REQUIRE(rp.to_metric(&x, &y, 1));
+                const int64_t fid = f->GetFID();
+                const geo::XY want = study->facilities->point[static_cast<size_t>(fid - 1)];
+                worst_m = std::max(worst_m, std::hypot(x - want.x, y - want.y));
+                ++n;
+            }
+            OGRFeature::DestroyFeature(f);
+        }
+        CHECK(n == study->facilities->size());
+        CHECK(worst_m < 0.01);
+        ds.reset();
+        fs::remove_all(out);
+    }
 }

@@ -35,17 +35,21 @@ OutputCrs::OutputCrs(const std::string& setting, int metric_epsg) : metric_epsg_
     if (s == "WGS84" || s == "EPSG:4326" || s == "4326") {
         epsg_ = 4326;
     } else if (s == "GCJ02" || s == "GCJ-02") {
-        epsg_ = 4326;
-        gcj_ = true;
+        epsg_ = geo::kGcj02Srs;
+        shift_ = Shift::gcj02;
+    } else if (s == "BD09" || s == "BD-09") {
+        epsg_ = geo::kBd09Srs;
+        shift_ = Shift::bd09;
     } else {
         std::string code = s.rfind("EPSG:", 0) == 0 ? s.substr(5) : s;
         epsg_ = std::atoi(code.c_str());
-        if (epsg_ <= 0) throw base::UserError("[output] crs must be metric, WGS84, GCJ02 or EPSG:nnnn, got '" + setting + "'");
+        if (epsg_ <= 0) throw base::UserError("[output] crs must be metric, WGS84, GCJ02, BD09 or EPSG:nnnn, got '" + setting + "'");
     }
     if (epsg_ != metric_epsg_) {
-        // metric -> target: a Reprojector whose "source" is the metric CRS.
+        // metric -> target (WGS 84 first for the shifted ones): a Reprojector whose "source" is the metric CRS.
         try {
-            back_ = std::make_unique<geo::Reprojector>(geo::CrsSpec::parse("EPSG:" + std::to_string(metric_epsg_)), epsg_);
+            back_ = std::make_unique<geo::Reprojector>(geo::CrsSpec::parse("EPSG:" + std::to_string(metric_epsg_)),
+                                                       shift_ == Shift::none ? epsg_ : 4326);
         } catch (const std::exception& e) {
             throw base::UserError("[output] crs '" + setting + "': " + e.what());
         }
@@ -53,26 +57,38 @@ OutputCrs::OutputCrs(const std::string& setting, int metric_epsg) : metric_epsg_
 }
 
 std::string OutputCrs::describe() const {
-    if (gcj_) return "GCJ-02 (WGS84 coordinates shifted for Chinese web maps; layers declare EPSG:4326)";
+    if (shift_ == Shift::gcj02) return "GCJ-02 (WGS 84 shifted for Chinese web maps; the layers carry a CRS named GCJ-02, not EPSG:4326)";
+    if (shift_ == Shift::bd09) return "BD-09 (Baidu map coordinates; the layers carry a CRS named BD-09, not EPSG:4326)";
     return "EPSG:" + std::to_string(epsg_);
+}
+
+std::string OutputCrs::warning() const {
+    if (shift_ == Shift::none) return "";
+    return std::string("the GIS layers are in ") + (shift_ == Shift::gcj02 ? "GCJ-02" : "BD-09") +
+           ", for Chinese web basemaps: overlaid with WGS 84 data (GPS, OpenStreetMap, most GIS layers) they are about "
+           "300-700 m off; their CRS is named so, QGIS will not shift them for you";
 }
 
 namespace {
 struct TransformCtx {
     const geo::Reprojector* rp;
-    bool gcj;
+    int shift;  // 0 none, 1 GCJ-02, 2 BD-09
 };
+void shift_point(int shift, double& x, double& y) {
+    if (shift == 1) geo::wgs84_to_gcj02(x, y, x, y);
+    else if (shift == 2) geo::wgs84_to_bd09(x, y, x, y);
+}
 int transform_xy(double* x, double* y, void* user) {
     auto* c = static_cast<TransformCtx*>(user);
     if (!c->rp->to_metric(x, y, 1)) return 0;  // to_metric of a metric-sourced reprojector = to target
-    if (c->gcj) geo::wgs84_to_gcj02(*x, *y, *x, *y);
+    shift_point(c->shift, *x, *y);
     return 1;
 }
 }  // namespace
 
 geo::GeomPtr OutputCrs::convert(const GEOSGeometry* g) const {
     if (!back_) return geo::clone(g);
-    TransformCtx ctx{back_.get(), gcj_};
+    TransformCtx ctx{back_.get(), static_cast<int>(shift_)};
     return geo::GeomPtr(GEOSGeom_transformXY_r(geo::geos(), g, transform_xy, &ctx));
 }
 
@@ -83,7 +99,7 @@ void OutputCrs::convert(std::vector<geo::XY>& pts) const {
     if (!back_->to_metric(x.data(), y.data(), pts.size()))  // to_metric of a metric-sourced reprojector = to target
         throw std::runtime_error("some points cannot be transformed to the output CRS " + describe());
     for (size_t i = 0; i < pts.size(); ++i) {
-        if (gcj_) geo::wgs84_to_gcj02(x[i], y[i], x[i], y[i]);
+        shift_point(static_cast<int>(shift_), x[i], y[i]);
         pts[i] = {x[i], y[i]};
     }
 }
@@ -572,6 +588,7 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     nlohmann::ordered_json res;
     res["metric_crs"] = "EPSG:" + std::to_string(s.metric_epsg);
     res["output_crs"] = crs.describe();
+    if (!crs.warning().empty()) res["output_crs_warning"] = crs.warning();
     res["scenario"] = r.scenario.name;
     res["year"] = r.year;
     res["towns"] = nt;

@@ -16,8 +16,12 @@ namespace lc::cov {
 class OutputCrs {
 public:
     OutputCrs(const std::string& setting, int metric_epsg);
+    // The layers' CRS: an EPSG code, or geo::kGcj02Srs / geo::kBd09Srs (a CRS named for what it
+    // is, never EPSG:4326).
     int epsg() const { return epsg_; }
     std::string describe() const;
+    // Non-empty for GCJ-02 / BD-09 output: what a reader must know before overlaying the layers.
+    std::string warning() const;
     geo::GeomPtr convert(const GEOSGeometry* metric) const;  // new geometry in the output CRS
     // Metric points to the output CRS in place, in one batch (as convert() does point by point);
     // throws if a point cannot be transformed.
@@ -25,7 +29,7 @@ public:
 
 private:
     int metric_epsg_, epsg_;
-    bool gcj_ = false;
+    enum class Shift { none, gcj02, bd09 } shift_ = Shift::none;
     std::unique_ptr<geo::Reprojector> back_;
 };
 

@@ -147,6 +147,8 @@ void write_site_outputs(const std::string& final_dir, const Study& s, const Trav
     geo::write_text_atomic(outdir + "/towns_before_after.csv", kUtf8Bom + towns.str());
 
     nlohmann::ordered_json res;
+    res["output_crs"] = crs.describe();
+    if (!crs.warning().empty()) res["output_crs_warning"] = crs.warning();
     res["problem"] = r.problem;
     res["solver"] = r.solver;
     res["status"] = to_string(r.status);

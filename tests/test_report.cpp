@@ -222,6 +222,22 @@ TEST_CASE("Shapefile output: UTF-8 with .cpg and .prj, short field names mapped 
         }
     CHECK(slurp(shp / "towns.cpg").rfind("UTF-8", 0) == 0);
     CHECK(slurp(shp / "towns.prj").find("PROJCS") != std::string::npos);
+    // QGIS style sidecars, their fields renamed to the Shapefile's short names.
+    for (const char* layer : {"towns", "uncovered", "facilities", "service_areas"}) {
+        INFO(layer);
+        REQUIRE(fs::exists(shp / (std::string(layer) + ".qml")));
+        CHECK(slurp(shp / (std::string(layer) + ".qml")).find("<qgis") != std::string::npos);
+    }
+    {
+        const std::string qml = slurp(shp / "towns.qml");
+        const size_t at = qml.find("attr=\"");
+        REQUIRE(at != std::string::npos);
+        const std::string attr = qml.substr(at + 6, qml.find('"', at + 6) - at - 6);
+        CHECK(attr.size() <= 10);
+        DsPtr towns = open_vector(shp / "towns.shp");
+        REQUIRE(towns);
+        CHECK(towns->GetLayer(0)->GetLayerDefn()->GetFieldIndex(attr.c_str()) >= 0);
+    }
 
     // field_names.csv: unique (case-insensitively) and at most 10 bytes per layer.
     REQUIRE(fs::exists(shp / "field_names.csv"));

@@ -616,7 +616,9 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     geo::write_text_atomic(outdir + "/run.json", json_run_info(s, run, res.dump(), &hashes));
     // --- report.html (always drawn in the metric CRS) and optional Shapefiles ---
     geo::write_text_atomic(outdir + "/report.html", html.get());
-    if (p.output.format == "shp") write_shapefiles(outdir + "/coverage.gpkg", outdir + "/shp");
+    if (p.output.format == "shp")
+        write_shapefiles(outdir + "/coverage.gpkg", outdir + "/shp", {"towns", "demand", "uncovered", "facilities", "service_areas"},
+                         r.circles_min, p.lang);
     staged.commit();
 }
 

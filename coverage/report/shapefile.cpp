@@ -1,4 +1,5 @@
 #include "coverage/report/shapefile.hpp"
+#include "coverage/report/styles.hpp"
 
 #include <cpl_string.h>
 #include <ogrsf_frmts.h>
@@ -127,7 +128,8 @@ std::vector<std::string> short_field_names(const std::vector<std::string>& names
     return out;
 }
 
-std::vector<ShortFieldName> write_shapefiles(const std::string& gpkg_path, const std::string& folder, const std::vector<std::string>& layers) {
+std::vector<ShortFieldName> write_shapefiles(const std::string& gpkg_path, const std::string& folder, const std::vector<std::string>& layers,
+                                             const std::vector<double>& circles_min, const std::string& lang) {
     geo::init_gdal();
     GDALDataset* src = static_cast<GDALDataset*>(GDALOpenEx(gpkg_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
     if (!src) throw std::runtime_error("cannot open " + gpkg_path + " to convert it to Shapefiles");
@@ -211,6 +213,21 @@ std::vector<ShortFieldName> write_shapefiles(const std::string& gpkg_path, const
         // GDAL writes the .cpg with ENCODING=UTF-8; make sure it is there whatever the version.
         const fs::path cpg = tmp / (name + ".cpg");
         if (!fs::exists(cpg)) geo::write_text_atomic(cpg.string(), "UTF-8\n");
+        // The QGIS style sidecar: the GeoPackage layer's style, its field names made short.
+        std::string qml = layer_qml(in, circles_min, lang);
+        if (!qml.empty()) {
+            std::vector<size_t> longest_first(full.size());
+            for (size_t i = 0; i < full.size(); ++i) longest_first[i] = i;
+            std::stable_sort(longest_first.begin(), longest_first.end(), [&](size_t a, size_t b) { return full[a].size() > full[b].size(); });
+            for (size_t i : longest_first) {
+                if (full[i] == shortn[i]) continue;
+                for (const char* quote : {"\"", "'"}) {
+                    const std::string from = quote + full[i] + quote, to = quote + shortn[i] + quote;
+                    for (size_t pos = qml.find(from); pos != std::string::npos; pos = qml.find(from, pos + to.size())) qml.replace(pos, from.size(), to);
+                }
+            }
+            geo::write_text_atomic((tmp / (name + ".qml")).string(), qml);
+        }
     }
 
     std::ostringstream csv;

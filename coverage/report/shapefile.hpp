@@ -36,9 +36,12 @@ std::vector<std::string> short_field_names(const std::vector<std::string>& names
 
 // Converts `layers` of the GeoPackage at `gpkg_path` (those present) into `folder`/<layer>.shp
 // plus `folder`/field_names.csv. The folder is built next to its final place and renamed over
-// it when complete. Returns the mapping written to field_names.csv. Throws std::runtime_error.
+// it when complete. Each layer QGIS styles gets a <layer>.qml sidecar (the GeoPackage's style
+// with the short field names), which QGIS loads with the Shapefile. Returns the mapping written
+// to field_names.csv. Throws std::runtime_error.
 std::vector<ShortFieldName> write_shapefiles(const std::string& gpkg_path, const std::string& folder,
                                              const std::vector<std::string>& layers = {"towns", "demand", "uncovered", "facilities",
-                                                                                       "service_areas"});
+                                                                                       "service_areas"},
+                                             const std::vector<double>& circles_min = {}, const std::string& lang = "en");
 
 }  // namespace lc::cov

@@ -19,7 +19,9 @@ public:
     const char* description() const override {
         return "Coverage of every household (nearest facility, 5/10/15-minute circles over the walking network or in a "
                "straight line), every town's indicators against the targets file, and the gaps. Writes coverage.gpkg, "
-               "compliance.csv/json/xlsx, report.md, report.html and run.json into --out.";
+               "compliance.csv/json/xlsx, equity.csv, report.md, report.html and run.json into --out; with a facility "
+               "capacity (--capacity-field) or an accessibility method (--access) also service.csv: households within reach, served "
+               "and accessibility per town.";
     }
     void setup(CLI::App& app) override {
         flags_.add_to(app);
@@ -113,8 +115,9 @@ public:
                 for (const auto& e : ev) missed += e.status == cov::Status::missed, met += e.status == cov::Status::met;
             std::printf("indicators: %zu town-indicator pairs met, %zu missed (year %d)\n", met, missed, result.year);
         }
-        std::printf("outputs in %s: coverage.gpkg compliance.csv compliance.json compliance.xlsx report.md report.html run.json%s%s\n", out_.c_str(),
-                    baseline ? " scenario_comparison.csv" : "", project.output.format == "shp" ? " shp/" : "");
+        std::printf("outputs in %s: coverage.gpkg compliance.csv compliance.json compliance.xlsx report.md report.html run.json equity.csv%s%s%s\n", out_.c_str(),
+                    result.has_capacity || !result.access_score.empty() ? " service.csv" : "", baseline ? " scenario_comparison.csv" : "",
+                    project.output.format == "shp" ? " shp/" : "");
         return ok;
     }
 private:

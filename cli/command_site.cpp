@@ -22,7 +22,7 @@ public:
         return "Choose new facility sites. Problems: maximal covering (--add K), fewest sites to reach a share of every "
                "town's coverable households (--target-share X), p-median (--problem pmedian: shortest total walk), p-center (--problem pcenter: shortest longest walk), with per-town limits and "
                "capacities. Existing facilities of the type count as already covering. Writes sites.gpkg (sites, "
-               "service_areas, uncovered), sites.csv, marginal_curve.csv, towns_before_after.csv and run.json.";
+               "service_areas, uncovered), sites.csv, marginal_curve.csv, towns_before_after.csv, report.html and run.json.";
     }
     void setup(CLI::App& app) override {
         flags_.add_to(app);
@@ -141,7 +141,7 @@ public:
             std::printf("existing facilities: %.0f households within reach, %.0f served within their capacity (nearest first); "
                         "the rest counts as not yet covered\n", ss.existing_reached_weight, ss.existing_served_weight);
         if (r.problem == "pcenter")
-            std::printf("longest walk of the households left uncovered before: %.1f min%s\n", r.objective / 60,
+            std::printf("longest walk, with the new sites, of the households no existing facility covers: %.1f min%s\n", r.objective / 60,
                         r.unreached_weight > 0 ? (" (" + std::to_string(static_cast<long long>(std::llround(r.unreached_weight))) + " households no new site reaches)").c_str() : "");
         std::printf("marginal curve (k: covered share):");
         for (size_t k = 0; k < r.covered_share.size(); ++k) {

@@ -138,7 +138,7 @@ TEST_CASE("facility without a type and towns with zero households give no NaN", 
 }
 
 // analyze and site read the layers on one thread while the network is built on another.
-TEST_CASE("load_study_and_network: the same study and network as loading them in turn; errors", "[analysis][network]") {
+TEST_CASE("load_study_and_network: the same study and network as loading them in turn, errors", "[analysis][network]") {
     const std::string path = std::string(LC_SOURCE_DIR) + "/data/liechtenstein/project.toml";
     const cov::Project p = cov::load_project(path, {});
     const cov::StudyAndNetwork both = cov::load_study_and_network(p);

@@ -263,7 +263,7 @@ TEST_CASE("project overrides and field defaults", "[geo][project]") {
     CHECK_THROWS_WITH(cov::load_project("", {"nonsense"}), Catch::Contains("section.key=value"));
 }
 
-TEST_CASE("town statistics are joined by town id; CSV points load from lon/lat", "[geo][project]") {
+TEST_CASE("town statistics are joined by town id, CSV points load from lon/lat", "[geo][project]") {
     auto s = cov::load_study(cov::load_project(src_path("data/dongguan/project.toml"), {}));
     REQUIRE(s->town_set->size() == 33);
     // The census table's Humen population, looked up independently from the CSV text.

@@ -261,7 +261,7 @@ TEST_CASE("build_graph: deterministic numbering", "[network]") {
     }
 }
 
-TEST_CASE("segment_geodesic_m: within a micrometre of geod_inverse; long pieces use it", "[network]") {
+TEST_CASE("segment_geodesic_m: within a micrometre of geod_inverse, long pieces use it", "[network]") {
     geod_geodesic g;
     geod_init(&g, 6378137, 1 / 298.257223563);
     uint64_t state = 12345;

@@ -97,7 +97,7 @@ A---B---C---D---E
     CHECK(g.link_component(j.link) == 1);
 }
 
-TEST_CASE("snap: grid index agrees with brute force; snap_all equals snap", "[network]") {
+TEST_CASE("snap: grid index agrees with brute force, snap_all equals snap", "[network]") {
     std::mt19937 rng(5);
     std::uniform_real_distribution<double> u(0, 2000);
     std::vector<LineInput> lines;

@@ -127,7 +127,7 @@ A---------------B
     CHECK(r.town_share(2, 0) == Approx(0.7));
 }
 
-TEST_CASE("drawn map: two towns, a centre in the west reaches homes in the east; count per town against the target",
+TEST_CASE("drawn map: two towns, a centre in the west reaches homes in the east, count per town against the target",
           "[pipeline][drawn]") {
     // West town around A (x within 150 m), east town from 150 m to 750 m. The centre at A reaches
     // B (300 m, east) within 5 minutes but not C (600 m).

@@ -157,7 +157,7 @@ TEST_CASE("without a capacity there is no served figure and access defaults to n
     CHECK(c.result.access_supply_reaching == Approx(2));
 }
 
-TEST_CASE("generated networks: 2SFCA equals an independent computation; served <= reached; served <= capacity", "[service][property]") {
+TEST_CASE("generated networks: 2SFCA equals an independent computation, served <= reached, served <= capacity", "[service][property]") {
     for (uint32_t seed = 1; seed <= 6; ++seed) {
         std::mt19937 rng(seed);
         auto uni = [&](double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng); };

@@ -221,7 +221,7 @@ Ratio measure_per_population(const Indicator& ind, const TownFacts& f) {
     r.scale = ind.per > 0 ? ind.per : 1000;
     return r;
 }
-void gap_per_population(const Indicator& ind, const Ratio& r, double target, bool strict, Evaluation& e) {
+void gap_per_population(const Indicator&, const Ratio& r, double target, bool strict, Evaluation& e) {
     e.gap = units_needed(target * r.den / r.scale - r.num, strict);
     const std::string per = fmt(r.scale, 0);
     e.gap_text = "needs " + fmt(e.gap, 0) + " more (" + fmt(*e.value, 2) + " of " + fmt(target, 2) + " per " + per + ")";

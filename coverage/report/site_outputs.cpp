@@ -161,7 +161,7 @@ void write_site_outputs(const std::string& final_dir, const Study& s, const Trav
     res["objective"] = r.objective;
     if (r.problem == "pcenter") {  // cover costs are seconds
         res["longest_walk_min"] = r.objective / 60;
-        res["unreached_households"] = r.unreached_weight;
+        res["unreached_households"] = std::round(r.unreached_weight * 100) / 100;
     }
     res["bound"] = std::isfinite(r.bound) ? nlohmann::ordered_json(r.bound) : nlohmann::ordered_json();
     res["gap"] = std::isfinite(r.gap) ? nlohmann::ordered_json(r.gap) : nlohmann::ordered_json();

@@ -141,9 +141,10 @@ SitingResult solve_pcenter_with(const SitingProblem& p, const SitingOptions& opt
             }
             // The greedy set cover is not monotone in the radius: a few smaller radii may still work.
             if (!exact)
-                for (size_t tries = 0; hi > 0 && tries < 4; ++tries)
-                    if (attempt(e.radii[hi - 1], sites)) --hi, best = sites;
-                    else break;
+                for (size_t tries = 0; hi > 0 && tries < 4; ++tries) {
+                    if (!attempt(e.radii[hi - 1], sites)) break;
+                    --hi, best = sites;
+                }
         }
     }
     const SitingResult cov = evaluate_coverage(p, best);

@@ -295,3 +295,38 @@ TEST_CASE("per_population: beds per 1,000 elderly from a demand field, pooled ov
                       Catch::Contains("population_stat"));
     CHECK_THROWS_WITH(targets_from(coverage_indicator("{ 2021 = 1 }", "per = 100\n")), Catch::Contains("only for kind per_population"));
 }
+
+TEST_CASE("city_total: a city-wide count against the city's target, towns only contribute", "[targets]") {
+    auto tf = targets_from(
+        "[[indicator]]\nid = \"hubs\"\nkind = \"city_total\"\nunit = \"count\"\nfacility_types = [\"hub\"]\n"
+        "targets = { 2025 = 100 }\n");
+    const auto& ind = tf.indicators.at(0);
+    std::vector<cov::TownFacts> towns(3);
+    towns[0].count["hub"] = 40, towns[1].count["hub"] = 32, towns[2].count["other"] = 9;
+    std::vector<cov::Evaluation> evals;
+    for (const auto& t : towns) evals.push_back(cov::evaluate(ind, t, 2025));
+    // A town is never judged against the city's 100: its share is shown, with no target.
+    CHECK(evals[0].status == S::no_target);
+    CHECK_FALSE(evals[0].target);
+    REQUIRE(evals[0].value);
+    CHECK(*evals[0].value == 40);
+    CHECK(evals[2].gap_text == "city-wide target only; the town has 0");
+    // The city: 72 of 100, 28 more needed.
+    auto city = cov::roll_up(ind, towns, evals, 2025);
+    REQUIRE(city.pooled.value);
+    CHECK(*city.pooled.value == 72);
+    CHECK(city.pooled.status == S::missed);
+    CHECK(city.pooled.gap == 28);
+    CHECK(city.pooled.gap_text == "needs 28 more city-wide (72 of 100)");
+    CHECK(city.towns_with_data == 0);
+    // Before the target year: no target, for the city too.
+    CHECK(cov::roll_up(ind, towns, evals, 2023).pooled.status == S::no_target);
+    // A sum of an attribute (beds) works the same way.
+    auto beds = targets_from(
+        "[[indicator]]\nid = \"beds\"\nkind = \"city_total\"\nunit = \"count\"\nfacility_types = [\"home\"]\nattribute = \"beds\"\n"
+        "targets = { 2021 = 500 }\n");
+    std::vector<cov::TownFacts> b(2);
+    b[0].attribute_sum["home"]["beds"] = 300, b[1].attribute_sum["home"]["beds"] = 250;
+    std::vector<cov::Evaluation> eb{cov::evaluate(beds.indicators[0], b[0], 2025), cov::evaluate(beds.indicators[0], b[1], 2025)};
+    CHECK(cov::roll_up(beds.indicators[0], b, eb, 2025).pooled.status == S::met);
+}

@@ -167,6 +167,25 @@ void gap_count(const Indicator&, const Ratio&, double target, bool strict, Evalu
     e.gap_text_zh = "现有 " + fmt(*e.value, 0) + " 个，要求 " + fmt(target, 0) + " 个";
 }
 
+// A city-wide total (the plan's "慈善空间不少于15个", "100 枢纽型组织"): towns only contribute.
+Requirement check_city_total(const Indicator& ind) {
+    if (ind.stat.empty() && ind.facility_types.empty()) return {"facility_types", "city_total needs facility_types (with an optional attribute) or stat"};
+    return kFine;
+}
+Ratio measure_city_total(const Indicator& ind, const TownFacts& f) {
+    Ratio r;
+    std::optional<double> v;
+    if (!ind.stat.empty()) v = stat(f, ind.stat);
+    else v = sum_types(f, ind.facility_types, ind.attribute);
+    if (v) r.value = *v, r.num = *v;
+    return r;
+}
+void gap_city_total(const Indicator&, const Ratio&, double target, bool strict, Evaluation& e) {
+    e.gap = units_needed(target - *e.value, strict);
+    e.gap_text = "needs " + fmt(e.gap, 0) + " more city-wide (" + fmt(*e.value, 0) + " of " + fmt(target, 0) + ")";
+    e.gap_text_zh = "全市还差 " + fmt(e.gap, 0) + "（现有 " + fmt(*e.value, 0) + "，目标 " + fmt(target, 0) + "）";
+}
+
 Requirement check_per_10k(const Indicator& ind) {
     if (ind.population_stat.empty()) return {"population_stat", "required for per_10k_population"};
     if (ind.stat.empty() && ind.facility_types.empty()) return {"stat", "per_10k_population needs stat or facility_types"};
@@ -285,6 +304,7 @@ enum class CityValue {
     pooled_stat_rate,  // pooled, over the towns that have both statistics figures
     towns_with_one,    // "one per town": the city value is the count of towns that have one
     weighted_mean,     // a town figure: mean weighted by weight_stat or households (or a sum on request)
+    city_only,         // a city-wide total: pooled (the sum); the towns have no target of their own
 };
 
 struct IndicatorKind {
@@ -305,6 +325,7 @@ constexpr IndicatorKind kKinds[] = {
     {"attribute_ratio", check_ratio, measure_ratio, gap_ratio, CityValue::pooled, false},
     {"share_of_facilities", check_hosts, measure_hosts, gap_hosts, CityValue::pooled, false},
     {"town_value", check_town_value, measure_town_value, gap_town_value, CityValue::weighted_mean, false},
+    {"city_total", check_city_total, measure_city_total, gap_city_total, CityValue::city_only, false},
 };
 
 const IndicatorKind* find_kind(const std::string& name) {
@@ -376,19 +397,33 @@ void describe_gap(const Indicator& ind, const Ratio& r, double target, int year,
 
 }  // namespace
 
-Evaluation evaluate(const Indicator& ind, const TownFacts& f, int year) {
+namespace {
+// `city`: the facts are the whole city's (roll_up), so a city-wide target applies.
+Evaluation evaluate_at(const Indicator& ind, const TownFacts& f, int year, bool city) {
     Evaluation e;
+    const IndicatorKind& kind = kind_of(ind.kind);
     e.target = ind.target_for(year);
     e.comparator = ind.comparator_for(year);
-    Ratio r = kind_of(ind.kind).measure(ind, f);
+    Ratio r = kind.measure(ind, f);
     if (!r.value && r.den > 0) r.value = r.num / r.den * r.scale;  // ratio kinds leave the division here
     e.value = r.value;
+    if (kind.city == CityValue::city_only && !city) {
+        // A town's share of a city-wide total: shown, never judged against the city's target.
+        e.target.reset();
+        e.status = Status::no_target;
+        e.gap_text = "city-wide target only; the town has " + fmt(e.value.value_or(0), 0);
+        e.gap_text_zh = "全市目标，本镇街现有 " + fmt(e.value.value_or(0), 0);
+        return e;
+    }
     if (!e.target) e.status = Status::no_target;
     else if (!e.value) e.status = Status::no_data;
     else e.status = meets(e.comparator, *e.value, *e.target) ? Status::met : Status::missed;
     describe_gap(ind, r, e.target.value_or(0), year, e);
     return e;
 }
+}  // namespace
+
+Evaluation evaluate(const Indicator& ind, const TownFacts& f, int year) { return evaluate_at(ind, f, year, false); }
 
 CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, const std::vector<Evaluation>& evals, int year) {
     CityRollup c;
@@ -438,7 +473,7 @@ CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, co
             say_no_target(year, c.pooled);
         }
     } else {
-        c.pooled = evaluate(ind, all, year);
+        c.pooled = evaluate_at(ind, all, year, true);
     }
     for (const auto& e : evals) {
         if (e.status == Status::no_data || e.status == Status::no_target) continue;

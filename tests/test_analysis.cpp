@@ -12,6 +12,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 #include "coverage/study/travel.hpp"
 #include "coverage/analysis/analysis.hpp"
@@ -164,4 +167,47 @@ TEST_CASE("load_study_and_network: the same study and network as loading them in
     // Towns that cannot be read: no metric CRS, so no network is started; the towns' error.
     const cov::Project bad_towns = cov::load_project(path, {"towns.path=no_such_towns.geojson"});
     CHECK_THROWS_WITH(cov::load_study_and_network(bad_towns), Catch::Contains("no_such_towns.geojson"));
+}
+
+TEST_CASE("indicator filters give the numbers of a run on pre-filtered layers", "[analysis][filter]") {
+    // The same circle twice: plainly, and with a demand filter and a facility filter. Against a
+    // run whose layers are filtered up front ([demand] / [facilities] where), the filtered
+    // indicator must give the same value, per town and for the city.
+    const auto dir = std::filesystem::temp_directory_path() / ("lc_filter_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string targets = (dir / "targets.toml").string();
+    {
+        std::ofstream t(targets);
+        t << "[[indicator]]\nid = \"plain\"\nkind = \"coverage_share\"\nunit = \"share\"\nfacility_types = [\"day_care\", \"elderly_service_complex\"]\n"
+             "minutes = 15\ntargets = { 2025 = 0.9 }\n\n"
+             "[[indicator]]\nid = \"only\"\nkind = \"coverage_share\"\nunit = \"share\"\nfacility_types = [\"day_care\", \"elderly_service_complex\"]\n"
+             "minutes = 15\nfilter = \"households >= 50\"\nfacility_filter = \"id <> 'F2'\"\ntargets = { 2025 = 0.9 }\n";
+    }
+    Run filtered = run("", {"targets.path=" + targets});
+    Run prefiltered = run("", {"targets.path=" + targets, "demand.where=households >= 50", "facilities.where=id <> 'F2'"});
+    const size_t only = filtered.indicator("only"), plain = prefiltered.indicator("plain");
+    const size_t nt = filtered.study->town_set->size();
+    REQUIRE(nt == prefiltered.study->town_set->size());
+    for (size_t t = 0; t < nt; ++t) {
+        INFO("town " << t);
+        const auto& a = filtered.result.evals[only][t];
+        const auto& b = prefiltered.result.evals[plain][t];
+        CHECK(a.value.has_value() == b.value.has_value());
+        if (a.value && b.value) CHECK(*a.value == Approx(*b.value));
+        CHECK(a.status == b.status);
+    }
+    REQUIRE(filtered.result.city[only].pooled.value);
+    CHECK(*filtered.result.city[only].pooled.value == Approx(*prefiltered.result.city[plain].pooled.value));
+    // The filters changed something (else the test would prove nothing).
+    CHECK(*filtered.result.city[only].pooled.value != Approx(*filtered.result.city[filtered.indicator("plain")].pooled.value));
+    // A bad expression is refused when the targets are loaded, naming the indicator.
+    {
+        std::ofstream t(targets);
+        t << "[[indicator]]\nid = \"bad\"\nkind = \"coverage_share\"\nunit = \"share\"\nfacility_types = [\"day_care\"]\n"
+             "minutes = 15\nfilter = \"no_such_field = 1\"\ntargets = { 2025 = 0.9 }\n";
+    }
+    auto study = cov::load_study(cov::load_project(fixture("project.toml"), {"targets.path=" + targets}));
+    cov::load_study_targets(*study);
+    CHECK(study->report.count_code("bad_filter") == 1);
+    std::filesystem::remove_all(dir);
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace lc::cov {
 
@@ -42,6 +43,25 @@ void require_analysis_layers(Study& study) {
     if (!study.demand) study.report.error(file, "", "incomplete_project", "analyze needs a demand layer ([demand] path or --demand)");
 }
 
+std::vector<uint8_t> rows_matching(const geo::LayerSource& src, const geo::Layer& layer, const std::string& where, const std::string& what) {
+    geo::OpenedLayer opened(src, layer.role);
+    OGRLayer* l = opened.layer();
+    CPLErrorReset();
+    if (l->SetAttributeFilter(where.c_str()) != OGRERR_NONE)
+        throw base::UserError(opened.file() + " [" + opened.name() + "]: " + what + " '" + where + "' is not a valid OGR SQL filter: " + CPLGetLastErrorMsg());
+    std::set<int64_t> pass;
+    l->ResetReading();
+    while (OGRFeature* f = l->GetNextFeature()) {
+        pass.insert(f->GetFID());
+        OGRFeature::DestroyFeature(f);
+    }
+    if (CPLGetLastErrorType() >= CE_Failure)
+        throw base::UserError(opened.file() + " [" + opened.name() + "]: " + what + " '" + where + "' failed: " + CPLGetLastErrorMsg());
+    std::vector<uint8_t> rows(layer.size(), 0);
+    for (size_t i = 0; i < layer.size(); ++i) rows[i] = pass.count(layer.fid[i]) > 0;
+    return rows;
+}
+
 std::optional<TargetsFile> load_study_targets(Study& study) {
     Study* const s = &study;  // the checks read like the rest of the study code (s->...)
     const Project& p = study.project;
@@ -62,6 +82,17 @@ std::optional<TargetsFile> load_study_targets(Study& study) {
     names.has_stats = !s->stats.file.empty();
     names.stat_columns = s->stats.columns;
     for (const auto& e : check_against_data(*targets, names)) s->report.error(p.targets.path, "", "targets_vs_data", e);
+    // Filters are evaluated by GDAL: try each now, so a bad expression stops validate too.
+    for (const auto& ind : targets->indicators)
+        for (const auto& [expr, layer, src, key] : {std::tuple{&ind.filter, s->demand.get(), &p.demand.src, "filter"},
+                                                    std::tuple{&ind.facility_filter, s->facilities.get(), &p.facilities.src, "facility_filter"}}) {
+            if (expr->empty() || !layer) continue;
+            try {
+                rows_matching(*src, *layer, *expr, "indicator " + ind.id + ": " + key);
+            } catch (const base::UserError& e) {
+                s->report.error(p.targets.path, "", "bad_filter", e.what());
+            }
+        }
     return targets;
 }
 
@@ -266,17 +297,28 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
         if (ind.kind == "coverage_share") {
             double minutes = ind.minutes ? *ind.minutes : *ind.metres / travel.speed_mps() / 60;
             std::set<std::string> types(ind.facility_types.begin(), ind.facility_types.end());
+            const std::vector<uint8_t> fac_ok = ind.facility_filter.empty() || !s.facilities
+                                                    ? std::vector<uint8_t>()
+                                                    : rows_matching(p.facilities.src, *s.facilities, ind.facility_filter, "indicator " + ind.id + ": facility_filter");
+            const std::vector<uint8_t> dem_ok = ind.filter.empty() ? std::vector<uint8_t>()
+                                                                   : rows_matching(p.demand.src, *s.demand, ind.filter, "indicator " + ind.id + ": filter");
             std::vector<uint32_t> rows;
             for (size_t f = 0; f < nf; ++f)
-                if (r.active[f] && types.count(s.fac_type_value[f]) && counts_for_circle(p, s.fac_type_value[f], minutes))
+                if (r.active[f] && types.count(s.fac_type_value[f]) && counts_for_circle(p, s.fac_type_value[f], minutes) &&
+                    (fac_ok.empty() || fac_ok[f]))
                     rows.push_back(static_cast<uint32_t>(f));
             const NearestTable& t = covered_within(rows, minutes);
             auto& cov = r.indicator_covered[k];
             cov.assign(nd, 0);
+            if (!dem_ok.empty())
+                for (size_t tt = 0; tt < nt; ++tt) r.facts[tt].filtered_households[ind.id] = 0;
             for (size_t d = 0; d < nd; ++d) {
-                cov[d] = t.seconds[d] <= minutes * 60 + 1e-9;
+                const bool counts = dem_ok.empty() || dem_ok[d];  // a demand filter: only its rows count
+                cov[d] = counts && t.seconds[d] <= minutes * 60 + 1e-9;
                 int town = s.dem_town[d].town;
-                if (cov[d] && town >= 0) r.facts[town].covered_households[ind.id] += s.dem_weight_value[d];
+                if (town < 0) continue;
+                if (cov[d]) r.facts[town].covered_households[ind.id] += s.dem_weight_value[d];
+                if (!dem_ok.empty() && counts) r.facts[town].filtered_households[ind.id] += s.dem_weight_value[d];
             }
         } else if (ind.kind == "share_of_facilities") {
             // Hosts X count when a partner Y lies within within_m, or names X in its host field.

@@ -75,6 +75,11 @@ struct AnalysisResult {
 // study.report). validate and analyze both call it, so they refuse the same inputs.
 std::optional<TargetsFile> load_study_targets(Study& study);
 
+// Rows of `layer` (read from `src`) whose feature passes the OGR SQL attribute filter `where`,
+// evaluated by GDAL on the source layer (1 = passes). Throws base::UserError naming the file,
+// the layer and `what` when GDAL refuses the expression.
+std::vector<uint8_t> rows_matching(const geo::LayerSource& src, const geo::Layer& layer, const std::string& where, const std::string& what);
+
 // analyze needs a facilities and a demand layer: an error in study.report for each one missing.
 // analyze and validate (with a project file) both call it, so they refuse the same projects.
 void require_analysis_layers(Study& study);

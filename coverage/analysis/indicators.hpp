@@ -19,6 +19,10 @@ struct Indicator {
     // field summed over the town's points (population_field); `per` people (default 1,000).
     std::string population_field;
     double per = 0;
+    // coverage_share: OGR SQL attribute filters (evaluated by GDAL on the source layers): only the
+    // demand rows passing `filter` count (numerator and denominator), only the facilities passing
+    // `facility_filter` cover. Empty = all.
+    std::string filter, facility_filter;
     double within_m = 0;
     // town_value only: the city value is the mean of the towns' values weighted by weight_stat
     // (a stats column; default the town's households), or their sum with city_value = "sum".
@@ -68,6 +72,7 @@ std::vector<std::string> check_against_data(const TargetsFile& tf, const DataNam
 struct TownFacts {
     double households = 0;
     std::map<std::string, double> covered_households;  // coverage_share indicator id -> households covered
+    std::map<std::string, double> filtered_households; // coverage_share id with a demand filter -> households passing it
     std::map<std::string, double> count;                // facility type -> active facilities in the town
     std::map<std::string, std::map<std::string, double>> attribute_sum;  // type -> attribute -> sum over the town
     std::map<std::string, std::pair<double, double>> hosts;  // share_of_facilities id -> (hosts with a partner, hosts)

@@ -333,3 +333,27 @@ A---------B---------C
     Run slow = run(d, "cost_speeds", {}, "", "\n[network.speeds]\nfootway = 2\n");
     CHECK(slow.result.nearest_s[slow.home("hB")] == Approx(2 * 500 * kSecondsPerMetre).margin(0.3));
 }
+
+TEST_CASE("drawn map: circles by distance and at an elderly walking speed, side by side with the time circle", "[pipeline][drawn]") {
+    // Homes at 300, 700 and 1,100 m. 15 minutes at 4 km/h is 1,000 m: 300 and 700 m (30 of 60).
+    // 15 minutes at 2.5 km/h is 625 m: only 300 m (10 of 60). 750 m as a distance: 300 and 700 m.
+    DrawnStudy d(R"(
+A-----B-------C-------D
+)", 50);
+    d.road("ABCD");
+    d.facility('A', "F1", "day_care");
+    d.homes('B', "h300", 10), d.homes('C', "h700", 20), d.homes('D', "h1100", 30);
+    const std::string circle = "kind = \"coverage_share\"\nunit = \"share\"\nfacility_types = [\"day_care\"]\ntargets = { 2025 = 0.5 }\n";
+    const std::string targets = "[[indicator]]\nid = \"t15\"\nminutes = 15\n" + circle + "\n[[indicator]]\nid = \"slow15\"\nminutes = 15\nspeed_kmh = 2.5\n" +
+                                circle + "\n[[indicator]]\nid = \"m750\"\nmetres = 750\n" + circle;
+    Run r = run(d, "speeds", {}, "", "\n[targets]\npath = \"targets.toml\"\nyear = 2025\n", {{"targets.toml", targets}});
+    REQUIRE(r.result.targets);
+    auto value = [&](const std::string& id) {
+        for (size_t k = 0; k < r.result.targets->indicators.size(); ++k)
+            if (r.result.targets->indicators[k].id == id) return r.result.evals[k][0].value.value_or(-1);
+        return -1.0;
+    };
+    CHECK(value("t15") == Approx(30.0 / 60));
+    CHECK(value("slow15") == Approx(10.0 / 60));
+    CHECK(value("m750") == Approx(30.0 / 60));
+}

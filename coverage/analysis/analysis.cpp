@@ -82,6 +82,14 @@ std::optional<TargetsFile> load_study_targets(Study& study) {
     names.has_stats = !s->stats.file.empty();
     names.stat_columns = s->stats.columns;
     for (const auto& e : check_against_data(*targets, names)) s->report.error(p.targets.path, "", "targets_vs_data", e);
+    // Distance circles and circles at their own speed assume that time is distance / speed: true on
+    // foot (and in a straight line), not on a network with class speeds.
+    const bool uniform = p.straight_line() || (p.network.profile == "walk" && p.network.speeds.empty() && p.network.time_field.empty());
+    for (const auto& ind : targets->indicators)
+        if (!uniform && (ind.metres || ind.speed_kmh))
+            s->report.error(p.targets.path, "", "needs_walking",
+                            "indicator " + ind.id + ": " + (ind.metres ? "metres" : "speed_kmh") +
+                                " needs a walking or straight-line travel model (time = distance / speed); the network profile is " + p.network.profile);
     // Filters are evaluated by GDAL: try each now, so a bad expression stops validate too.
     for (const auto& ind : targets->indicators)
         for (const auto& [expr, layer, src, key] : {std::tuple{&ind.filter, s->demand.get(), &p.demand.src, "filter"},
@@ -295,7 +303,11 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
     for (size_t k = 0; k < tf.indicators.size(); ++k) {
         const Indicator& ind = tf.indicators[k];
         if (ind.kind == "coverage_share") {
+            // A distance circle, or a circle walked at its own speed, is the time circle at the
+            // model's speed that covers the same metres (walking costs are distance / speed).
             double minutes = ind.minutes ? *ind.minutes : *ind.metres / travel.speed_mps() / 60;
+            const double level_minutes = minutes;  // the life-circle level rule reads the circle as named
+            if (ind.minutes && ind.speed_kmh) minutes = *ind.minutes * *ind.speed_kmh / p.travel.speed_kmh;
             std::set<std::string> types(ind.facility_types.begin(), ind.facility_types.end());
             const std::vector<uint8_t> fac_ok = ind.facility_filter.empty() || !s.facilities
                                                     ? std::vector<uint8_t>()
@@ -304,7 +316,7 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
                                                                    : rows_matching(p.demand.src, *s.demand, ind.filter, "indicator " + ind.id + ": filter");
             std::vector<uint32_t> rows;
             for (size_t f = 0; f < nf; ++f)
-                if (r.active[f] && types.count(s.fac_type_value[f]) && counts_for_circle(p, s.fac_type_value[f], minutes) &&
+                if (r.active[f] && types.count(s.fac_type_value[f]) && counts_for_circle(p, s.fac_type_value[f], level_minutes) &&
                     (fac_ok.empty() || fac_ok[f]))
                     rows.push_back(static_cast<uint32_t>(f));
             const NearestTable& t = covered_within(rows, minutes);

@@ -14,6 +14,7 @@ struct Indicator {
     bool binding = false;
     std::vector<std::string> facility_types, with_types;
     std::optional<double> minutes, metres;  // coverage_share threshold
+    std::optional<double> speed_kmh;        // coverage_share with minutes: walking speed of this circle (an elderly pace)
     std::string area_field, stat, population_stat, attribute, numerator, denominator, host_field;
     // per_population: the population is a statistics column (population_stat) or a demand-layer
     // field summed over the town's points (population_field); `per` people (default 1,000).

@@ -26,7 +26,7 @@ const std::set<std::string> kIndicatorKeys{"id", "name_zh", "name_en", "unit", "
                                            "facility_types", "with_types", "minutes", "metres", "area_field", "stat",
                                            "population_stat", "attribute", "numerator", "denominator", "host_field",
                                            "within_m", "targets", "city_rollup", "weight_stat", "city_value",
-                                           "population_field", "per", "filter", "facility_filter"};
+                                           "population_field", "per", "filter", "facility_filter", "speed_kmh"};
 const std::set<std::string> kRollupKeys{"kind", "target", "comparator"};
 const std::set<std::string> kMetaKeys{"plan", "default_year", "source", "note"};
 
@@ -181,6 +181,10 @@ TargetsFile load_targets(const std::string& path) {
         ind.with_types = text_list("with_types");
         ind.minutes = number("minutes", true);
         ind.metres = number("metres", true);
+        ind.speed_kmh = number("speed_kmh", true);
+        if (ind.speed_kmh && (ind.kind != "coverage_share" || !ind.minutes))
+            bad("speed_kmh", "only for kind coverage_share with minutes (a circle walked at another speed)");
+        if (ind.speed_kmh && !(*ind.speed_kmh > 0 && *ind.speed_kmh <= 30)) bad("speed_kmh", "must be a walking speed above 0 and at most 30 km/h");
         ind.area_field = text("area_field");
         ind.stat = text("stat");
         ind.population_stat = text("population_stat");

@@ -126,7 +126,7 @@ void compute_service(const Study& s, const TravelModel& travel, AnalysisResult& 
             if (counts_for_circle(p, s.fac_type_value[f], minutes)) rows.push_back(f);
         return rows;
     };
-    r.has_capacity = !s.fac_capacity.empty();
+    r.has_capacity = !s.fac_capacity.empty() && !r.circles_min.empty();  // served is per circle
     if (r.has_capacity) {
         for (uint32_t f : r.main_rows) r.capacity_total += s.fac_capacity[f];
         for (size_t c = 0; c < r.circles_min.size(); ++c) {
@@ -143,7 +143,8 @@ void compute_service(const Study& s, const TravelModel& travel, AnalysisResult& 
             r.town_served.push_back(std::move(town));
         }
     }
-    r.access.method = *parse_access_method(p.access.method);
+    // load_project fills in the default; a Project built in code may leave it empty (= none).
+    r.access.method = parse_access_method(p.access.method).value_or(AccessMethod::none);
     r.access.beta = p.access.beta;
     if (r.access.method != AccessMethod::none && !r.circles_min.empty()) {
         r.access_catchment_min = p.access.catchment_min > 0 ? p.access.catchment_min : r.circles_min.back();

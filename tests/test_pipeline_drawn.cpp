@@ -11,49 +11,18 @@
 #include "coverage/analysis/site_study.hpp"
 #include "coverage/siting/solve.hpp"
 #include "coverage/study/travel.hpp"
-#include "tests/support/drawn_study.hpp"
+#include "tests/support/drawn_run.hpp"
 
 using namespace lc;
 using lc::testing::DrawnStudy;
 
 namespace {
 
-struct Run {
-    std::unique_ptr<cov::Study> study;
-    std::unique_ptr<cov::RoadNetwork> network;
-    std::unique_ptr<cov::TravelModel> travel;
-    cov::AnalysisResult result;
-    // Demand row of a home id.
-    size_t home(const std::string& id) const {
-        for (size_t i = 0; i < study->demand->size(); ++i)
-            if (study->demand->text(i, study->dem_id) == id) return i;
-        FAIL("no home " << id);
-        return 0;
-    }
-    double town_share(size_t circle, size_t town) const { return result.town_covered[circle][town] / result.town_households[town]; }
-};
-
-std::string scratch(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() / ("lc_drawn_" + std::to_string(::getpid()) + "_" + name);
-    std::filesystem::remove_all(dir);
-    return dir.string();
-}
+using Run = lc::testing::DrawnRun;
 
 Run run(const DrawnStudy& drawn, const std::string& name, std::vector<std::string> sets = {}, const std::string& scenario = "",
         const std::string& extra_toml = "", const std::vector<std::pair<std::string, std::string>>& files = {}) {
-    Run r;
-    const std::string dir = scratch(name);
-    const std::string project = drawn.write(dir, extra_toml);
-    for (const auto& [file, text] : files) std::ofstream(dir + "/" + file) << text;
-    auto [study, network] = cov::load_study_and_network(cov::load_project(project, sets));
-    r.study = std::move(study);
-    r.network = std::move(network);
-    r.travel = std::make_unique<cov::TravelModel>(*r.study, r.network.get(), r.study->report);
-    REQUIRE_FALSE(r.study->report.has_errors());
-    cov::AnalysisOptions o;
-    o.scenario = cov::Scenario::parse(scenario);
-    r.result = cov::analyze(*r.study, *r.travel, o);
-    return r;
+    return lc::testing::run_drawn(drawn, name, sets, scenario, extra_toml, files);
 }
 
 constexpr double kSecondsPerMetre = 0.9;  // 4 km/h

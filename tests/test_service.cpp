@@ -14,7 +14,7 @@
 #include "coverage/analysis/service.hpp"
 #include "coverage/analysis/site_study.hpp"
 #include "coverage/study/travel.hpp"
-#include "tests/support/drawn_study.hpp"
+#include "tests/support/drawn_run.hpp"
 
 using namespace lc;
 using cov::ReachPair;
@@ -22,32 +22,10 @@ using lc::testing::DrawnStudy;
 
 namespace {
 
-struct Run {
-    std::unique_ptr<cov::Study> study;
-    std::unique_ptr<cov::RoadNetwork> network;
-    std::unique_ptr<cov::TravelModel> travel;
-    cov::AnalysisResult result;
-    size_t home(const std::string& id) const {
-        for (size_t i = 0; i < study->demand->size(); ++i)
-            if (study->demand->text(i, study->dem_id) == id) return i;
-        FAIL("no home " << id);
-        return 0;
-    }
-};
+using Run = lc::testing::DrawnRun;
 
 Run run(const DrawnStudy& drawn, const std::string& name, const std::vector<std::string>& sets) {
-    Run r;
-    auto dir = std::filesystem::temp_directory_path() / ("lc_service_" + std::to_string(::getpid()) + "_" + name);
-    std::filesystem::remove_all(dir);
-    const std::string project = drawn.write(dir.string());
-    auto [study, network] = cov::load_study_and_network(cov::load_project(project, sets));
-    r.study = std::move(study);
-    r.network = std::move(network);
-    r.travel = std::make_unique<cov::TravelModel>(*r.study, r.network.get(), r.study->report);
-    REQUIRE_FALSE(r.study->report.has_errors());
-    r.result = cov::analyze(*r.study, *r.travel, {});
-    std::filesystem::remove_all(dir);
-    return r;
+    return lc::testing::run_drawn(drawn, "service_" + name, sets);
 }
 
 // Street A..E, 50 m per character: B 400 m, C 900 m, D 1,400 m, E 1,800 m from A. The 15-minute

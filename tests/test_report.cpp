@@ -19,6 +19,8 @@
 #include "coverage/report/report_html.hpp"
 #include "coverage/report/shapefile.hpp"
 #include "coverage/report/styles.hpp"
+#include "coverage/report/words.hpp"
+#include "coverage/analysis/indicator_kinds.hpp"
 #include "geo/crs.hpp"
 #include "geo/layer.hpp"
 
@@ -371,4 +373,17 @@ TEST_CASE("GCJ-02 and BD-09 outputs carry their own CRS, never EPSG:4326, and ro
         ds.reset();
         fs::remove_all(out);
     }
+}
+
+TEST_CASE("every indicator kind has a reader-facing name in both languages", "[report]") {
+    std::string names = cov::indicator_kind_names() + ", ";
+    size_t kinds = 0;
+    for (size_t pos = 0, comma; (comma = names.find(", ", pos)) != std::string::npos; pos = comma + 2) {
+        const std::string kind = names.substr(pos, comma - pos);
+        INFO(kind);
+        ++kinds;
+        CHECK(std::string(cov::kind_text(kind, cov::Tr{true})) != "其他");
+        CHECK(std::string(cov::kind_text(kind, cov::Tr{false})) != "other");
+    }
+    CHECK(kinds >= 9);
 }

@@ -8,6 +8,7 @@
 
 #include "coverage/report/outputs.hpp"
 #include "coverage/report/service_tables.hpp"
+#include "coverage/report/words.hpp"
 #include "coverage/study/text.hpp"
 
 namespace lc::cov {
@@ -41,7 +42,7 @@ void write_summary_md(const std::string& outdir, const Study& s, const TravelMod
     for (size_t i : order) {
         const Indicator& ind = inds[i];
         const CityRollup& c = r.city[i];
-        md << "| " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << " | " << ind.kind << " | "
+        md << "| " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << " | " << kind_text(ind.kind, Tr{zh}) << " | "
            << (c.pooled.target ? c.pooled.comparator + " " : std::string()) << (c.pooled.target ? fixed(*c.pooled.target, decimals_for(ind)) : "") << " | "
            << (c.pooled.value ? fixed(*c.pooled.value, decimals_for(ind)) : "—") << " | " << fixed(c.towns_met, 0) << "/" << fixed(c.towns_with_data, 0)
            << (c.rollup_status ? std::string(" (") + to_string(*c.rollup_status) + ")" : "") << " |\n";

@@ -104,10 +104,6 @@ std::optional<TargetsFile> load_study_targets(Study& study) {
     return targets;
 }
 
-namespace {
-
-// Pairs (facility, demand, minutes) of the given facility rows within `minutes`, in facility
-// order then demand row: one bounded search per facility, the same costs as coverage.
 std::vector<ReachPair> pairs_within(const TravelModel& travel, const std::vector<uint32_t>& rows, double minutes) {
     std::vector<ReachPair> pairs;
     const auto reach = travel.reach_from_facilities(rows, minutes * 60 + 1e-9);
@@ -115,6 +111,8 @@ std::vector<ReachPair> pairs_within(const TravelModel& travel, const std::vector
         for (const net::Reach& x : reach[k]) pairs.push_back({rows[k], x.target, x.cost / 60.0});
     return pairs;
 }
+
+namespace {
 
 // Served (capacity) and accessibility (floating catchment) per circle, demand row and town.
 void compute_service(const Study& s, const TravelModel& travel, AnalysisResult& r) {
@@ -127,10 +125,13 @@ void compute_service(const Study& s, const TravelModel& travel, AnalysisResult& 
         return rows;
     };
     r.has_capacity = !s.fac_capacity.empty() && !r.circles_min.empty();  // served is per circle
+    // The catchment is most often the largest circle: its pairs then serve both measures.
+    std::vector<ReachPair> largest_pairs;
     if (r.has_capacity) {
         for (uint32_t f : r.main_rows) r.capacity_total += s.fac_capacity[f];
         for (size_t c = 0; c < r.circles_min.size(); ++c) {
             std::vector<ReachPair> pairs = pairs_within(travel, rows_for(r.circles_min[c]), r.circles_min[c]);
+            if (c + 1 == r.circles_min.size()) largest_pairs = pairs;
             Allocation a = allocate_nearest_first(std::move(pairs), s.fac_capacity, s.dem_weight_value);
             // Served only where reached: a pair exactly at the cutoff counts as coverage does.
             for (size_t d = 0; d < nd; ++d)
@@ -152,7 +153,9 @@ void compute_service(const Study& s, const TravelModel& travel, AnalysisResult& 
         std::vector<double> supply(nf, 0);
         const std::vector<uint32_t> rows = rows_for(r.access_catchment_min);
         for (uint32_t f : rows) supply[f] = r.has_capacity ? s.fac_capacity[f] : 1.0;
-        const std::vector<ReachPair> pairs = pairs_within(travel, rows, r.access_catchment_min);
+        const std::vector<ReachPair> pairs = !largest_pairs.empty() && r.access_catchment_min == r.circles_min.back()
+                                                 ? std::move(largest_pairs)
+                                                 : pairs_within(travel, rows, r.access_catchment_min);
         Accessibility acc = floating_catchment(pairs, supply, s.dem_weight_value, r.access, r.access_catchment_min);
         for (uint32_t f : rows)
             if (acc.reaches_demand[f]) r.access_supply_reaching += supply[f];

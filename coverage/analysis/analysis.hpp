@@ -80,6 +80,10 @@ std::optional<TargetsFile> load_study_targets(Study& study);
 // the layer and `what` when GDAL refuses the expression.
 std::vector<uint8_t> rows_matching(const geo::LayerSource& src, const geo::Layer& layer, const std::string& where, const std::string& what);
 
+// Pairs (facility, demand, minutes) of the given facility rows within `minutes`, in facility
+// order then demand row: one bounded search per facility, the same costs as coverage.
+std::vector<ReachPair> pairs_within(const TravelModel& travel, const std::vector<uint32_t>& rows, double minutes);
+
 // analyze needs a facilities and a demand layer: an error in study.report for each one missing.
 // analyze and validate (with a project file) both call it, so they refuse the same projects.
 void require_analysis_layers(Study& study);

@@ -71,15 +71,17 @@ Accessibility floating_catchment(const std::vector<ReachPair>& pairs, const std:
     acc.score.assign(weight.size(), 0);
     // Step 1: weighted demand in each facility's catchment. Sums run in pair order, which the
     // caller keeps fixed (facility, then demand row), so results are the same bytes every run.
+    std::vector<double> decay(pairs.size());  // once per pair: both steps use it
+    for (size_t k = 0; k < pairs.size(); ++k) decay[k] = access_weight(spec, catchment_min, pairs[k].minutes);
     std::vector<double> demand_in(supply.size(), 0);
-    for (const ReachPair& pr : pairs) demand_in[pr.facility] += weight[pr.demand] * access_weight(spec, catchment_min, pr.minutes);
+    for (size_t k = 0; k < pairs.size(); ++k) demand_in[pairs[k].facility] += weight[pairs[k].demand] * decay[k];
     for (size_t j = 0; j < supply.size(); ++j)
         if (demand_in[j] > 0) {
             acc.ratio[j] = supply[j] / demand_in[j];
             acc.reaches_demand[j] = 1;
         }
     // Step 2: every demand point sums the ratios of the facilities whose catchment it is in.
-    for (const ReachPair& pr : pairs) acc.score[pr.demand] += acc.ratio[pr.facility] * access_weight(spec, catchment_min, pr.minutes);
+    for (size_t k = 0; k < pairs.size(); ++k) acc.score[pairs[k].demand] += acc.ratio[pairs[k].facility] * decay[k];
     return acc;
 }
 

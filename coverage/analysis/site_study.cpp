@@ -75,11 +75,7 @@ SiteStudy build_site_study(Study& s, const TravelModel& travel, const SiteReques
     // covered entry of the problem so the totals stay the households there are.
     std::vector<double> served_before(nd, 0);
     if (!s.fac_capacity.empty() && !ss.existing_rows.empty()) {
-        std::vector<ReachPair> pairs;
-        const auto reach = travel.reach_from_facilities(ss.existing_rows, cutoff_s);
-        for (size_t k = 0; k < ss.existing_rows.size(); ++k)
-            for (const net::Reach& x : reach[k]) pairs.push_back({ss.existing_rows[k], x.target, x.cost / 60.0});
-        Allocation a = allocate_nearest_first(std::move(pairs), s.fac_capacity, s.dem_weight_value);
+        Allocation a = allocate_nearest_first(pairs_within(travel, ss.existing_rows, req.minutes), s.fac_capacity, s.dem_weight_value);
         ss.existing_capacity_used = true;
         for (size_t d = 0; d < nd; ++d) {
             if (!ss.covered_before[d]) continue;

@@ -10,13 +10,13 @@
 namespace lc::base {
 namespace {
 
-bool env_is_zero(const char* name) {
+bool env_is_one(const char* name) {
     const char* v = std::getenv(name);
-    return v && std::strcmp(v, "0") == 0;
+    return v && std::strcmp(v, "1") == 0;
 }
 
 void reexec_with_huge_pages(char** argv) {
-    if (env_is_zero("LC_HUGE_PAGES")) return;
+    if (!env_is_one("LC_HUGE_PAGES")) return;
     const char* tunables = std::getenv("GLIBC_TUNABLES");
     if (tunables && std::strstr(tunables, "glibc.malloc.hugetlb")) return;
     std::string value = tunables && *tunables ? std::string(tunables) + ":" : std::string();
@@ -32,7 +32,7 @@ void reexec_with_huge_pages(char** argv) {
 
 void tune_memory(char** argv) {
     reexec_with_huge_pages(argv);
-    if (env_is_zero("LC_MALLOC_TUNING")) return;
+    if (!env_is_one("LC_MALLOC_TUNING")) return;
     // A failed mallopt leaves glibc's default in place: slower on some machines, never wrong.
     // 32 MiB is the largest mmap threshold glibc accepts on 64-bit (half its arena heap size).
     mallopt(M_MMAP_THRESHOLD, 32 << 20);

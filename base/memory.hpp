@@ -3,19 +3,18 @@
 
 namespace lc::base {
 
-// First-touch page faults dominate big runs on some machines (measured on the 2-core build
-// VM: faulting in 256 MiB of 4 KiB pages takes 1.3-1.6 s, with 2 MiB transparent huge pages
-// 0.04-0.8 s; a 1M-node study touches ~1 GiB). Two settings, made first thing in main():
+// Two process-level settings for machines where first-touch page faults dominate big runs.
+// Both are OFF unless asked for: measured on the benchmark (bench/README.md, "Memory settings"),
+// huge pages made analyze 35-45 % slower on the current build VM on both road shapes (the
+// kernel zeroes each 2 MiB page on first touch), and keeping freed memory gained nothing there
+// and cost ~50 MiB; on the earlier VM both had helped. Made first thing in main():
 //
-// 1. glibc backs malloc with huge pages only when the tunable glibc.malloc.hugetlb=1 is set
-//    before the process starts, so the program re-executes itself once with it added to
-//    GLIBC_TUNABLES (skipped if already set, if LC_HUGE_PAGES=0, or if the exec fails).
-// 2. Freed memory is kept for reuse instead of being handed back to the kernel and faulted in
-//    again: blocks up to 32 MiB come from the heap (not a fresh mmap each time), the heap is
-//    never trimmed, and it grows in 64 MiB steps. The 1M-node analyze drops from ~100,000
-//    page faults (1.9 s system time) to ~5,000 (0.5 s); its peak RSS rose by ~4 % (memory freed
-//    in one thread's arena is not returned for another thread to reuse).
-//    LC_MALLOC_TUNING=0 keeps glibc's defaults.
+// 1. LC_HUGE_PAGES=1: glibc backs malloc with transparent huge pages only when the tunable
+//    glibc.malloc.hugetlb=1 is set before the process starts, so the program re-executes
+//    itself once with it added to GLIBC_TUNABLES (skipped if already set or if the exec fails).
+// 2. LC_MALLOC_TUNING=1: freed memory is kept for reuse instead of being handed back to the
+//    kernel and faulted in again: blocks up to 32 MiB come from the heap (not a fresh mmap each
+//    time), the heap is never trimmed, and it grows in 64 MiB steps.
 void tune_memory(char** argv);
 
 }  // namespace lc::base

@@ -84,8 +84,7 @@ int main(int argc, char** argv) {
     double t0 = now_s(), c0 = bench::cpu_s();
     net::LoadedLines lines = net::read_network_lines(ns, epsg, report);
     const double t_read = now_s() - t0, c_read = bench::cpu_s() - c0;
-    size_t vertices = 0;
-    for (const auto& l : lines.lines) vertices += l.xy.size();
+    const size_t vertices = lines.lines.xy.size();
     const double rss_lines = bench::rss_mib();
     net::BuildReport br;
     t0 = now_s(), c0 = bench::cpu_s();
@@ -93,7 +92,6 @@ int main(int argc, char** argv) {
     const double t_build = now_s() - t0, c_build = bench::cpu_s() - c0;
     const double rss_built = bench::rss_mib();
     lines.lines.clear();
-    lines.lines.shrink_to_fit();
     std::printf("network: %zu lines (%zu vertices) -> %zu nodes, %zu links, %zu arcs, %zu components (largest %u nodes = %.2f %%); "
                 "graph arrays %.0f MiB; RSS with lines+graph %.0f MiB (lines alone %.0f MiB)\n",
                 lines.features_read, vertices, g.node_count(), g.link_count(), g.arc_count(), g.component_count(),

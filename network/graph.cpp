@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "network/coord_index.hpp"
 #include "network/grid.hpp"
 #include "base/parallel.hpp"
 
@@ -26,70 +27,6 @@ const geod_geodesic& wgs84() {
     }();
     return g;
 }
-
-// Exact-coordinate key; -0.0 and 0.0 are the same place.
-struct CoordKey {
-    uint64_t x, y;
-    bool operator==(const CoordKey&) const = default;
-};
-CoordKey key_of(XY p) {
-    return {std::bit_cast<uint64_t>(p.x + 0.0), std::bit_cast<uint64_t>(p.y + 0.0)};
-}
-// splitmix64 finaliser: coordinates on a regular grid have near-identical low bits, which a
-// weak hash turns into long bucket chains.
-uint64_t mix(uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xBF58476D1CE4E5B9ull;
-    x ^= x >> 27;
-    x *= 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-struct CoordHash {
-    size_t operator()(const CoordKey& k) const noexcept { return static_cast<size_t>(mix(k.x ^ mix(k.y))); }
-};
-
-// Numbers distinct exact coordinates in order of first appearance. Open addressing (linear
-// probing, power-of-two size, at most half full) over 4-byte slots that point into the list
-// of distinct coordinates: millions of vertices cost one small table, not a node per entry.
-class CoordIndex {
-public:
-    explicit CoordIndex(size_t expected) {
-        size_t cap = 16;
-        while (cap < 2 * expected) cap <<= 1;
-        slots_.assign(cap, kEmpty);
-        mask_ = cap - 1;
-        coords_.reserve(expected);
-    }
-    // Number of p (a new one, coords().size() before the call, if p was not seen yet).
-    uint32_t find_or_add(XY p) {
-        if (2 * (coords_.size() + 1) > slots_.size()) grow();
-        const CoordKey k = key_of(p);
-        for (size_t h = CoordHash()(k) & mask_;; h = (h + 1) & mask_) {
-            const uint32_t id = slots_[h];
-            if (id == kEmpty) {
-                slots_[h] = static_cast<uint32_t>(coords_.size());
-                coords_.push_back(k);
-                return slots_[h];
-            }
-            if (coords_[id] == k) return id;
-        }
-    }
-
-private:
-    static constexpr uint32_t kEmpty = UINT32_MAX;
-    void grow() {
-        slots_.assign(2 * slots_.size(), kEmpty);
-        mask_ = slots_.size() - 1;
-        for (uint32_t id = 0; id < coords_.size(); ++id) {
-            size_t h = CoordHash()(coords_[id]) & mask_;
-            while (slots_[h] != kEmpty) h = (h + 1) & mask_;
-            slots_[h] = id;
-        }
-    }
-    std::vector<uint32_t> slots_;
-    std::vector<CoordKey> coords_;
-    size_t mask_ = 0;
-};
 
 bool same(XY a, XY b) { return a.x == b.x && a.y == b.y; }
 double dist2(XY a, XY b) { return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y); }
@@ -434,39 +371,110 @@ XY Graph::point_along(uint32_t link, double along_m) const {
     return lerp(geom_xy[i], geom_xy[i + 1], t);
 }
 
+void LineSet::add(const LineInput& line) {
+    // A line whose two coordinate lists disagree keeps no vertex: build_graph drops it as degenerate.
+    if (line.xy.size() == line.lonlat.size()) {
+        xy.insert(xy.end(), line.xy.begin(), line.xy.end());
+        lonlat.insert(lonlat.end(), line.lonlat.begin(), line.lonlat.end());
+    }
+    close_line(line.speed_kmh, static_cast<int8_t>(line.oneway), line.source_fid, line.length_m, line.minutes, line.feature);
+}
+
+void LineSet::close_line(double speed, int8_t dir, int64_t fid, double len_m, double min, uint64_t feat) {
+    first.push_back(xy.size());
+    speed_kmh.push_back(speed);
+    oneway.push_back(dir);
+    source_fid.push_back(fid);
+    length_m.push_back(len_m);
+    minutes.push_back(min);
+    feature.push_back(feat);
+}
+
+LineSet to_line_set(const std::vector<LineInput>& lines) {
+    LineSet set;
+    for (const LineInput& l : lines) set.add(l);
+    return set;
+}
+
 Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts) {
     BuildReport r;
-    return build_graph(lines, opts, r);
+    return build_graph(to_line_set(lines), opts, r);
 }
 
 Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts, BuildReport& report) {
+    return build_graph(to_line_set(lines), opts, report);
+}
+
+namespace {
+// The cleaned lines in flat arrays, like LineSet: line w has vertices first[w] .. first[w+1]-1.
+struct WorkSet {
+    std::vector<XY> xy, ll;
+    std::vector<uint8_t> node;  // 1 where the vertex is a graph node
+    std::vector<size_t> first{0};
+    std::vector<uint32_t> input;  // index into the input lines
+    size_t size() const { return input.size(); }
+};
+
+// Noding works line by line (it inserts vertices): the flat set is split into lines for it and
+// joined again afterwards. Only the noding mode pays for this.
+void node_work_set(WorkSet& set, double tol, BuildReport& report) {
+    std::vector<WorkLine> lines(set.size());
+    for (size_t w = 0; w < set.size(); ++w) {
+        const size_t b = set.first[w], e = set.first[w + 1];
+        lines[w] = {set.input[w], {set.xy.begin() + b, set.xy.begin() + e}, {set.ll.begin() + b, set.ll.begin() + e},
+                    {set.node.begin() + b, set.node.begin() + e}};
+    }
+    set = WorkSet{};
+    node_lines(lines, tol, report);
+    for (const WorkLine& w : lines) {
+        set.xy.insert(set.xy.end(), w.xy.begin(), w.xy.end());
+        set.ll.insert(set.ll.end(), w.ll.begin(), w.ll.end());
+        set.node.insert(set.node.end(), w.node.begin(), w.node.end());
+        set.first.push_back(set.xy.size());
+        set.input.push_back(w.input);
+    }
+}
+}  // namespace
+
+Graph build_graph(const LineSet& lines, const BuildOptions& opts, BuildReport& report) {
     report = BuildReport{};
     report.lines_in = lines.size();
 
-    // 1. Clean the input.
-    std::vector<WorkLine> work;
-    work.reserve(lines.size());
+    // 1. Clean the input: drop repeated consecutive vertices; lines with a bad speed or fewer
+    //    than two distinct vertices are dropped and reported.
+    WorkSet work;
+    work.xy.reserve(lines.xy.size());
+    work.ll.reserve(lines.xy.size());
+    work.first.reserve(lines.size() + 1);
+    work.input.reserve(lines.size());
     for (uint32_t i = 0; i < lines.size(); ++i) {
-        const LineInput& in = lines[i];
-        if (!(std::isfinite(in.speed_kmh) && in.speed_kmh > 0)) {
+        if (!(std::isfinite(lines.speed_kmh[i]) && lines.speed_kmh[i] > 0)) {
             ++report.bad_speed_lines;
-            report.dropped_fids.push_back(in.source_fid);
+            report.dropped_fids.push_back(lines.source_fid[i]);
             continue;
         }
-        WorkLine w{i, in.xy, in.lonlat, std::vector<uint8_t>(in.xy.size(), 0)};
-        if (in.xy.size() == in.lonlat.size()) dedupe(w);
-        if (in.xy.size() != in.lonlat.size() || w.xy.size() < 2) {
+        const size_t b = lines.first[i], e = lines.first[i + 1], start = work.xy.size();
+        for (size_t v = b; v < e; ++v) {
+            if (work.xy.size() > start && same(work.xy.back(), lines.xy[v])) continue;
+            work.xy.push_back(lines.xy[v]);
+            work.ll.push_back(lines.lonlat[v]);
+        }
+        if (work.xy.size() - start < 2) {
+            work.xy.resize(start);
+            work.ll.resize(start);
             ++report.degenerate_lines;
-            report.dropped_fids.push_back(in.source_fid);
+            report.dropped_fids.push_back(lines.source_fid[i]);
             continue;
         }
-        w.node.front() = w.node.back() = 1;
-        work.push_back(std::move(w));
+        work.first.push_back(work.xy.size());
+        work.input.push_back(i);
     }
+    work.node.assign(work.xy.size(), 0);
+    for (size_t w = 0; w < work.size(); ++w) work.node[work.first[w]] = work.node[work.first[w + 1] - 1] = 1;
     report.lines_used = work.size();
 
     // 2. Noding inserts split points (and marks them as nodes) before vertices are numbered.
-    if (opts.connectivity == Connectivity::noding) node_lines(work, std::max(0.0, opts.node_tolerance_m), report);
+    if (opts.connectivity == Connectivity::noding) node_work_set(work, std::max(0.0, opts.node_tolerance_m), report);
 
     // 3. One hash pass gives every vertex the number of its coordinate and counts how often
     //    each coordinate occurs. The cores split the coordinates by high bits of their hash:
@@ -474,8 +482,7 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
     //    Only any_vertex needs every vertex (a shared one becomes a node); the other modes have
     //    fixed their nodes already, and only those are numbered (vertex_coord is unused elsewhere).
     const bool every_vertex = opts.connectivity == Connectivity::any_vertex;
-    size_t vertices = 0;
-    for (const WorkLine& w : work) vertices += w.xy.size();
+    const size_t vertices = work.xy.size();
     std::vector<uint32_t> vertex_coord(vertices);
     std::vector<uint32_t> coord_count;
     {
@@ -486,17 +493,15 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
             for (size_t part = b; part < e; ++part) {
                 CoordIndex index(vertices / parts + 16);
                 std::vector<uint32_t>& count = part_count[part];
-                size_t v = 0;
-                for (const WorkLine& w : work)
-                    for (size_t i = 0; i < w.xy.size(); ++i, ++v) {
-                        const XY& p = w.xy[i];
-                        if ((every_vertex || w.node[i]) && part_of(p) == part) {
-                            const uint32_t c = index.find_or_add(p);
-                            if (c == count.size()) count.push_back(0);
-                            ++count[c];
-                            vertex_coord[v] = c;
-                        }
+                for (size_t v = 0; v < vertices; ++v) {
+                    const XY& p = work.xy[v];
+                    if ((every_vertex || work.node[v]) && part_of(p) == part) {
+                        const uint32_t c = index.find_or_add(p);
+                        if (c == count.size()) count.push_back(0);
+                        ++count[c];
+                        vertex_coord[v] = c;
                     }
+                }
             }
         });
         std::vector<uint32_t> offset(parts, 0);
@@ -504,30 +509,25 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
             offset[part] = static_cast<uint32_t>(coord_count.size());
             coord_count.insert(coord_count.end(), part_count[part].begin(), part_count[part].end());
         }
-        if (parts > 1) {
-            size_t v = 0;
-            for (const WorkLine& w : work)
-                for (size_t i = 0; i < w.xy.size(); ++i, ++v)
-                    if (every_vertex || w.node[i]) vertex_coord[v] += offset[part_of(w.xy[i])];
-        }
+        if (parts > 1)
+            for (size_t v = 0; v < vertices; ++v)
+                if (every_vertex || work.node[v]) vertex_coord[v] += offset[part_of(work.xy[v])];
     }
-    if (every_vertex) {
-        size_t v = 0;
-        for (WorkLine& w : work)
-            for (size_t i = 0; i < w.xy.size(); ++i, ++v)
-                if (coord_count[vertex_coord[v]] > 1) w.node[i] = 1;
-    }
+    if (every_vertex)
+        for (size_t v = 0; v < vertices; ++v)
+            if (coord_count[vertex_coord[v]] > 1) work.node[v] = 1;
 
     // 4. Number nodes by first appearance, cut lines into links at node vertices.
     Graph g;
     std::vector<uint32_t>& coord_node = coord_count;  // reused: coordinate -> node id (kNone = none yet)
     std::fill(coord_node.begin(), coord_node.end(), kNone);
     size_t links = 0, geom = 0;
-    for (const WorkLine& w : work) {
-        if (w.xy.size() < 2) continue;
-        const size_t cuts = static_cast<size_t>(std::count(w.node.begin() + 1, w.node.end(), uint8_t{1}));
+    for (size_t w = 0; w < work.size(); ++w) {
+        const size_t b = work.first[w], e = work.first[w + 1];
+        if (e - b < 2) continue;
+        const size_t cuts = static_cast<size_t>(std::count(work.node.begin() + b + 1, work.node.begin() + e, uint8_t{1}));
         links += cuts;
-        geom += w.xy.size() + cuts - 1;  // a vertex where a line is cut belongs to both links
+        geom += e - b + cuts - 1;  // a vertex where a line is cut belongs to both links
     }
     g.link_tail.reserve(links);
     g.link_head.reserve(links);
@@ -537,39 +537,36 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
     geom_ll.reserve(geom);
     std::vector<uint32_t> link_line;
     link_line.reserve(links);
-    auto node_of = [&](size_t vertex, XY p) {
+    auto node_of = [&](size_t vertex) {
         uint32_t& id = coord_node[vertex_coord[vertex]];
         if (id == kNone) {
             id = static_cast<uint32_t>(g.node_xy.size());
-            g.node_xy.push_back(p);
+            g.node_xy.push_back(work.xy[vertex]);
         }
         return id;
     };
     g.link_geom_first.push_back(0);
-    size_t line_first_vertex = 0;
-    for (uint32_t wi = 0; wi < work.size(); ++wi) {
-        const WorkLine& w = work[wi];
-        const size_t base = line_first_vertex;
-        line_first_vertex += w.xy.size();
-        if (w.xy.size() < 2) {  // noding merged all of the line into one node
+    for (size_t w = 0; w < work.size(); ++w) {
+        const size_t b = work.first[w], e = work.first[w + 1];
+        if (e - b < 2) {  // noding merged all of the line into one node
             ++report.zero_length_links;
             continue;
         }
-        size_t start = 0;
-        for (size_t i = 1; i < w.xy.size(); ++i) {
-            if (!w.node[i]) continue;
-            g.link_tail.push_back(node_of(base + start, w.xy[start]));
-            g.link_head.push_back(node_of(base + i, w.xy[i]));
-            link_line.push_back(w.input);
-            g.geom_xy.insert(g.geom_xy.end(), w.xy.begin() + start, w.xy.begin() + i + 1);
-            geom_ll.insert(geom_ll.end(), w.ll.begin() + start, w.ll.begin() + i + 1);
+        size_t start = b;
+        for (size_t i = b + 1; i < e; ++i) {
+            if (!work.node[i]) continue;
+            g.link_tail.push_back(node_of(start));
+            g.link_head.push_back(node_of(i));
+            link_line.push_back(work.input[w]);
+            g.geom_xy.insert(g.geom_xy.end(), work.xy.begin() + start, work.xy.begin() + i + 1);
+            geom_ll.insert(geom_ll.end(), work.ll.begin() + start, work.ll.begin() + i + 1);
             g.link_geom_first.push_back(static_cast<uint32_t>(g.geom_xy.size()));
             start = i;
         }
     }
     vertex_coord = {};
     coord_count = {};
-    work = {};
+    work = WorkSet{};
 
     // Geodesic lengths: the costliest step on big networks, and independent per link.
     const size_t m0 = g.link_tail.size();
@@ -595,20 +592,21 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
         std::unordered_map<uint64_t, double> feature_geodesic;
         bool any = false;
         for (size_t l = 0; l < m0; ++l) {
-            const LineInput& in = lines[link_line[l]];
-            if (std::isfinite(in.length_m) || std::isfinite(in.minutes)) feature_geodesic[in.feature] += g.link_length_m[l], any = true;
+            const uint32_t in = link_line[l];
+            if (std::isfinite(lines.length_m[in]) || std::isfinite(lines.minutes[in])) feature_geodesic[lines.feature[in]] += g.link_length_m[l], any = true;
         }
         if (any) {
             data_time_s.assign(m0, std::numeric_limits<double>::quiet_NaN());
             for (size_t l = 0; l < m0; ++l) {
-                const LineInput& in = lines[link_line[l]];
-                if (!std::isfinite(in.length_m) && !std::isfinite(in.minutes)) continue;
-                const double total = feature_geodesic[in.feature];
+                const uint32_t in = link_line[l];
+                const double given_length = lines.length_m[in], given_minutes = lines.minutes[in];
+                if (!std::isfinite(given_length) && !std::isfinite(given_minutes)) continue;
+                const double total = feature_geodesic[lines.feature[in]];
                 if (!(total > 0)) continue;
                 const double part = g.link_length_m[l] / total;
-                if (std::isfinite(in.minutes)) data_time_s[l] = in.minutes * 60 * part;
-                if (std::isfinite(in.length_m)) {
-                    const double scale = in.length_m / total;
+                if (std::isfinite(given_minutes)) data_time_s[l] = given_minutes * 60 * part;
+                if (std::isfinite(given_length)) {
+                    const double scale = given_length / total;
                     for (uint32_t k = g.link_geom_first[l]; k < g.link_geom_first[l + 1]; ++k) g.geom_along_m[k] *= scale;
                     g.link_length_m[l] *= scale;
                 }
@@ -647,12 +645,12 @@ Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts,
     g.link_time_bw_s.resize(kept);
     g.link_source_fid.resize(kept);
     for (size_t l = 0; l < kept; ++l) {
-        const LineInput& in = lines[link_line[l]];
-        const double mps = in.speed_kmh / 3.6;
+        const uint32_t in = link_line[l];
+        const double mps = lines.speed_kmh[in] / 3.6;
         const double t = !data_time_s.empty() && std::isfinite(data_time_s[l]) ? data_time_s[l] : g.link_length_m[l] / mps;
-        g.link_time_fw_s[l] = in.oneway < 0 ? kInf : t;
-        g.link_time_bw_s[l] = in.oneway > 0 ? kInf : t;
-        g.link_source_fid[l] = in.source_fid;
+        g.link_time_fw_s[l] = lines.oneway[in] < 0 ? kInf : t;
+        g.link_time_bw_s[l] = lines.oneway[in] > 0 ? kInf : t;
+        g.link_source_fid[l] = lines.source_fid[in];
     }
     const std::vector<uint32_t> first_seen = renumber_nodes_along_curve(g);
     const size_t n = g.node_xy.size(), m = g.link_tail.size();

@@ -28,6 +28,28 @@ struct LineInput {
     uint64_t feature = 0;
 };
 
+// Many road lines in flat arrays (no allocation per line): line i has the vertices
+// first[i] .. first[i+1]-1 of xy and lonlat, and the i-th entry of every per-line array.
+struct LineSet {
+    std::vector<geo::XY> xy, lonlat;  // as in LineInput, all lines end to end
+    std::vector<size_t> first{0};     // size lines+1
+    std::vector<double> speed_kmh;
+    std::vector<int8_t> oneway;
+    std::vector<int64_t> source_fid;
+    std::vector<double> length_m, minutes;
+    std::vector<uint64_t> feature;
+
+    size_t size() const { return speed_kmh.size(); }
+    bool empty() const { return speed_kmh.empty(); }
+    size_t vertex_count(size_t line) const { return first[line + 1] - first[line]; }
+    // Appends one line (xy and lonlat may differ in size: build_graph then drops the line).
+    void add(const LineInput& line);
+    // Appends the per-line values of a line whose vertices were just pushed onto xy/lonlat.
+    void close_line(double speed, int8_t dir, int64_t fid, double len_m, double min, uint64_t feat);
+    void clear() { *this = LineSet{}; }
+};
+LineSet to_line_set(const std::vector<LineInput>& lines);
+
 // How lines connect to each other:
 //  endpoints   lines meet only where an endpoint coincides exactly with another line's
 //              endpoint (ArcGIS default). Interior vertices are shape only.
@@ -94,6 +116,7 @@ struct Graph {
 // Builds the graph. Deterministic: the same input gives identical node/link/arc numbering
 // (links in order of first appearance along the input lines; nodes along a Hilbert curve
 // through their positions, for memory locality in the searches).
+Graph build_graph(const LineSet& lines, const BuildOptions& opts, BuildReport& report);
 Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts);
 Graph build_graph(const std::vector<LineInput>& lines, const BuildOptions& opts, BuildReport& report);
 

@@ -8,6 +8,8 @@
 #include <map>
 
 #include "base/parallel.hpp"
+#include "geo/columns.hpp"
+#include "network/coord_index.hpp"
 
 namespace lc::net {
 
@@ -80,7 +82,7 @@ namespace {
 // Input lines as read, before reprojection: coordinates of all lines in flat arrays, so they
 // are transformed in a few big batches (one PROJ call per line costs more than the maths).
 struct RawLines {
-    std::vector<double> x, y;  // source CRS
+    std::vector<XY> xy;            // source CRS
     std::vector<size_t> first{0};  // line i: vertices first[i] .. first[i+1]-1
     std::vector<WayRule> rule;
     std::vector<int64_t> fid;
@@ -93,70 +95,93 @@ struct RawLines {
         if (fresh) classes.push_back(it->first);
         return it->second;
     }
-    void add(const OGRLineString* ls, const WayRule& r, int64_t f, size_t seq, uint32_t c) {
-        const int n = ls->getNumPoints();
-        if (n < 2) return;
-        for (int i = 0; i < n; ++i) {
-            x.push_back(ls->getX(i));
-            y.push_back(ls->getY(i));
-        }
-        first.push_back(x.size());
+    void add(const geo::WkbLine& ls, const WayRule& r, int64_t f, size_t seq, uint32_t c) {
+        if (ls.n < 2) return;
+        for (uint32_t i = 0; i < ls.n; ++i) xy.push_back({ls.x(i), ls.y(i)});
+        first.push_back(xy.size());
         rule.push_back(r);
         fid.push_back(f);
         feature.push_back(seq);
         cls.push_back(c);
     }
+    void drop_last() {
+        first.pop_back();
+        xy.resize(first.back());
+        rule.pop_back();
+        fid.pop_back();
+        feature.pop_back();
+        cls.pop_back();
+    }
 };
 
-// Reprojects the raw lines into LineInputs (metric + WGS84) and counts the features kept per
-// class. A line with a vertex that cannot be transformed is left out and reported. The
-// transformation (~0.4 us per point with PROJ's exact transverse Mercator) runs on all cores,
-// one Reprojector per thread (OGR transformations are not thread-safe).
+// Transforms points in place with `transform(x, y, n)` in batches spread over the cores, one
+// Reprojector per thread (OGR transformations are not thread-safe); a batch that fails is redone
+// point by point so that only the points that cannot be transformed are marked in `bad`.
+template <class Transform>
+void transform_points(std::vector<double>& x, std::vector<double>& y, const geo::Reprojector& reprojector,
+                      const std::vector<std::unique_ptr<geo::Reprojector>>& clones, std::vector<uint8_t>& bad,
+                      const Transform& transform) {
+    const size_t n = x.size();
+    constexpr size_t kBatch = 65536;
+    const size_t batches = (n + kBatch - 1) / kBatch;
+    base::parallel_for(batches, 1, [&](size_t first_batch, size_t last_batch, unsigned w) {
+        const geo::Reprojector& rp = w == 0 ? reprojector : *clones[w];
+        for (size_t batch = first_batch; batch < last_batch; ++batch) {
+            const size_t b = batch * kBatch, e = std::min(n, b + kBatch);
+            std::vector<double> keep_x(x.begin() + b, x.begin() + e), keep_y(y.begin() + b, y.begin() + e);
+            if (transform(rp, x.data() + b, y.data() + b, e - b)) continue;
+            for (size_t i = b; i < e; ++i) {
+                x[i] = keep_x[i - b], y[i] = keep_y[i - b];
+                if (!transform(rp, &x[i], &y[i], 1)) bad[i] = 1;
+            }
+        }
+    });
+}
+
+// Reprojects the raw lines into a LineSet (metric + WGS84) and counts the features kept per
+// class. Each distinct vertex is transformed once (in a street network most vertices are
+// shared by two or more lines; ~0.4 us per point with PROJ's exact transverse Mercator), on all
+// cores. A line with a vertex that cannot be transformed is left out and reported.
 void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool source_is_wgs84, int metric_epsg,
                   LoadedLines& out, geo::Report& report) {
-    std::vector<double> mx = raw.x, my = raw.y;
-    std::vector<double> lx, ly;  // lon/lat, unless the source already is (then raw.x/raw.y)
-    if (!source_is_wgs84) lx = raw.x, ly = raw.y;
-    const double* lon = source_is_wgs84 ? raw.x.data() : lx.data();
-    const double* lat = source_is_wgs84 ? raw.y.data() : ly.data();
-    std::vector<uint8_t> ok(raw.rule.size(), 1);
-    const size_t lines = raw.rule.size();
-    // Batches of whole lines (~64k vertices): a failed batch is redone line by line to find
-    // the lines that cannot be transformed.
+    const size_t vertices = raw.xy.size();
+    std::vector<uint32_t> distinct_of(vertices);
+    std::vector<double> mx, my;  // distinct vertices: source CRS, then metric
+    {
+        const std::vector<XY> distinct = number_distinct(raw.xy.data(), vertices, distinct_of.data());
+        mx.resize(distinct.size());
+        my.resize(distinct.size());
+        for (size_t d = 0; d < distinct.size(); ++d) mx[d] = distinct[d].x, my[d] = distinct[d].y;
+    }
+    std::vector<double> lx, ly;  // lon/lat of the distinct vertices, unless the source already is
+    if (!source_is_wgs84) lx = mx, ly = my;
+    std::vector<uint8_t> bad(mx.size(), 0);
     if (!source_is_wgs84) reprojector.to_wgs84(nullptr, nullptr, 0);  // made once here, cloned below
     std::vector<std::unique_ptr<geo::Reprojector>> clones(base::worker_count());
     for (size_t w = 1; w < clones.size(); ++w) clones[w] = reprojector.clone();
-    base::parallel_for(lines, std::max<size_t>(1, lines / base::worker_count() + 1), [&](size_t first_line, size_t last_line, unsigned w) {
-        const geo::Reprojector& rp = w == 0 ? reprojector : *clones[w];
-        size_t line = first_line;
-        while (line < last_line) {
-            size_t end = line;
-            while (end < last_line && raw.first[end + 1] - raw.first[line] < 65536) ++end;
-            if (end == line) ++end;
-            const size_t b = raw.first[line], e = raw.first[end];
-            bool good = rp.to_metric(mx.data() + b, my.data() + b, e - b);
-            if (!source_is_wgs84) good = rp.to_wgs84(lx.data() + b, ly.data() + b, e - b) && good;
-            if (!good)
-                for (size_t l = line; l < end; ++l) {
-                    const size_t lb = raw.first[l], le = raw.first[l + 1];
-                    std::copy(raw.x.begin() + lb, raw.x.begin() + le, mx.begin() + lb);
-                    std::copy(raw.y.begin() + lb, raw.y.begin() + le, my.begin() + lb);
-                    ok[l] = rp.to_metric(mx.data() + lb, my.data() + lb, le - lb);
-                    if (!source_is_wgs84) {
-                        std::copy(raw.x.begin() + lb, raw.x.begin() + le, lx.begin() + lb);
-                        std::copy(raw.y.begin() + lb, raw.y.begin() + le, ly.begin() + lb);
-                        ok[l] = rp.to_wgs84(lx.data() + lb, ly.data() + lb, le - lb) && ok[l];
-                    }
-                }
-            line = end;
-        }
+    transform_points(mx, my, reprojector, clones, bad,
+                     [](const geo::Reprojector& rp, double* x, double* y, size_t n) { return rp.to_metric(x, y, n); });
+    if (!source_is_wgs84)
+        transform_points(lx, ly, reprojector, clones, bad,
+                         [](const geo::Reprojector& rp, double* x, double* y, size_t n) { return rp.to_wgs84(x, y, n); });
+
+    // Which lines are kept (every vertex transformed), then their vertices written in place on
+    // all cores into arrays sized once.
+    const size_t lines = raw.rule.size();
+    std::vector<uint8_t> keep(lines, 1);
+    base::parallel_for(lines, 1 << 14, [&](size_t b, size_t e, unsigned) {
+        for (size_t l = b; l < e; ++l)
+            for (size_t i = raw.first[l]; i < raw.first[l + 1] && keep[l]; ++i) keep[l] = !bad[distinct_of[i]];
     });
-    out.lines.reserve(out.lines.size() + raw.rule.size());
+    LineSet& set = out.lines;
     size_t dropped = 0;  // features with at least one part left out
     std::string dropped_fids;
     size_t last_feature = SIZE_MAX, last_dropped = SIZE_MAX;
-    for (size_t l = 0; l < raw.rule.size(); ++l) {
-        if (!ok[l]) {
+    std::vector<size_t> kept_lines;  // input line of each kept line
+    kept_lines.reserve(lines);
+    size_t kept_vertices = 0;
+    for (size_t l = 0; l < lines; ++l) {
+        if (!keep[l]) {
             if (raw.feature[l] != last_dropped && ++dropped <= 10)
                 dropped_fids += (dropped > 1 ? ", " : "") + std::to_string(raw.fid[l]);
             last_dropped = raw.feature[l];
@@ -164,22 +189,39 @@ void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool
         }
         if (raw.feature[l] != last_feature) ++out.by_class[raw.classes[raw.cls[l]]];
         last_feature = raw.feature[l];
-        LineInput li;
-        const size_t lb = raw.first[l], le = raw.first[l + 1];
-        li.xy.resize(le - lb);
-        li.lonlat.resize(le - lb);
-        for (size_t i = lb; i < le; ++i) {
-            li.xy[i - lb] = {mx[i], my[i]};
-            li.lonlat[i - lb] = {lon[i], lat[i]};
-        }
-        li.speed_kmh = raw.rule[l].speed_kmh;
-        li.oneway = raw.rule[l].oneway;
-        li.source_fid = raw.fid[l];
-        li.length_m = raw.rule[l].length_m;
-        li.minutes = raw.rule[l].minutes;
-        li.feature = raw.feature[l];
-        out.lines.push_back(std::move(li));
+        kept_lines.push_back(l);
+        kept_vertices += raw.first[l + 1] - raw.first[l];
     }
+    const size_t k = kept_lines.size();
+    set.xy.resize(kept_vertices);
+    set.lonlat.resize(kept_vertices);
+    set.first.resize(k + 1);
+    set.speed_kmh.resize(k);
+    set.oneway.resize(k);
+    set.source_fid.resize(k);
+    set.length_m.resize(k);
+    set.minutes.resize(k);
+    set.feature.resize(k);
+    set.first[0] = 0;
+    for (size_t j = 0; j < k; ++j) set.first[j + 1] = set.first[j] + (raw.first[kept_lines[j] + 1] - raw.first[kept_lines[j]]);
+    base::parallel_for(k, 1 << 14, [&](size_t b, size_t e, unsigned) {
+        for (size_t j = b; j < e; ++j) {
+            const size_t l = kept_lines[j];
+            size_t o = set.first[j];
+            for (size_t i = raw.first[l]; i < raw.first[l + 1]; ++i, ++o) {
+                const uint32_t d = distinct_of[i];
+                set.xy[o] = {mx[d], my[d]};
+                set.lonlat[o] = source_is_wgs84 ? raw.xy[i] : XY{lx[d], ly[d]};
+            }
+            const WayRule& r = raw.rule[l];
+            set.speed_kmh[j] = r.speed_kmh;
+            set.oneway[j] = static_cast<int8_t>(r.oneway);
+            set.source_fid[j] = raw.fid[l];
+            set.length_m[j] = r.length_m;
+            set.minutes[j] = r.minutes;
+            set.feature[j] = raw.feature[l];
+        }
+    });
     if (dropped)
         report.warn(out.file, out.layer, "lines_not_reprojected",
                     std::to_string(dropped) + " feature(s) with coordinates that cannot be transformed to EPSG:" +
@@ -230,55 +272,66 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
             throw geo::InputError(m);
         }
 
+    // Columns read: 0 class, 1 OSM tags, 2 oneway, 3 speed, 4 length, 5 time (absent ones: "").
+    const std::vector<std::string> columns = {
+        f_highway >= 0 ? defn->GetFieldDefn(f_highway)->GetNameRef() : "", f_tags >= 0 && out.osm ? "other_tags" : "",
+        f_oneway >= 0 ? ns.oneway_field : "", f_speed >= 0 ? ns.speed_field : "", f_length >= 0 ? ns.length_field : "",
+        f_time >= 0 ? ns.time_field : ""};
     CPLErrorReset();
-    layer->ResetReading();
-    while (OGRFeature* f = layer->GetNextFeature()) {
-        ++out.features_read;
-        const OGRGeometry* g = f->GetGeometryRef();
-        WayRule rule;
-        std::string cls = f_highway >= 0 && f->IsFieldSetAndNotNull(f_highway) ? f->GetFieldAsString(f_highway) : "";
-        if (out.osm) {
-            rule = apply_profile(ns.profile, cls, f_tags >= 0 && f->IsFieldSetAndNotNull(f_tags) ? f->GetFieldAsString(f_tags) : "");
-        } else {
-            // A GIS line layer: every line is a road unless a class field says otherwise.
-            rule.usable = cls.empty() || f_highway < 0 || ns.profile.allowed.count(cls) || ns.class_field.empty();
-            rule.speed_kmh = ns.profile.speed_kmh;
-            if (auto it = ns.profile.class_speed_kmh.find(cls); it != ns.profile.class_speed_kmh.end()) rule.speed_kmh = it->second;
-            if (f_speed >= 0 && f->IsFieldSetAndNotNull(f_speed) && f->GetFieldAsDouble(f_speed) > 0)
-                rule.speed_kmh = f->GetFieldAsDouble(f_speed);
-            if (ns.profile.oneway && f_oneway >= 0 && f->IsFieldSetAndNotNull(f_oneway)) {
-                std::string v = f->GetFieldAsString(f_oneway);
-                std::transform(v.begin(), v.end(), v.begin(), ::tolower);
-                if (v == "1" || v == "yes" || v == "true" || v == "ft" || v == "f") rule.oneway = 1;
-                else if (v == "-1" || v == "tf" || v == "t" || v == "reverse") rule.oneway = -1;
+    std::string stream_error;
+    try {
+        geo::read_batches(layer, columns, [&](const geo::RowBatch& batch) {
+            for (size_t r = 0; r < batch.size(); ++r) {
+                ++out.features_read;
+                WayRule rule;
+                const std::string cls = batch.text(r, 0);
+                if (out.osm) {
+                    rule = apply_profile(ns.profile, cls, batch.text(r, 1));
+                } else {
+                    // A GIS line layer: every line is a road unless a class field says otherwise.
+                    rule.usable = cls.empty() || f_highway < 0 || ns.profile.allowed.count(cls) || ns.class_field.empty();
+                    rule.speed_kmh = ns.profile.speed_kmh;
+                    if (auto it = ns.profile.class_speed_kmh.find(cls); it != ns.profile.class_speed_kmh.end()) rule.speed_kmh = it->second;
+                    if (const double v = batch.number(r, 3); v > 0) rule.speed_kmh = v;
+                    if (ns.profile.oneway && !batch.is_null(r, 2)) {
+                        std::string v = batch.text(r, 2);
+                        std::transform(v.begin(), v.end(), v.begin(), ::tolower);
+                        if (v == "1" || v == "yes" || v == "true" || v == "ft" || v == "f") rule.oneway = 1;
+                        else if (v == "-1" || v == "tf" || v == "t" || v == "reverse") rule.oneway = -1;
+                    }
+                }
+                // Costs from the data: a value that is missing, not a number or not positive falls back
+                // to the geodesic length (or length / speed) and is reported.
+                for (const auto& [column, slot] : {std::pair{size_t{4}, &rule.length_m}, std::pair{size_t{5}, &rule.minutes}}) {
+                    if (columns[column].empty() || !rule.usable) continue;
+                    const double v = batch.number(r, column);
+                    if (std::isfinite(v) && v > 0) *slot = v;
+                    else if (++cost_missing <= 10) cost_missing_fids += (cost_missing > 1 ? ", " : "") + std::to_string(batch.fid(r));
+                }
+                const std::span<const uint8_t> wkb = batch.wkb(r);
+                bool empty = true;
+                bool lines_kept = false;
+                if (rule.usable && !wkb.empty()) {
+                    const uint32_t c = raw.class_id(cls);
+                    const size_t lines_before = raw.rule.size();
+                    const int64_t fid = batch.fid(r);
+                    const bool is_line = geo::for_each_wkb_line(wkb, empty, [&](const geo::WkbLine& part) {
+                        raw.add(part, rule, fid, out.features_read, c);
+                    });
+                    if (!is_line || empty) {  // not a line, or an empty one: nothing of it is kept
+                        while (raw.rule.size() > lines_before) raw.drop_last();
+                    } else {
+                        lines_kept = true;
+                    }
+                }
+                if (!lines_kept) ++out.excluded;
             }
-        }
-        // Costs from the data: a value that is missing, not a number or not positive falls back
-        // to the geodesic length (or length / speed) and is reported.
-        for (const auto& [idx, slot] : {std::pair{f_length, &rule.length_m}, std::pair{f_time, &rule.minutes}}) {
-            if (idx < 0 || !rule.usable) continue;
-            const double v = f->IsFieldSetAndNotNull(idx) ? f->GetFieldAsDouble(idx) : NAN;
-            if (std::isfinite(v) && v > 0) *slot = v;
-            else if (++cost_missing <= 10) cost_missing_fids += (cost_missing > 1 ? ", " : "") + std::to_string(f->GetFID());
-        }
-        if (!rule.usable || !g || g->IsEmpty()) {
-            ++out.excluded;
-            OGRFeature::DestroyFeature(f);
-            continue;
-        }
-        OGRwkbGeometryType t = wkbFlatten(g->getGeometryType());
-        if (t == wkbLineString) {
-            raw.add(g->toLineString(), rule, f->GetFID(), out.features_read, raw.class_id(cls));
-        } else if (t == wkbMultiLineString) {
-            const uint32_t c = raw.class_id(cls);
-            for (const OGRLineString* part : *g->toMultiLineString()) raw.add(part, rule, f->GetFID(), out.features_read, c);
-        } else {
-            ++out.excluded;
-        }
-        OGRFeature::DestroyFeature(f);
+        });
+    } catch (const std::runtime_error& e) {
+        stream_error = e.what();
     }
-    const bool read_failed = CPLGetLastErrorType() >= CE_Failure;
-    std::string read_error = CPLGetLastErrorMsg();
+    const bool read_failed = !stream_error.empty() || CPLGetLastErrorType() >= CE_Failure;
+    std::string read_error = stream_error.empty() ? CPLGetLastErrorMsg() : stream_error;
     finish_lines(raw, rp, wgs84, metric_epsg, out, report);
     raw = RawLines{};
     if (read_failed) {

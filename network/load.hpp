@@ -35,7 +35,7 @@ struct NetworkSource {
 };
 
 struct LoadedLines {
-    std::vector<LineInput> lines;
+    LineSet lines;
     bool osm = false;
     size_t features_read = 0;
     size_t excluded = 0;                      // not usable by the profile

@@ -93,7 +93,6 @@ std::unique_ptr<RoadNetwork> load_network(const Project& p, int metric_epsg, geo
     bo.node_tolerance_m = p.network.node_tolerance_m;
     rn->graph = net::build_graph(rn->lines.lines, bo, rn->build);
     rn->lines.lines.clear();
-    rn->lines.lines.shrink_to_fit();
     if (rn->graph.link_count() == 0) {
         geo::Message m;
         m.level = geo::Level::error;

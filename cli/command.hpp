@@ -24,5 +24,6 @@ std::unique_ptr<Command> make_analyze_command();
 std::unique_ptr<Command> make_network_command();
 std::unique_ptr<Command> make_isochrones_command();
 std::unique_ptr<Command> make_site_command();
+std::unique_ptr<Command> make_compare_command();
 
 }  // namespace lc::cli

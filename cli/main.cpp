@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     commands.push_back(lc::cli::make_network_command());
     commands.push_back(lc::cli::make_isochrones_command());
     commands.push_back(lc::cli::make_site_command());
+    commands.push_back(lc::cli::make_compare_command());
     std::vector<CLI::App*> subs;
     for (auto& c : commands) {
         CLI::App* sub = app.add_subcommand(c->name(), c->description());

@@ -128,21 +128,8 @@ bool ends_with(const std::string& s, const std::string& suf) {
     return tail == suf;
 }
 
-std::string unit_text(const Indicator& ind, const Tr& T) {
-    if (ind.unit == "share") return "%";
-    if (ind.unit == "m2_per_100_households") return T("m²/百户", "m²/100 hh");
-    if (ind.unit == "count") return T("个", "count");
-    if (ind.unit == "per_10k") return T("每万人", "per 10,000");
-    if (ind.unit == "per_1000") return T("每千人", "per 1,000");
-    if (ind.unit == "per_100") return T("每百人", "per 100");
-    return "";
-}
-
-std::string value_text(const Indicator& ind, double v) {
-    if (ind.unit == "share") return pct(v, 1);
-    if (ind.unit == "count") return with_commas(v, std::fabs(v - std::round(v)) < 1e-9 ? 0 : 1);
-    return with_commas(v, 1);
-}
+std::string unit_text(const Indicator& ind, const Tr& T) { return cov::unit_text(ind.unit, T); }
+std::string value_text(const Indicator& ind, double v) { return cov::value_text(ind.unit, v); }
 
 const char* status_class(Status s) {
     switch (s) {

@@ -101,6 +101,7 @@ void write_compliance_tables(const std::string& outdir, const Study& s, const Tr
         ji["towns"] = towns;
         nlohmann::ordered_json jc;
         jc["pooled_value"] = c.pooled.value ? nlohmann::ordered_json(round_to(*c.pooled.value, 6)) : nlohmann::ordered_json();
+        jc["pooled_target"] = c.pooled.target ? nlohmann::ordered_json(*c.pooled.target) : nlohmann::ordered_json();
         jc["pooled_status"] = to_string(c.pooled.status);
         jc["pooled_gap_text"] = c.pooled.gap_text;
         jc["towns_met"] = c.towns_met;

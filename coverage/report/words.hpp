@@ -1,6 +1,8 @@
 #pragma once
 // Words every reader-facing output shares (report.html, compliance.xlsx): one place for the
 // zh/en pair of each, so the two never say different things.
+#include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "coverage/analysis/indicators.hpp"
@@ -34,6 +36,29 @@ inline const char* status_text(Status s, const Tr& T) {
         case Status::no_target: return T("当年无目标", "no target this year");
         default: return T("无数据", "no data");
     }
+}
+
+// An indicator's unit as a reader writes it after a number ("" where the number says it all).
+inline std::string unit_text(const std::string& unit, const Tr& T) {
+    if (unit == "share") return "%";
+    if (unit == "m2_per_100_households") return T("m²/百户", "m²/100 hh");
+    if (unit == "count") return T("个", "count");
+    if (unit == "per_10k") return T("每万人", "per 10,000");
+    if (unit == "per_1000") return T("每千人", "per 1,000");
+    if (unit == "per_100") return T("每百人", "per 100");
+    return "";
+}
+
+// A value in its unit's usual form: shares in per cent with one decimal, whole counts without
+// decimals, everything else with one decimal and thousands separators.
+inline std::string value_text(const std::string& unit, double v) {
+    if (unit == "share") {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);
+        return buf;
+    }
+    if (unit == "count") return with_commas(v, std::fabs(v - std::round(v)) < 1e-9 ? 0 : 1);
+    return with_commas(v, 1);
 }
 
 }  // namespace lc::cov

@@ -24,6 +24,8 @@ void set_number(OGRFeature* f, int i, std::optional<double> v, int decimals) {
     else f->SetFieldNull(i);  // an empty cell, never nan
 }
 
+}  // namespace
+
 // GDAL's XLSX writer has no frozen panes: copy the package, adding to every sheet a view that
 // freezes the first row (the header stays in sight while scrolling 33 towns x 12 indicators).
 void freeze_header_rows(const std::string& from, const std::string& to) {
@@ -58,8 +60,6 @@ void freeze_header_rows(const std::string& from, const std::string& to) {
     CSLDestroy(entries);
     if (CPLCloseZip(zip) != CE_None || !ok) throw std::runtime_error("writing " + to + " failed");
 }
-
-}  // namespace
 
 void write_workbook(const std::string& outdir, const Study& s, const AnalysisResult& r) {
     const Tr T{s.project.lang == "zh"};

@@ -9,4 +9,8 @@ namespace lc::cov {
 
 void write_workbook(const std::string& outdir, const Study& study, const AnalysisResult& result);
 
+// Copies the workbook `from` (as GDAL's XLSX driver wrote it) to `to` with the first row of
+// every sheet frozen, which GDAL cannot do itself.
+void freeze_header_rows(const std::string& from, const std::string& to);
+
 }  // namespace lc::cov

@@ -200,6 +200,11 @@ expect 2 "\[network\] speeds: footway: expected km/h above 0" -- validate $small
 expect 2 "per_population needs exactly one of population_stat" -- validate $small --set targets.path=$bad/targets_per_population_no_population.toml
 expect 2 "the demand layer has no field elderly \(population_field\)" -- validate $small --set targets.path=$bad/targets_per_population_bad_field.toml
 expect 2 "field named in \[network\] does not exist" -- validate data/liechtenstein/project.toml --set network.path=$bad/network_far.geojson --set network.layer=network_far --set network.format=lines --set network.length_field=len
+# compare: only folders analyze wrote, at least two; nothing written when refused.
+mkdir -p "$out/not_a_run"
+expect 2 "not_a_run/compliance.json: cannot be read" -- compare "$out/not_a_run" "$out/not_a_run" --out "$out/c"
+expect 2 "runs: At least 2 required but received 1" -- compare "$out/not_a_run" --out "$out/c"
+[ -e "$out/c" ] && { echo "FAIL: a refused compare left $out/c behind"; fails=$((fails + 1)); } || passes=$((passes + 1))
 for d in s a; do [ -e "$out/$d" ] && { echo "FAIL: a refused run left $out/$d behind"; fails=$((fails + 1)); } || passes=$((passes + 1)); done
 [ -e "$out/n.gpkg" ] && { echo "FAIL: a failed run left $out/n.gpkg behind"; fails=$((fails + 1)); } || passes=$((passes + 1))
 echo "$passes passed, $fails failed"

@@ -18,6 +18,14 @@ runs=(
   "liechtenstein_analyze|compliance.csv compliance.json report.md service.csv equity.csv|analyze data/liechtenstein/project.toml -q --out"
   "liechtenstein_site|sites.csv marginal_curve.csv towns_before_after.csv|site data/liechtenstein/project.toml --facility-type kindergarten --add 3 -q --out"
   "dongguan_2023|compliance.csv report.md service.csv equity.csv|analyze data/dongguan/project.toml -q --year 2023 --out"
+  # Annual monitoring: one run per plan year (facilities planned up to that year), then compare.
+  "dongguan_y2021||analyze data/dongguan/project.toml -q --year 2021 --scenario 2021 --out"
+  "dongguan_y2022||analyze data/dongguan/project.toml -q --year 2022 --scenario 2022 --out"
+  "dongguan_y2023||analyze data/dongguan/project.toml -q --year 2023 --scenario 2023 --out"
+  "dongguan_y2024||analyze data/dongguan/project.toml -q --year 2024 --scenario 2024 --out"
+  "dongguan_y2025||analyze data/dongguan/project.toml -q --year 2025 --scenario 2025 --out"
+  "dongguan_compare|compare.csv compare.md|compare $out/dongguan_y2021 $out/dongguan_y2022 $out/dongguan_y2023 $out/dongguan_y2024 $out/dongguan_y2025 --out"
+  "dongguan_compare_en|compare.md|compare $out/dongguan_y2021 $out/dongguan_y2023 $out/dongguan_y2025 --lang en --out"
 )
 for entry in "${runs[@]}"; do
     IFS='|' read -r name files cmd <<< "$entry"

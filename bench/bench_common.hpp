@@ -78,6 +78,10 @@ inline std::vector<lc::geo::XY> read_points(const std::string& path, const std::
     if (!ds) throw std::runtime_error("cannot open " + path);
     OGRLayer* l = ds->GetLayerByName(layer_name.c_str());
     if (!l) throw std::runtime_error(path + ": no layer " + layer_name);
+    // The layer's own CRS (the segment study is written in EPSG:32650, the polyline one in 4326).
+    std::string crs = "EPSG:4326";
+    if (const OGRSpatialReference* srs = l->GetSpatialRef())
+        if (const char* code = srs->GetAuthorityCode(nullptr)) crs = std::string("EPSG:") + code;
     std::vector<double> x, y;
     for (auto& f : *l) {
         const OGRGeometry* g = f->GetGeometryRef();
@@ -86,7 +90,7 @@ inline std::vector<lc::geo::XY> read_points(const std::string& path, const std::
         y.push_back(g->toPoint()->getY());
     }
     GDALClose(ds);
-    lc::geo::Reprojector rp(lc::geo::CrsSpec::parse("EPSG:4326"), metric_epsg);
+    lc::geo::Reprojector rp(lc::geo::CrsSpec::parse(crs), metric_epsg);
     rp.to_metric(x.data(), y.data(), x.size());
     std::vector<lc::geo::XY> out(x.size());
     for (size_t i = 0; i < x.size(); ++i) out[i] = {x[i], y[i]};

@@ -639,6 +639,7 @@ int main(int argc, char** argv) {
              "\n[facilities]\npath = \"dongguan_bench.gpkg\"\nlayer = \"facilities\"\nid = \"id\"\ntype = \"type\"\nname = \"name\"\n"
              "status = \"status\"\nattributes = [\"floor_area_m2\", \"beds\", \"nursing_beds\", \"capacity\"]\n"
              "\n[demand]\npath = \"dongguan_bench.gpkg\"\nlayer = \"demand\"\nid = \"id\"\nweight = \"households\"\nkind = \"points\"\n"
+             "weights = { elderly = { field = \"elderly_60plus\", zh = \"名老年人\", en = \"older people\" } }\n"
              "\n[travel]\nmode = \"network\"\nspeed_kmh = 4.0\ncircles_min = [5, 10, 15]\n"
              "main_types = [\"day_care\", \"elderly_service_complex\", \"elderly_canteen\"]\n"
              "\n[levels]\nday_care = 5\ncommunity_service_station = 5\nelderly_canteen = 10\nelderly_service_complex = 15\n"

@@ -211,3 +211,75 @@ TEST_CASE("indicator filters give the numbers of a run on pre-filtered layers", 
     CHECK(study->report.count_code("bad_filter") == 1);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("population groups: one run with households and the elderly gives each run's own numbers", "[analysis][weights]") {
+    // The Dongguan sample counts households, and older people through [demand] weights. Its
+    // per-100-household figures must be those of a run that knows only households, and its
+    // elderly circle that of a run whose only weight is the elderly field.
+    const std::string project = std::string(LC_SOURCE_DIR) + "/data/dongguan/project.toml";
+    auto run_with = [&](const std::vector<std::string>& sets) {
+        Run r;
+        r.study = cov::load_study(cov::load_project(project, sets));
+        r.travel = std::make_unique<cov::TravelModel>(*r.study, nullptr, r.study->report);
+        r.result = cov::analyze(*r.study, *r.travel, cov::AnalysisOptions{});
+        return r;
+    };
+    Run both = run_with({});
+    REQUIRE(both.study->dem_group_weight.count("elderly"));
+    // Households only: the groups' table dropped (an empty table), the elderly indicator refused
+    // for lack of its group, so it is left out of this targets file by a filter on ids below.
+    Run households = run_with({"demand.weights={}"});
+    Run elderly_only = run_with({"demand.weights={}", "demand.weight=elderly_60plus"});
+    const size_t nt = both.study->town_set->size();
+    REQUIRE(nt == 33);
+    size_t compared = 0;
+    for (const char* id : {"elderly_facility_area_per_100hh", "community_facility_area_per_100hh", "home_care_circle_15min"}) {
+        const size_t a = both.indicator(id), b = households.indicator(id);
+        for (size_t t = 0; t < nt; ++t) {
+            INFO(id << " town " << t);
+            const auto& x = both.result.evals[a][t];
+            const auto& y = households.result.evals[b][t];
+            REQUIRE(x.value.has_value() == y.value.has_value());
+            if (x.value) {
+                CHECK(*x.value == *y.value);
+                ++compared;
+            }
+            CHECK(x.gap_text == y.gap_text);
+        }
+    }
+    CHECK(compared >= 60);
+    // The elderly circle of the combined run = the household circle of the elderly-only run.
+    const size_t e = both.indicator("home_care_circle_15min_elderly"), h = elderly_only.indicator("home_care_circle_15min");
+    for (size_t t = 0; t < nt; ++t) {
+        INFO("town " << t);
+        const auto& x = both.result.evals[e][t];
+        const auto& y = elderly_only.result.evals[h][t];
+        REQUIRE(x.value.has_value() == y.value.has_value());
+        if (x.value) CHECK(*x.value == Approx(*y.value).epsilon(1e-12));
+        CHECK(x.status == y.status);
+        CHECK(x.gap == Approx(y.gap));
+    }
+    CHECK(*both.result.city[e].pooled.value == Approx(*elderly_only.result.city[h].pooled.value).epsilon(1e-12));
+    // The groups differ (else the test proves nothing), and the gap text counts older people.
+    CHECK(*both.result.city[e].pooled.value != Approx(*both.result.city[both.indicator("home_care_circle_15min")].pooled.value));
+    bool people = false;
+    for (size_t t = 0; t < nt; ++t) people = people || both.result.evals[e][t].gap_text.find("older people outside the 15-minute circle") != std::string::npos;
+    CHECK(people);
+}
+
+TEST_CASE("population groups: an unknown group or a group on the wrong kind is refused", "[analysis][weights]") {
+    const std::string project = std::string(LC_SOURCE_DIR) + "/data/dongguan/project.toml";
+    auto study = cov::load_study(cov::load_project(project, {"demand.weights={}"}));
+    cov::load_study_targets(*study);
+    CHECK(study->report.count_code("unknown_weight") == 1);
+    CHECK_THROWS_WITH(cov::load_study(cov::load_project(project, {"demand.weights.elderly=no_such_field"})),
+                      Catch::Contains("field named by [demand] weights.elderly does not exist"));
+    CHECK_THROWS_WITH(cov::load_project(project, {"demand.weights.households=households"}), Catch::Contains("households: is the [demand] weight itself"));
+    const auto dir = std::filesystem::temp_directory_path() / ("lc_weights_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string targets = (dir / "targets.toml").string();
+    std::ofstream(targets) << "[[indicator]]\nid = \"m2\"\nkind = \"area_per_100_households\"\nunit = \"m2_per_100_households\"\n"
+                              "facility_types = [\"day_care\"]\narea_field = \"floor_area_m2\"\nweight = \"elderly\"\ntargets = { 2025 = 20 }\n";
+    CHECK_THROWS_WITH(cov::load_targets(targets), Catch::Contains("key 'weight': only for kind coverage_share"));
+    std::filesystem::remove_all(dir);
+}

@@ -62,6 +62,27 @@ std::vector<uint8_t> rows_matching(const geo::LayerSource& src, const geo::Layer
     return rows;
 }
 
+std::vector<std::string> resolve_weight_groups(TargetsFile& targets, const Project& p) {
+    std::vector<std::string> unknown;
+    for (auto& ind : targets.indicators) {
+        if (ind.weight.empty()) continue;
+        std::string known = "households";
+        const Project::WeightGroup* group = nullptr;
+        for (const auto& g : p.demand.weights) {
+            known += ", " + g.name;
+            if (g.name == ind.weight) group = &g;
+        }
+        if (!group) {
+            unknown.push_back("indicator " + ind.id + ": weight '" + ind.weight + "' is not a population group of [demand] weights (there are: " +
+                              known + ")");
+            continue;
+        }
+        ind.weight_zh = group->zh;
+        ind.weight_en = group->en;
+    }
+    return unknown;
+}
+
 std::optional<TargetsFile> load_study_targets(Study& study) {
     Study* const s = &study;  // the checks read like the rest of the study code (s->...)
     const Project& p = study.project;
@@ -82,6 +103,7 @@ std::optional<TargetsFile> load_study_targets(Study& study) {
     names.has_stats = !s->stats.file.empty();
     names.stat_columns = s->stats.columns;
     for (const auto& e : check_against_data(*targets, names)) s->report.error(p.targets.path, "", "targets_vs_data", e);
+    for (const auto& e : resolve_weight_groups(*targets, p)) s->report.error(p.targets.path, "", "unknown_weight", e);
     // Distance circles and circles at their own speed assume that time is distance / speed: true on
     // foot (and in a straight line), not on a network with class speeds.
     const bool uniform = p.straight_line() || (p.network.profile == "walk" && p.network.speeds.empty() && p.network.time_field.empty());
@@ -268,8 +290,11 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
         for (const auto& col : s.stats.columns) r.facts[t].stats[col] = s.stats.number(t, col);
     }
     if (opts.targets) r.targets = *opts.targets;
-    else if (!p.targets.path.empty()) r.targets = load_targets(p.targets.path);
-    else return r;
+    else if (!p.targets.path.empty()) {
+        r.targets = load_targets(p.targets.path);
+        resolve_weight_groups(*r.targets, p);  // unknown groups: load_study_targets reports them
+    } else
+        return r;
     const TargetsFile& tf = *r.targets;
     r.year = p.targets.year ? p.targets.year : (tf.default_year ? tf.default_year : tf.indicators.front().targets.rbegin()->first);
 
@@ -326,15 +351,20 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
             const NearestTable& t = covered_within(rows, minutes);
             auto& cov = r.indicator_covered[k];
             cov.assign(nd, 0);
-            if (!dem_ok.empty())
+            // The weight counted: households, or the indicator's population group; a group or a
+            // demand filter makes its own base (the group's people, the rows passing the filter).
+            const auto group = ind.weight.empty() ? s.dem_group_weight.end() : s.dem_group_weight.find(ind.weight);
+            const std::vector<double>& weight = group == s.dem_group_weight.end() ? s.dem_weight_value : group->second;
+            const bool own_base = !dem_ok.empty() || group != s.dem_group_weight.end();
+            if (own_base)
                 for (size_t tt = 0; tt < nt; ++tt) r.facts[tt].filtered_households[ind.id] = 0;
             for (size_t d = 0; d < nd; ++d) {
                 const bool counts = dem_ok.empty() || dem_ok[d];  // a demand filter: only its rows count
                 cov[d] = counts && t.seconds[d] <= minutes * 60 + 1e-9;
                 int town = s.dem_town[d].town;
                 if (town < 0) continue;
-                if (cov[d]) r.facts[town].covered_households[ind.id] += s.dem_weight_value[d];
-                if (!dem_ok.empty() && counts) r.facts[town].filtered_households[ind.id] += s.dem_weight_value[d];
+                if (cov[d]) r.facts[town].covered_households[ind.id] += weight[d];
+                if (own_base && counts) r.facts[town].filtered_households[ind.id] += weight[d];
             }
         } else if (ind.kind == "share_of_facilities") {
             // Hosts X count when a partner Y lies within within_m, or names X in its host field.

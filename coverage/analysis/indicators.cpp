@@ -131,10 +131,10 @@ void gap_coverage_share(const Indicator& ind, const Ratio& r, double target, boo
     e.gap = units_needed(target * r.den - r.num, strict);
     std::string minutes = ind.minutes ? fmt(*ind.minutes, 0) + "-minute" : fmt(*ind.metres, 0) + " m";
     if (ind.speed_kmh) minutes += " (at " + fmt(*ind.speed_kmh, 1) + " km/h)";
-    e.gap_text = fmt(r.den - r.num, 0) + " households outside the " + minutes + " circle; " + fmt(e.gap, 0) + " more must be covered";
-    e.gap_text_zh = fmt(r.den - r.num, 0) + " 户在" + (ind.minutes ? fmt(*ind.minutes, 0) + "分钟" : fmt(*ind.metres, 0) + "米") +
+    e.gap_text = fmt(r.den - r.num, 0) + " " + ind.weight_en + " outside the " + minutes + " circle; " + fmt(e.gap, 0) + " more must be covered";
+    e.gap_text_zh = fmt(r.den - r.num, 0) + " " + ind.weight_zh + "在" + (ind.minutes ? fmt(*ind.minutes, 0) + "分钟" : fmt(*ind.metres, 0) + "米") +
                     (ind.speed_kmh ? "（步行 " + fmt(*ind.speed_kmh, 1) + " 公里/小时）" : std::string()) +
-                    "服务圈外，需再覆盖 " + fmt(e.gap, 0) + " 户";
+                    "服务圈外，需再覆盖 " + fmt(e.gap, 0) + " " + ind.weight_zh;
 }
 
 Requirement check_area(const Indicator& ind) {

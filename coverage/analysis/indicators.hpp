@@ -24,6 +24,9 @@ struct Indicator {
     // demand rows passing `filter` count (numerator and denominator), only the facilities passing
     // `facility_filter` cover. Empty = all.
     std::string filter, facility_filter;
+    // coverage_share: the population group counted ([demand] weights name; empty = households),
+    // and the words for it, filled in from the project when the targets are loaded.
+    std::string weight, weight_zh = "户", weight_en = "households";
     double within_m = 0;
     // town_value only: the city value is the mean of the towns' values weighted by weight_stat
     // (a stats column; default the town's households), or their sum with city_value = "sum".
@@ -72,8 +75,10 @@ std::vector<std::string> check_against_data(const TargetsFile& tf, const DataNam
 // What evaluation needs about one town, computed by the analysis.
 struct TownFacts {
     double households = 0;
-    std::map<std::string, double> covered_households;  // coverage_share indicator id -> households covered
-    std::map<std::string, double> filtered_households; // coverage_share id with a demand filter -> households passing it
+    // coverage_share indicator id -> weight covered (households, or the indicator's group)
+    std::map<std::string, double> covered_households;
+    // coverage_share id with a demand filter or its own group -> the weight it counts (its base)
+    std::map<std::string, double> filtered_households;
     std::map<std::string, double> count;                // facility type -> active facilities in the town
     std::map<std::string, std::map<std::string, double>> attribute_sum;  // type -> attribute -> sum over the town
     std::map<std::string, std::pair<double, double>> hosts;  // share_of_facilities id -> (hosts with a partner, hosts)

@@ -26,7 +26,7 @@ const std::set<std::string> kIndicatorKeys{"id", "name_zh", "name_en", "unit", "
                                            "facility_types", "with_types", "minutes", "metres", "area_field", "stat",
                                            "population_stat", "attribute", "numerator", "denominator", "host_field",
                                            "within_m", "targets", "city_rollup", "weight_stat", "city_value",
-                                           "population_field", "per", "filter", "facility_filter", "speed_kmh"};
+                                           "population_field", "per", "filter", "facility_filter", "speed_kmh", "weight"};
 const std::set<std::string> kRollupKeys{"kind", "target", "comparator"};
 const std::set<std::string> kMetaKeys{"plan", "default_year", "source", "note"};
 
@@ -193,6 +193,10 @@ TargetsFile load_targets(const std::string& path) {
         ind.facility_filter = text("facility_filter");
         if ((!ind.filter.empty() || !ind.facility_filter.empty()) && ind.kind != "coverage_share")
             bad(ind.filter.empty() ? "facility_filter" : "filter", "only for kind coverage_share (for now)");
+        ind.weight = text("weight");
+        if (ind.weight == "households") ind.weight.clear();
+        if (!ind.weight.empty() && ind.kind != "coverage_share")
+            bad("weight", "only for kind coverage_share (the per-100-household kinds count households; per_population names its population)");
         ind.per = number("per", false).value_or(0.0);
         if (t->contains("per") && !(ind.per > 0)) bad("per", "must be a positive number of people (e.g. 1000)");
         if ((t->contains("per") || !ind.population_field.empty()) && ind.kind != "per_population")

@@ -289,6 +289,11 @@ std::string json_run_info(const Study& s, const RunInfo& run, const std::string&
     params["demand"] = {{"path", p.demand.src.path}, {"layer", p.demand.src.layer}, {"crs", p.demand.src.crs}, {"kind", p.demand.kind},
                         {"weight", p.demand.weight}, {"where", p.demand.src.where}, {"default_levels", p.demand.default_levels},
                         {"dwelling_m2", p.demand.dwelling_m2}};
+    {
+        nlohmann::ordered_json groups = nlohmann::ordered_json::object();
+        for (const auto& g : p.demand.weights) groups[g.name] = {{"field", g.field}, {"zh", g.zh}, {"en", g.en}};
+        params["demand"]["weights"] = groups;
+    }
     params["network"] = {{"path", p.network.src.path}, {"format", p.network.format}, {"profile", p.network.profile},
                          {"connectivity", p.network.connectivity}, {"snap_m", p.network.snap_m}, {"snap_far_m", p.network.snap_far_m},
                          {"min_component_nodes", p.network.min_component_nodes},

@@ -233,6 +233,36 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.layer("demand", p.demand.src);
     r.str("demand", "id", p.demand.id);
     r.str("demand", "weight", p.demand.weight);
+    if (auto* n = r.node("demand", "weights")) {
+        auto* t = n->as_table();
+        if (!t) r.bad("demand", "weights", "expected a table of population groups, e.g. weights = { elderly = \"elderly_60plus\" }");
+        for (auto& [k, v] : *t) {
+            Project::WeightGroup g;
+            g.name = std::string(k.str());
+            const std::string what = g.name + ": expected a demand field name, or { field = \"...\", zh = \"...\", en = \"...\" }";
+            if (g.name == "households") r.bad("demand", "weights", "households: is the [demand] weight itself; name the other groups");
+            if (auto f = v.value<std::string>()) {
+                g.field = *f;
+            } else if (auto* gt = v.as_table()) {
+                for (auto& [gk, gv] : *gt) {
+                    const std::string key(gk.str());
+                    auto text = gv.value<std::string>();
+                    if (!text || (key != "field" && key != "zh" && key != "en")) r.bad("demand", "weights", what);
+                    (key == "field" ? g.field : key == "zh" ? g.zh : g.en) = *text;
+                }
+            } else {
+                r.bad("demand", "weights", what);
+            }
+            if (g.field.empty()) r.bad("demand", "weights", what);
+            // Words for the groups the plan counts; any other group reads as people.
+            const std::string lower = [&] { std::string l = g.name; for (auto& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch))); return l; }();
+            const bool elderly = lower.find("elder") != std::string::npos || lower.find("older") != std::string::npos || lower.find("60") != std::string::npos;
+            const bool children = lower.find("child") != std::string::npos || lower.find("minor") != std::string::npos;
+            if (g.zh.empty()) g.zh = elderly ? "名老年人" : children ? "名儿童" : "人";
+            if (g.en.empty()) g.en = elderly ? "older people" : children ? "children" : "people";
+            p.demand.weights.push_back(g);
+        }
+    }
     r.str("demand", "kind", p.demand.kind);
     r.str("demand", "levels_field", p.demand.levels_field);
     r.num("demand", "default_levels", p.demand.default_levels);

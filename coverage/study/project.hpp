@@ -37,9 +37,15 @@ struct Project {
         bool has_capacity() const { return !capacity.empty() || (!capacity_area.empty() && m2_per_place > 0); }
     } facilities;
 
+    // A further population group counted on the demand rows besides the households of `weight`
+    // ([demand] weights): its field, and the words a reader sees for it ("名老年人" / "older people").
+    struct WeightGroup {
+        std::string name, field, zh, en;
+    };
     struct Demand {
         geo::LayerSource src;
         std::string id, weight;
+        std::vector<WeightGroup> weights;  // [demand] weights, in name order
         std::string kind = "points";  // points | polygons | buildings
         std::string levels_field = "building:levels";
         double default_levels = 2, dwelling_m2 = 100;

@@ -203,6 +203,8 @@ std::string trim_number(double v) {
 // larger value is a unit or data error (1e308 would overflow every sum it enters).
 constexpr double kMaxWeightPerRow = 1e7;
 
+std::vector<double> weight_column(Study& s, int field, const std::string& unit);
+
 // Household weight per demand row: a field, or building floor area / dwelling size.
 void compute_demand_weight(Study& s) {
     const auto& cfg = s.project.demand;
@@ -232,27 +234,36 @@ void compute_demand_weight(Study& s) {
                           " non-residential buildings excluded");
         return;
     }
+    s.dem_weight_value = weight_column(s, s.dem_weight, "households");
+}
+
+// A population group's field per demand row; missing, negative or absurd values count as 0 and
+// are reported against the feature and field.
+std::vector<double> weight_column(Study& s, int field, const std::string& unit) {
+    auto& d = *s.demand;
+    std::vector<double> out(d.size(), 0.0);
     for (size_t i = 0; i < d.size(); ++i) {
-        auto v = d.number(i, s.dem_weight, &s.report);
+        auto v = d.number(i, field, &s.report);
         if (!v) {
-            if (!d.attributes[i]->IsFieldSetAndNotNull(s.dem_weight))
-                s.report.add(d.message(geo::Level::warning, i, s.dem_weight, "missing_value", "no value: counted as 0 households"));
+            if (!d.attributes[i]->IsFieldSetAndNotNull(field))
+                s.report.add(d.message(geo::Level::warning, i, field, "missing_value", "no value: counted as 0 " + unit));
             continue;
         }
         if (*v < 0) {
-            s.report.add(d.message(geo::Level::warning, i, s.dem_weight, "negative_weight",
+            s.report.add(d.message(geo::Level::warning, i, field, "negative_weight",
                                    "negative value " + trim_number(*v) + ": counted as 0"));
             continue;
         }
         if (*v > kMaxWeightPerRow) {
             char buf[64];
             std::snprintf(buf, sizeof buf, "%g", *v);
-            s.report.add(d.message(geo::Level::error, i, s.dem_weight, "absurd_weight",
+            s.report.add(d.message(geo::Level::error, i, field, "absurd_weight",
                                    std::string("value ") + buf + " is not a plausible weight for one demand row (more than 10 million)"));
             continue;
         }
-        s.dem_weight_value[i] = *v;
+        out[i] = *v;
     }
+    return out;
 }
 
 void report_outside(Study& s, const geo::Layer& layer, const std::vector<geo::TownSet::Assignment>& a, int id_field) {
@@ -453,6 +464,11 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         if (p.demand.kind != "buildings")
             resolve_field(d, p.demand.weight, {"households", "hh", "weight", "population", "pop", "户数"}, s->dem_weight, "demand", "weight", true, s->report);
         compute_demand_weight(*s);
+        for (const auto& g : p.demand.weights) {
+            int field = -1;
+            resolve_field(d, g.field, {}, field, "demand", "weights." + g.name, true, s->report);
+            s->dem_group_weight[g.name] = weight_column(*s, field, g.en);
+        }
         if (d.size()) check_near_towns(*s, d.file, d.name, "demand rows lie", {d.min_x, d.min_y, d.max_x, d.max_y});
         s->dem_town = s->town_set->assign_all(d.point, p.towns.assign_tolerance_m);
         report_outside(*s, d, s->dem_town, s->dem_id);

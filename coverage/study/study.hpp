@@ -41,6 +41,9 @@ struct Study {
     // Per facility / demand row: the town it lies in (-1 none) and how it was assigned.
     std::vector<geo::TownSet::Assignment> fac_town, dem_town;
     std::vector<double> dem_weight_value;  // households (or the weight) per demand row, >= 0
+    // [demand] weights: each further population group per demand row (same rules: missing or
+    // negative values count as 0 and are reported), by group name.
+    std::map<std::string, std::vector<double>> dem_group_weight;
     std::vector<std::string> fac_type_value;
     // Places per facility row when the project gives a capacity (else empty): the capacity
     // field, else floor area / m2_per_place; missing or negative values count as 0 (reported).

@@ -11,9 +11,10 @@ DEB_PACKAGES = build-essential cmake pkg-config python3 \
   libgdal-dev gdal-bin libgeos-dev libproj-dev \
   libboost-graph-dev catch2 libtomlplusplus-dev libcli11-dev nlohmann-json3-dev \
   coinor-libcbc-dev libssl-dev \
-  chromium fonts-wqy-microhei
+  chromium fonts-wqy-microhei python3-qgis qgis-providers
 # chromium: tests/cli/report_browser.sh renders report.html headless; fonts-wqy-microhei gives it
-# (and the screenshot) Chinese glyphs instead of empty boxes.
+# (and the screenshot) Chinese glyphs instead of empty boxes. python3-qgis, qgis-providers:
+# tests/cli/qgis_project.sh opens coverage.qgz in QGIS itself (headless) and renders it.
 
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

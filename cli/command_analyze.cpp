@@ -115,7 +115,7 @@ public:
                 for (const auto& e : ev) missed += e.status == cov::Status::missed, met += e.status == cov::Status::met;
             std::printf("indicators: %zu town-indicator pairs met, %zu missed (year %d)\n", met, missed, result.year);
         }
-        std::printf("outputs in %s: coverage.gpkg compliance.csv compliance.json compliance.xlsx report.md report.html run.json equity.csv%s%s%s\n", out_.c_str(),
+        std::printf("outputs in %s: coverage.gpkg coverage.qgz compliance.csv compliance.json compliance.xlsx report.md report.html run.json equity.csv%s%s%s\n", out_.c_str(),
                     result.has_capacity || !result.access_score.empty() ? " service.csv" : "", baseline ? " scenario_comparison.csv" : "",
                     project.output.format == "shp" ? " shp/" : "");
         return ok;

@@ -18,6 +18,7 @@
 #include "coverage/report/workbook.hpp"
 #include "coverage/report/shapefile.hpp"
 #include "coverage/report/styles.hpp"
+#include "coverage/report/qgis_project.hpp"
 #include "coverage/study/text.hpp"
 #include "geo/crs.hpp"
 #include "base/sha256.hpp"
@@ -579,9 +580,16 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
         geo::commit_transaction(layer);
         areas.finish();
     }
-    // QGIS default styles (layer_styles table), shared classes/colours with report.html.
-    write_gpkg_styles(gpkg.dataset(), r.circles_min, p.lang);
+    // QGIS default styles (layer_styles table), shared classes/colours with report.html, field
+    // aliases and town labels; the same styles again in coverage.qgz, the project over the layers.
+    std::map<std::string, std::string> indicator_names;
+    for (const Indicator& ind : inds) indicator_names[ind.id] = ind.name(p.lang);
+    std::string town_label;
+    for (int field : {s.town_name, s.town_id})
+        if (town_label.empty() && field >= 0) town_label = s.towns->defn->GetFieldDefn(field)->GetNameRef();
+    write_gpkg_styles(gpkg.dataset(), r.circles_min, p.lang, indicator_names, town_label);
     gpkg.commit();
+    write_qgis_project({outdir + "/coverage.gpkg", outdir + "/coverage.qgz", p.lang, p.name, r.circles_min, indicator_names, town_label});
     write_compliance_tables(outdir, s, travel, r);
     write_workbook(outdir, s, r);
     write_service_tables(outdir, s, r);

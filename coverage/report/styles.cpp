@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -82,12 +83,97 @@ int geometry_class(OGRLayer* layer) {
     }
 }
 
-std::string wrap(const std::string& renderer, int geom_class) {
+std::string wrap(const std::string& body, int geom_class, bool labels) {
     std::ostringstream o;
     o << "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-      << "<qgis version=\"3.28.0-Firenze\" styleCategories=\"Symbology\">\n"
-      << renderer << "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n"
-      << "  <layerGeometryType>" << geom_class << "</layerGeometryType>\n</qgis>\n";
+      << "<qgis version=\"3.22.16-Białowieża\" styleCategories=\"Symbology|Labeling|Fields\" labelsEnabled=\"" << (labels ? 1 : 0) << "\">\n"
+      << body << "  <layerGeometryType>" << geom_class << "</layerGeometryType>\n</qgis>\n";
+    return o.str();
+}
+
+// "15" from "coverage_share_15" when the name starts with `prefix` (circle labels: 15, 7_5).
+bool circle_suffix(const std::string& name, const std::string& prefix, std::string& minutes) {
+    if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size()) return false;
+    minutes = name.substr(prefix.size());
+    for (char& c : minutes) {
+        if (c == '_') c = '.';
+        else if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    }
+    return true;
+}
+
+// The reader's name of an output field, or "" for an input field (shown as the data names it).
+std::string field_alias(std::string name, bool zh, const std::map<std::string, std::string>& indicator_names) {
+    if (name.rfind("lc_", 0) == 0) name = name.substr(3);  // renamed where an input field had the name
+    auto T = [&](const std::string& z, const std::string& e) { return zh ? z : e; };
+    std::string m;
+    if (circle_suffix(name, "covered_households_", m)) return T(m + " 分钟圈内户数", "households within " + m + " min");
+    if (circle_suffix(name, "coverage_share_", m)) return T(m + " 分钟覆盖率", "share within " + m + " min");
+    if (circle_suffix(name, "served_households_", m)) return T(m + " 分钟内获服务户数", "households served within " + m + " min");
+    if (circle_suffix(name, "served_share_", m)) return T(m + " 分钟获服务比例", "share served within " + m + " min");
+    if (circle_suffix(name, "covered_", m)) return T(m + " 分钟圈内（1 = 是）", "within " + m + " min (1 = yes)");
+    if (circle_suffix(name, "served_", m)) return T(m + " 分钟内获服务比例", "share served within " + m + " min");
+    if (circle_suffix(name, "access_2sfca_", m) || circle_suffix(name, "access_e2sfca_", m) || circle_suffix(name, "access_gravity_", m))
+        return T("可达性（" + m + " 分钟）", "accessibility (" + m + " min)");
+    static const std::map<std::string, std::pair<const char*, const char*>> fixed_names{
+        {"town_id", {"镇街代码", "town code"}},
+        {"households", {"户数", "households"}},
+        {"capacity_places", {"服务容量（位）", "capacity (places)"}},
+        {"rank_reach", {"覆盖排名", "rank by reach"}},
+        {"rank_adequacy", {"容量充足度排名", "rank by adequacy"}},
+        {"indicators_missed", {"未达标指标数", "indicators missed"}},
+        {"town", {"所属镇街", "town"}},
+        {"status", {"状态", "status"}},
+        {"nearest_id", {"最近设施", "nearest facility"}},
+        {"nearest_m", {"到最近设施（米）", "to the nearest facility (m)"}},
+        {"nearest_min", {"到最近设施（分钟）", "to the nearest facility (min)"}},
+        {"weight", {"权重（户数）", "weight (households)"}},
+        {"status_network", {"路网状态", "network status"}},
+        {"in_scenario", {"计入本方案（1 = 是）", "in this scenario (1 = yes)"}},
+        {"main_type", {"主要设施类型（1 = 是）", "main facility type (1 = yes)"}},
+        {"access_ratio", {"供需比", "supply-to-demand ratio"}},
+    };
+    if (auto it = fixed_names.find(name); it != fixed_names.end()) return zh ? it->second.first : it->second.second;
+    // Indicator columns: <id>_value, _target, _status, _gap, _gap_text; cov_<id> on demand rows.
+    static const std::pair<const char*, std::pair<const char*, const char*>> parts[] = {
+        {"_gap_text", {"（缺口说明）", " (gap, in words)"}}, {"_value", {"（数值）", " (value)"}}, {"_target", {"（目标）", " (target)"}},
+        {"_status", {"（达标状态）", " (status)"}},          {"_gap", {"（缺口）", " (gap)"}}};
+    for (const auto& [suffix, words] : parts) {
+        const std::string suf = suffix;
+        if (name.size() > suf.size() && name.compare(name.size() - suf.size(), suf.size(), suf) == 0) {
+            auto it = indicator_names.find(name.substr(0, name.size() - suf.size()));
+            if (it != indicator_names.end()) return it->second + (zh ? words.first : words.second);
+        }
+    }
+    if (name.rfind("cov_", 0) == 0)
+        if (auto it = indicator_names.find(name.substr(4)); it != indicator_names.end()) return it->second + T("：圈内（1 = 是）", ": within (1 = yes)");
+    return "";
+}
+
+std::string aliases_xml(OGRLayer* layer, bool zh, const std::map<std::string, std::string>& indicator_names) {
+    std::ostringstream o;
+    OGRFeatureDefn* d = layer->GetLayerDefn();
+    o << "  <aliases>\n";
+    for (int i = 0; i < d->GetFieldCount(); ++i) {
+        const std::string name = d->GetFieldDefn(i)->GetNameRef();
+        o << "    <alias field=\"" << markup_escape(name) << "\" index=\"" << i << "\" name=\""
+          << markup_escape(field_alias(name, zh, indicator_names)) << "\"/>\n";
+    }
+    o << "  </aliases>\n";
+    return o.str();
+}
+
+// Town names on the map: dark text with a white halo, at the polygon's inside point.
+std::string labeling_xml(const std::string& field) {
+    std::ostringstream o;
+    o << "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n"
+      << "      <text-style fieldName=\"" << markup_escape(field) << "\" isExpression=\"0\" fontFamily=\"WenQuanYi Micro Hei\" "
+         "fontSize=\"9\" fontSizeUnit=\"Point\" textColor=\"40,40,40,255\" textOpacity=\"1\" namedStyle=\"Regular\">\n"
+      << "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.85\"/>\n"
+      << "      </text-style>\n"
+      << "      <placement placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" fitInPolygonOnly=\"0\"/>\n"
+      << "      <rendering drawLabels=\"1\" obstacle=\"1\" displayAll=\"1\" upsidedownLabels=\"0\" scaleVisibility=\"0\"/>\n"
+      << "    </settings>\n  </labeling>\n";
     return o.str();
 }
 
@@ -106,10 +192,25 @@ std::string field_like(OGRLayer* layer, const std::string& name) {
 
 }  // namespace
 
-std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name) {
+std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name,
+                      const std::map<std::string, std::string>& indicator_names, const std::string& label_field) {
+    const std::string body = layer_style_body(layer, circles_min, lang, as_name, indicator_names, label_field);
+    if (body.empty()) return "";
+    const std::string name = as_name.empty() ? std::string(layer->GetName()) : as_name;
+    return wrap(body, geometry_class(layer), name == "towns" && !label_field.empty() && layer->GetLayerDefn()->GetFieldIndex(label_field.c_str()) >= 0);
+}
+
+std::string layer_style_body(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name,
+                             const std::map<std::string, std::string>& indicator_names, const std::string& label_field) {
     const bool zh = lang == "zh";
     const std::string name = as_name.empty() ? std::string(layer->GetName()) : as_name;
     const int gc = geometry_class(layer);
+    // Every style carries the fields' reader names, the towns also their labels.
+    const bool labelled = name == "towns" && !label_field.empty() && layer->GetLayerDefn()->GetFieldIndex(label_field.c_str()) >= 0;
+    auto wrap = [&](const std::string& renderer, int) {
+        return renderer + (labelled ? labeling_xml(label_field) : std::string()) + aliases_xml(layer, zh, indicator_names) +
+               "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n";
+    };
     if (name == "towns") {
         if (circles_min.empty()) return "";
         const double main = *std::max_element(circles_min.begin(), circles_min.end());
@@ -193,7 +294,8 @@ bool has_table(GDALDataset* ds, const std::string& name) {
 }
 }  // namespace
 
-void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, const std::string& lang) {
+void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, const std::string& lang,
+                       const std::map<std::string, std::string>& indicator_names, const std::string& town_label_field) {
     if (!ds) throw std::runtime_error("write_gpkg_styles: no dataset");
     OGRLayer* styles = ds->GetLayerByName("layer_styles");
     if (!styles) {
@@ -229,7 +331,7 @@ void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, 
         const bool view = !layer && std::string(lname) == "uncovered" && has_table(ds, lname);
         if (view) layer = ds->GetLayerByName("demand");
         if (!layer) continue;
-        const std::string qml = layer_qml(layer, circles_min, lang, view ? lname : "");
+        const std::string qml = layer_qml(layer, circles_min, lang, view ? lname : "", indicator_names, town_label_field);
         if (qml.empty()) continue;
         OGRFeature* f = OGRFeature::CreateFeature(styles->GetLayerDefn());
         f->SetField("f_table_catalog", "");

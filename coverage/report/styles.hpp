@@ -10,6 +10,7 @@
 #include <gdal_priv.h>
 
 #include <array>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,11 +35,19 @@ std::string circle_colour(size_t index, size_t count);
 //   uncovered      red markers (or red fill for polygon demand)
 //   facilities     markers, main types larger and dark, others grey
 //   demand         small grey markers / fill
-// `lang` picks the legend labels ("zh" or "en"). Throws std::runtime_error on failure.
-void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, const std::string& lang);
+// `lang` picks the legend labels and the fields' reader names (QGIS aliases: "15 分钟覆盖率" for
+// coverage_share_15, "<indicator name>（数值）" for <id>_value, from `indicator_names`, id ->
+// name in that language); the towns are labelled with `town_label_field` where the layer has it.
+// Throws std::runtime_error on failure.
+void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, const std::string& lang,
+                       const std::map<std::string, std::string>& indicator_names = {}, const std::string& town_label_field = "");
 
 // The QML of one layer (exposed for tests); empty if the layer is not one we style.
 // as_name: style the layer as if it had this name (a view that shares another layer's fields).
-std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name = "");
+std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name = "",
+                      const std::map<std::string, std::string>& indicator_names = {}, const std::string& label_field = "");
+// The inside of that QML (renderer, labels, aliases): what a QGIS project's <maplayer> holds.
+std::string layer_style_body(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name = "",
+                             const std::map<std::string, std::string>& indicator_names = {}, const std::string& label_field = "");
 
 }  // namespace lc::cov

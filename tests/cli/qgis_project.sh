@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# QGIS itself (PyQGIS 3.22, headless) opens the coverage.qgz that analyze writes for both samples:
+# every layer valid, towns labelled with their names, field aliases in the report's language,
+# relative paths (the output folder is moved first), and a rendered map that is not blank (kept
+# as OUTDIR/*.png). The same aliases and labels come with coverage.gpkg opened on its own.
+# usage: qgis_project.sh LIFECIRCLE OUTDIR
+set -u
+bin=$1; out=$2; rm -rf "$out"; mkdir -p "$out"
+out=$(cd "$out" && pwd)
+fails=0; passes=0
+run() {  # run NAME LABEL_FIELD ALIAS -- analyze args...
+    local name=$1 label=$2 alias=$3; shift 4
+    if ! "$bin" analyze "$@" --out "$out/$name.tmp" -q > "$out/$name.log" 2>&1; then
+        echo "FAIL: $name: analyze exited $?"; tail -3 "$out/$name.log"; fails=$((fails + 1)); return
+    fi
+    mv "$out/$name.tmp" "$out/$name"  # relative paths: the project must still find its layers
+    if QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/cli/qgis_project.py "$out/$name/coverage.qgz" "$out/$name.png" "$label" "$alias" \
+        > "$out/$name.qgis.log" 2>&1; then
+        passes=$((passes + 1))
+    else
+        echo "FAIL: $name: QGIS:"; grep -E "FAIL|Error|error" "$out/$name.qgis.log" | head -10; fails=$((fails + 1))
+    fi
+}
+run dongguan_zh name_zh "15 分钟覆盖率" -- data/dongguan/project.toml --set travel.circles_min=5,10,15
+run liechtenstein_en name "share within 15 min" -- data/liechtenstein/project.toml --lang en
+echo "$passes passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -107,8 +107,10 @@ TEST_CASE("report.html is one self-contained page with the map, legend, scale ba
     // Summary: title, the synthetic-data note, travel model.
     CHECK(html.find("<html lang=\"zh-CN\">") != std::string::npos);
     CHECK(html.find(cov::html_escape(d.study->project.name)) != std::string::npos);
-    CHECK(html.find("SYNTHETIC") != std::string::npos);
-    CHECK(html.find(cov::html_escape(d.travel->describe())) != std::string::npos);
+    CHECK(html.find(cov::html_escape(d.study->project.note_in("zh"))) != std::string::npos);
+    CHECK(html.find("合成数据") != std::string::npos);  // the synthetic-data note, in the page's language
+    CHECK(html.find(cov::html_escape(d.travel->describe("zh"))) != std::string::npos);
+    CHECK(d.travel->describe("zh").find("直线距离") != std::string::npos);
 
     // Map: one path per town, legend with five classes, scale bar, uncovered dots, facilities.
     CHECK(count(html, "<svg id=\"map\"") == 1);
@@ -143,8 +145,9 @@ TEST_CASE("report.html is one self-contained page with the map, legend, scale ba
 
 TEST_CASE("report.html escapes text, speaks English and draws proposed sites", "[report]") {
     Dongguan& d = dongguan();
-    const std::string saved = d.study->project.name;
+    const std::string saved = d.study->project.name, saved_en = d.study->project.name_en;
     d.study->project.name = "<script>alert('x')</script> & co";
+    d.study->project.name_en.clear();  // the title in English is `name` then
     cov::SiteReport site;
     site.title = "Proposed sites <test>";
     site.sites.push_back({{d.study->towns->min_x + 5000, d.study->towns->min_y + 5000}, "1", "covers 1,000 households"});
@@ -152,6 +155,7 @@ TEST_CASE("report.html escapes text, speaks English and draws proposed sites", "
     site.marginal = {{0, 0.60}, {1, 0.66}, {2, 0.69}};
     const std::string html = cov::report_html(*d.study, *d.travel, d.result, "en", &site);
     d.study->project.name = saved;
+    d.study->project.name_en = saved_en;
 
     CHECK(html.find("<script>alert") == std::string::npos);
     CHECK(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co") != std::string::npos);

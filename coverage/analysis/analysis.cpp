@@ -65,6 +65,8 @@ std::vector<uint8_t> rows_matching(const geo::LayerSource& src, const geo::Layer
 std::vector<std::string> resolve_weight_groups(TargetsFile& targets, const Project& p) {
     std::vector<std::string> unknown;
     for (auto& ind : targets.indicators) {
+        // The words for a numerator field come from [labels] (the field name where none is given).
+        if (!ind.numerator.empty()) ind.numerator_zh = p.word(ind.numerator, "zh"), ind.numerator_en = p.word(ind.numerator, "en");
         if (ind.weight.empty()) continue;
         std::string known = "households";
         const Project::WeightGroup* group = nullptr;

@@ -70,8 +70,9 @@ struct AnalysisResult {
     std::vector<std::optional<double>> missed_weight_share;  // [indicator] share of households in towns that miss it
 };
 
-// Gives each indicator's population group ([demand] weights) its words; returns one message per
-// indicator naming a group the project does not define.
+// Gives each indicator its reader's words: its population group's ([demand] weights) and its
+// numerator field's ([labels]); returns one message per indicator naming a group the project
+// does not define.
 std::vector<std::string> resolve_weight_groups(TargetsFile& targets, const Project& project);
 
 // The targets file ([targets] path) read and checked against the study's layers and statistics

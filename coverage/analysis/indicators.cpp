@@ -265,8 +265,10 @@ Ratio measure_ratio(const Indicator& ind, const TownFacts& f) {
 void gap_ratio(const Indicator& ind, const Ratio& r, double target, bool strict, Evaluation& e) {
     // The numerator is what can change (e.g. converting beds to nursing beds).
     e.gap = units_needed(target * r.den - r.num, strict);
-    e.gap_text = "needs " + fmt(e.gap, 0) + " more " + ind.numerator + " (" + fmt(*e.value * 100, 1) + "% of " + fmt(target * 100, 1) + "%)";
-    e.gap_text_zh = "还需 " + fmt(e.gap, 0) + " 个" + ind.numerator + "（" + fmt(*e.value * 100, 1) + "%/" + fmt(target * 100, 1) + "%）";
+    const std::string& en = ind.numerator_en.empty() ? ind.numerator : ind.numerator_en;
+    const std::string& zh = ind.numerator_zh.empty() ? ind.numerator : ind.numerator_zh;
+    e.gap_text = "needs " + fmt(e.gap, 0) + " more " + en + " (" + fmt(*e.value * 100, 1) + "% of " + fmt(target * 100, 1) + "%)";
+    e.gap_text_zh = "还需 " + fmt(e.gap, 0) + " 个" + zh + "（" + fmt(*e.value * 100, 1) + "%/" + fmt(target * 100, 1) + "%）";
 }
 
 Requirement check_hosts(const Indicator& ind) {

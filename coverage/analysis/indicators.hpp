@@ -27,6 +27,8 @@ struct Indicator {
     // coverage_share: the population group counted ([demand] weights name; empty = households),
     // and the words for it, filled in from the project when the targets are loaded.
     std::string weight, weight_zh = "户", weight_en = "households";
+    // attribute_ratio: the reader's words for the numerator field ([labels]; default the field).
+    std::string numerator_zh, numerator_en;
     double within_m = 0;
     // town_value only: the city value is the mean of the towns' values weighted by weight_stat
     // (a stats column; default the town's households), or their sum with city_value = "sum".

@@ -589,7 +589,7 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
         if (town_label.empty() && field >= 0) town_label = s.towns->defn->GetFieldDefn(field)->GetNameRef();
     write_gpkg_styles(gpkg.dataset(), r.circles_min, p.lang, indicator_names, town_label);
     gpkg.commit();
-    write_qgis_project({outdir + "/coverage.gpkg", outdir + "/coverage.qgz", p.lang, p.name, r.circles_min, indicator_names, town_label});
+    write_qgis_project({outdir + "/coverage.gpkg", outdir + "/coverage.qgz", p.lang, p.name_in(p.lang), r.circles_min, indicator_names, town_label});
     write_compliance_tables(outdir, s, travel, r);
     write_workbook(outdir, s, r);
     write_service_tables(outdir, s, r);

@@ -185,14 +185,14 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
     o << "<!DOCTYPE html>\n<html lang=\"" << (T.zh ? "zh-CN" : "en") << "\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<meta name=\"generator\" content=\"lifecircle " << LC_VERSION << "\">\n"
-      << "<title>" << html_escape(p.name) << "</title>\n<style>" << kReportCss << "</style>\n</head>\n<body>\n<main>\n";
+      << "<title>" << html_escape(p.name_in(lang)) << "</title>\n<style>" << kReportCss << "</style>\n</head>\n<body>\n<main>\n";
 
     // ---------------------------------------------------------------- summary
-    o << "<header id=\"summary\">\n<h1>" << html_escape(p.name) << "</h1>\n";
-    if (!p.note.empty()) o << "<p class=\"note\"><strong>" << T("数据说明：", "About the data: ") << "</strong>" << html_escape(p.note) << "</p>\n";
+    o << "<header id=\"summary\">\n<h1>" << html_escape(p.name_in(lang)) << "</h1>\n";
+    if (!p.note_in(lang).empty()) o << "<p class=\"note\"><strong>" << T("数据说明：", "About the data: ") << "</strong>" << html_escape(p.note_in(lang)) << "</p>\n";
     o << "<div class=\"summary\">\n<dl>\n";
-    o << "<dt>" << T("出行方式", "Travel model") << "</dt><dd>" << html_escape(travel.describe()) << "</dd>\n";
-    o << "<dt>" << T("情景", "Scenario") << "</dt><dd>" << html_escape(r.scenario.name) << "</dd>\n";
+    o << "<dt>" << T("出行方式", "Travel model") << "</dt><dd>" << html_escape(travel.describe(lang)) << "</dd>\n";
+    o << "<dt>" << T("情景", "Scenario") << "</dt><dd>" << html_escape(p.word(r.scenario.name, lang)) << "</dd>\n";
     if (r.targets) {
         o << "<dt>" << T("目标年份", "Target year") << "</dt><dd>" << r.year << "</dd>\n";
         if (!r.targets->plan.empty()) o << "<dt>" << T("规划", "Plan") << "</dt><dd>" << html_escape(r.targets->plan) << "</dd>\n";
@@ -201,7 +201,7 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
     o << "<dt>" << T("主要设施（情景内）", "Main facilities (in scenario)") << "</dt><dd>" << r.main_rows.size();
     if (!p.travel.main_types.empty()) {
         o << " <span style=\"font-weight:400\">(";
-        for (size_t i = 0; i < p.travel.main_types.size(); ++i) o << (i ? ", " : "") << html_escape(p.travel.main_types[i]);
+        for (size_t i = 0; i < p.travel.main_types.size(); ++i) o << (i ? T("、", ", ") : "") << html_escape(p.word(p.travel.main_types[i], lang));
         o << ")</span>";
     }
     o << "</dd>\n";
@@ -218,7 +218,7 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
             bool first = true;
             for (const auto& type : p.travel.main_types)
                 if (counts_for_circle(p, type, r.circles_min[c])) {
-                    o << (first ? "" : ", ") << html_escape(type);
+                    o << (first ? "" : T("、", ", ")) << html_escape(p.word(type, lang));
                     first = false;
                 }
             o << "</td></tr>\n";
@@ -313,7 +313,7 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
         std::string tip = s.fac_name >= 0 ? s.facilities->text(row, s.fac_name) : "";
         if (tip.empty() && s.fac_id >= 0) tip = s.facilities->text(row, s.fac_id);
         o << "<circle cx=\"" << fr.X(pt.x) << "\" cy=\"" << fr.Y(pt.y) << "\" r=\"7\"><title>" << html_escape(tip) << " ("
-          << html_escape(s.fac_type_value[row]) << ")</title></circle>\n";
+          << html_escape(p.word(s.fac_type_value[row], lang)) << ")</title></circle>\n";
     }
     o << "</g>\n";
     // Proposed sites.
@@ -375,13 +375,13 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
           << "<text x=\"" << x + 70 << "\" y=\"" << y + 10 << "\">" << T("主要设施", "Main facilities") << " (" << r.main_rows.size() << ")</text>\n";
         y += 34;
         std::string types;
-        for (size_t i = 0; i < p.travel.main_types.size(); ++i) types += (i ? ", " : "") + p.travel.main_types[i];
+        for (size_t i = 0; i < p.travel.main_types.size(); ++i) types += (i ? ", " : "") + p.word(p.travel.main_types[i], lang);
         if (!types.empty()) {
             // Long type lists wrap at commas.
             std::string line;
             std::vector<std::string> lines;
             for (size_t i = 0; i < p.travel.main_types.size(); ++i) {
-                std::string piece = p.travel.main_types[i] + (i + 1 < p.travel.main_types.size() ? "," : "");
+                std::string piece = p.word(p.travel.main_types[i], lang) + (i + 1 < p.travel.main_types.size() ? "," : "");
                 if (!line.empty() && line.size() + piece.size() > 36) {
                     lines.push_back(line);
                     line.clear();
@@ -430,7 +430,7 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
         for (const std::string* path : {&p.towns.src.path, &p.facilities.src.path, &p.demand.src.path, &p.network.src.path})
             if (!path->empty()) files += (files.empty() ? "" : ", ") + fs::path(*path).filename().string();
         o << "<p class=\"attribution\">" << T("数据：", "Data: ") << html_escape(files)
-          << (p.note.empty() ? std::string() : std::string(T("。", ". ")) + html_escape(p.note)) << "</p>\n";
+          << (p.note_in(lang).empty() ? std::string() : std::string(T("。", ". ")) + html_escape(p.note_in(lang))) << "</p>\n";
     }
     o << "</section>\n";
 

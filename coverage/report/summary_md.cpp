@@ -22,10 +22,10 @@ void write_summary_md(const std::string& outdir, const Study& s, const TravelMod
     // --- report.md ---
     std::ostringstream md;
     const bool zh = p.lang == "zh";
-    md << "# " << p.name << "\n\n";
-    if (!p.note.empty()) md << "> " << p.note << "\n\n";
-    md << (zh ? "- 出行方式：" : "- Travel: ") << travel.describe() << "\n";
-    md << (zh ? "- 情景：" : "- Scenario: ") << r.scenario.name << (zh ? "；目标年份：" : "; target year: ") << r.year << "\n";
+    md << "# " << p.name_in(p.lang) << "\n\n";
+    if (!p.note_in(p.lang).empty()) md << "> " << p.note_in(p.lang) << "\n\n";
+    md << (zh ? "- 出行方式：" : "- Travel: ") << travel.describe(zh ? "zh" : "en") << "\n";
+    md << (zh ? "- 情景：" : "- Scenario: ") << s.project.word(r.scenario.name, zh ? "zh" : "en") << (zh ? "；目标年份：" : "; target year: ") << r.year << "\n";
     double total_hh = 0;
     for (double h : r.town_households) total_hh += h;
     md << (zh ? "- 住户总数：" : "- Households: ") << with_commas(total_hh) << "\n";
@@ -45,7 +45,7 @@ void write_summary_md(const std::string& outdir, const Study& s, const TravelMod
         md << "| " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << " | " << kind_text(ind.kind, Tr{zh}) << " | "
            << (c.pooled.target ? c.pooled.comparator + " " : std::string()) << (c.pooled.target ? fixed(*c.pooled.target, decimals_for(ind)) : "") << " | "
            << (c.pooled.value ? fixed(*c.pooled.value, decimals_for(ind)) : "—") << " | " << fixed(c.towns_met, 0) << "/" << fixed(c.towns_with_data, 0)
-           << (c.rollup_status ? std::string(" (") + to_string(*c.rollup_status) + ")" : "") << " |\n";
+           << (c.rollup_status ? std::string(zh ? "（" : " (") + status_text(*c.rollup_status, Tr{zh}) + (zh ? "）" : ")") : "") << " |\n";
     }
     md << "\n## " << (zh ? "未达标镇街（按差距排序）" : "Towns missing targets (largest gap first)") << "\n";
     for (size_t i : order) {

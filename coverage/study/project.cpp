@@ -196,8 +196,12 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     Reader r{root, path, {}};
 
     r.str("project", "name", p.name);
+    r.str("project", "name_zh", p.name_zh);
+    r.str("project", "name_en", p.name_en);
     r.str("project", "lang", p.lang);
     r.str("project", "note", p.note);
+    r.str("project", "note_zh", p.note_zh);
+    r.str("project", "note_en", p.note_en);
 
     r.layer("towns", p.towns.src);
     r.str("towns", "id", p.towns.id);
@@ -261,6 +265,22 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
             if (g.zh.empty()) g.zh = elderly ? "名老年人" : children ? "名儿童" : "人";
             if (g.en.empty()) g.en = elderly ? "older people" : children ? "children" : "people";
             p.demand.weights.push_back(g);
+        }
+    }
+    if (auto* lt = root["labels"].as_table()) {
+        for (auto& [k, v] : *lt) {
+            const std::string code(k.str());
+            auto* t = v.as_table();
+            Project::Label l;
+            const std::string what = code + ": expected { zh = \"...\", en = \"...\" }";
+            if (!t) r.bad("labels", code, what);
+            for (auto& [lk, lv] : *t) {
+                const std::string key(lk.str());
+                auto text = lv.value<std::string>();
+                if (!text || (key != "zh" && key != "en")) r.bad("labels", code, what);
+                (key == "zh" ? l.zh : l.en) = *text;
+            }
+            p.labels[code] = l;
         }
     }
     r.str("demand", "kind", p.demand.kind);
@@ -328,7 +348,7 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.str("output", "service_areas", p.output.service_areas);
     if (p.output.service_areas != "auto" && p.output.service_areas != "yes" && p.output.service_areas != "no")
         r.bad("output", "service_areas", "must be auto, yes or no");
-    r.refuse_unknown({"levels"});
+    r.refuse_unknown({"levels", "labels"});
 
     // Validate the few settings whose bad values would make results meaningless.
     if (!(p.travel.speed_kmh > 0)) r.bad("travel", "speed_kmh", "must be positive");
@@ -353,6 +373,20 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     p.stats.path = p.resolve(p.stats.path);
     p.targets.path = p.resolve(p.targets.path);
     return p;
+}
+
+std::string Project::word(const std::string& code, const std::string& lang) const {
+    const bool zh = lang == "zh";
+    if (auto it = labels.find(code); it != labels.end()) {
+        const std::string& w = zh ? it->second.zh : it->second.en;
+        if (!w.empty()) return w;
+    }
+    if (code == "existing") return zh ? "现有设施" : "existing facilities";
+    if (code == "planned") return zh ? "规划设施" : "planned facilities";
+    if (code == "closed") return zh ? "已关闭" : "closed";
+    if (code.rfind("planned_", 0) == 0 && code.size() > 8)
+        return zh ? "现有及规划至" + code.substr(8) + "年的设施" : "existing and planned to " + code.substr(8);
+    return code;
 }
 
 }  // namespace lc::cov

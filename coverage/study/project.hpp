@@ -14,7 +14,16 @@ struct Project {
     std::string base_dir;  // relative paths are resolved against it
     std::string name = "lifecircle study";
     std::string lang = "en";
-    std::string note;
+    std::string name_zh, name_en;        // the title in one language (else `name`)
+    const std::string& name_in(const std::string& language) const {
+        const std::string& own = language == "zh" ? name_zh : name_en;
+        return own.empty() ? name : own;
+    }
+    std::string note, note_zh, note_en;  // about the data; note_zh / note_en for one language
+    const std::string& note_in(const std::string& language) const {
+        const std::string& own = language == "zh" ? note_zh : note_en;
+        return own.empty() ? note : own;
+    }
 
     struct Towns {
         geo::LayerSource src;
@@ -42,6 +51,16 @@ struct Project {
     struct WeightGroup {
         std::string name, field, zh, en;
     };
+    // [labels]: what a reader sees for a code of the data (a facility type, a field, a status or
+    // scenario name), e.g. day_care = { zh = "社区日间照料中心", en = "day-care centre" }.
+    struct Label {
+        std::string zh, en;
+    };
+    std::map<std::string, Label> labels;
+    // The reader's word for `code` in `lang`: [labels], else the built-in words for statuses and
+    // scenarios (existing, planned, planned_2025, closed), else the code itself.
+    std::string word(const std::string& code, const std::string& lang) const;
+
     struct Demand {
         geo::LayerSource src;
         std::string id, weight;

@@ -169,8 +169,16 @@ TravelModel::TravelModel(const Study& s, const RoadNetwork* network, geo::Report
     if (s.demand) dem_status_ = status_for(s.demand->size(), s.dem_town, network_ ? &dem_snap_ : nullptr);
 }
 
-std::string TravelModel::describe() const {
+std::string TravelModel::describe(const std::string& lang) const {
     char buf[200];
+    if (lang == "zh") {
+        if (network_)
+            std::snprintf(buf, sizeof buf, "%s路网，%.1f 公里/小时（%s）", network_->profile.name == "walk" ? "步行" : "车行",
+                          study_.project.travel.speed_kmh, network_->profile.name == "walk" ? "步行速度" : "按道路等级限速");
+        else
+            std::snprintf(buf, sizeof buf, "直线距离 × %.2f 绕行系数，%.1f 公里/小时（无路网）", detour_, study_.project.travel.speed_kmh);
+        return buf;
+    }
     if (network_)
         std::snprintf(buf, sizeof buf, "%s network, %.1f km/h (%s)", network_->profile.name.c_str(), study_.project.travel.speed_kmh,
                       network_->profile.name == "walk" ? "walking" : "class speeds");

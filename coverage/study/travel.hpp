@@ -48,7 +48,7 @@ public:
     bool straight_line() const { return network_ == nullptr; }
     double speed_mps() const { return speed_mps_; }
     double detour_factor() const { return detour_; }
-    std::string describe() const;  // "walking network, 4 km/h" / "straight line x 1.3, 4 km/h"
+    std::string describe(const std::string& lang = "en") const;  // "zh": in Chinese  // "walking network, 4 km/h" / "straight line x 1.3, 4 km/h"
 
     // Status of every facility / demand row: ok, snapped_far, off_network, island, outside_towns.
     const std::vector<std::string>& facility_status() const { return fac_status_; }

@@ -48,6 +48,33 @@ tfoot td{font-weight:600;border-top:2px solid #888}
 .town-card{background:#fff;border:1px solid #ddd;padding:8px 10px}
 .town-card:target{outline:3px solid #08306b}
 .town-card h3{margin:0 0 4px;font-size:15px}
+@media (max-width:600px){
+main{padding:8px 6px 24px}
+h1{font-size:19px}
+.summary{display:block}
+.summary dl{grid-template-columns:auto;margin-bottom:8px}
+.summary dd{margin-bottom:4px}
+.figure{padding:0;border-left:0;border-right:0;margin:0 -6px}
+.figure svg{max-height:none}
+.scroll{max-height:75vh}
+table.compliance{font-size:12px}
+table.compliance th{min-width:76px;word-break:keep-all;overflow-wrap:anywhere}
+table.compliance th.tn,table.compliance tbody td:first-child{min-width:78px;max-width:96px}
+.towns{grid-template-columns:1fr}
+}
+@media print{
+@page{size:A4;margin:12mm}
+body{background:#fff;font-size:9.5pt}
+main{max-width:none;padding:0}
+.scroll{overflow:visible;max-height:none;border:0}
+table.compliance th,table.compliance tbody td:first-child,table.compliance tfoot td:first-child,table.compliance thead th:first-child{position:static}
+thead{display:table-header-group}
+tr{break-inside:avoid}
+h2{break-after:avoid}
+.figure{break-inside:avoid;border:0}
+.figure svg{max-height:250mm}
+.town-card{break-inside:avoid}
+}
 .town-card h3 small{color:#777;font-weight:400}
 .bar{display:flex;align-items:center;gap:6px;font-size:12px}
 .bar .b{flex:1;height:9px;background:#eee;position:relative}

@@ -54,51 +54,7 @@ else
     check "screenshot written" -- test -s "$out/report.png"
     # Not blank: decode the PNG (stdlib only) and look at its colours.
     if [ -s "$out/report.png" ]; then
-        python3 - "$out/report.png" >"$out/png_check.txt" 2>&1 <<'EOF'
-import struct, sys, zlib
-data = open(sys.argv[1], 'rb').read()
-assert data[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
-pos, idat, ihdr = 8, b'', None
-while pos < len(data):
-    n, typ = struct.unpack('>I4s', data[pos:pos + 8])
-    body = data[pos + 8:pos + 8 + n]
-    if typ == b'IHDR': ihdr = struct.unpack('>IIBBBBB', body)
-    elif typ == b'IDAT': idat += body
-    pos += 12 + n
-w, h, depth, ctype = ihdr[0], ihdr[1], ihdr[2], ihdr[3]
-assert depth == 8 and ctype in (2, 6), 'unexpected PNG format %r' % (ihdr,)
-bpp = 3 if ctype == 2 else 4
-raw = zlib.decompress(idat)
-stride = w * bpp
-prev = bytearray(stride)
-colours, nonwhite, red, pos = {}, 0, 0, 0
-for y in range(h):
-    f = raw[pos]; line = bytearray(raw[pos + 1:pos + 1 + stride]); pos += 1 + stride
-    if f == 1:
-        for i in range(bpp, stride): line[i] = (line[i] + line[i - bpp]) & 255
-    elif f == 2:
-        line = bytearray((a + b) & 255 for a, b in zip(line, prev))
-    elif f == 3:
-        for i in range(stride): line[i] = (line[i] + (((line[i - bpp] if i >= bpp else 0) + prev[i]) >> 1)) & 255
-    elif f == 4:
-        for i in range(stride):
-            a = line[i - bpp] if i >= bpp else 0; b = prev[i]; c = prev[i - bpp] if i >= bpp else 0
-            p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    prev = line
-    for x in range(0, stride, bpp * 2):  # every other pixel is plenty
-        px = bytes(line[x:x + 3])
-        colours[px] = colours.get(px, 0) + 1
-        if px != b'\xff\xff\xff': nonwhite += 1
-        if px[0] > 200 and px[1] < 60 and px[2] < 60: red += 1
-total = sum(colours.values())
-print('size %dx%d, %d distinct colours, %.1f%% not white, %d red pixels' % (w, h, len(colours), 100.0 * nonwhite / total, red))
-share = {'#%02x%02x%02x' % tuple(k): v for k, v in colours.items()}
-classes = [c for c in ('#ffffcc', '#a1dab4', '#41b6c4', '#2c7fb8', '#253494') if share.get(c, 0) > 50]
-print('coverage classes visible: %s' % ' '.join(classes))
-ok = len(colours) >= 50 and nonwhite > total * 0.1 and len(classes) >= 2
-sys.exit(0 if ok else 1)
-EOF
+        python3 tests/cli/png_check.py "$out/report.png" >"$out/png_check.txt" 2>&1
         rc=$?
         cat "$out/png_check.txt"
         [ $rc -eq 0 ] && pass || fail "screenshot looks blank (see $out/png_check.txt)"
@@ -109,6 +65,16 @@ EOF
     check "legend and scale bar in the rendered DOM" -- bash -c "grep -q 'id=\"legend\"' '$out/dom.html' && grep -q 'id=\"scalebar\"' '$out/dom.html'"
     check "table sort script ran (headers got tabindex)" -- grep -q 'data-type="num" tabindex="0"' "$out/dom.html"
     echo "screenshot: $out/report.png"
+    # At phone width (390 px; a tall window so the map is in the shot) and printed to A4.
+    phone=("${flags[@]/--window-size=1400,1000/--window-size=390,2600}")
+    rm -f "$out/report_390.png" "$out/report.pdf"
+    timeout 180 "$chrome" "${phone[@]}" --screenshot="$out/report_390.png" "$url" >>"$out/chromium.log" 2>&1
+    if python3 tests/cli/png_check.py "$out/report_390.png" >"$out/png_check_390.txt" 2>&1; then pass; else fail "390 px screenshot looks blank (see $out/png_check_390.txt)"; fi
+    timeout 180 "$chrome" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$out/report.pdf" "$url" >>"$out/chromium.log" 2>&1
+    pages=$(grep -ac "/Type /Page\b\|/Type/Page\b" "$out/report.pdf" 2>/dev/null || echo 0)
+    check "printed to PDF (A4 print stylesheet): $pages pages" -- bash -c "[ -s '$out/report.pdf' ] && [ \$(stat -c %s '$out/report.pdf') -gt 50000 ] && [ '$pages' -ge 2 ]"
+    check "print stylesheet present" -- grep -q "@media print" "$zh/report.html"
+    check "phone layout present" -- grep -q "@media (max-width:600px)" "$zh/report.html"
 fi
 
 echo "$passes passed, $fails failed"

@@ -44,7 +44,8 @@ void write_summary_md(const std::string& outdir, const Study& s, const TravelMod
         const CityRollup& c = r.city[i];
         md << "| " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << " | " << kind_text(ind.kind, Tr{zh}) << " | "
            << (c.pooled.target ? c.pooled.comparator + " " : std::string()) << (c.pooled.target ? fixed(*c.pooled.target, decimals_for(ind)) : "") << " | "
-           << (c.pooled.value ? fixed(*c.pooled.value, decimals_for(ind)) : "—") << " | " << fixed(c.towns_met, 0) << "/" << fixed(c.towns_with_data, 0)
+           << (c.pooled.value ? fixed(*c.pooled.value, decimals_for(ind)) : "—") << " | "
+           << (c.towns_with_data > 0 ? fixed(c.towns_met, 0) + "/" + fixed(c.towns_with_data, 0) : std::string("—"))
            << (c.rollup_status ? std::string(zh ? "（" : " (") + status_text(*c.rollup_status, Tr{zh}) + (zh ? "）" : ")") : "") << " |\n";
     }
     md << "\n## " << (zh ? "未达标镇街（按差距排序）" : "Towns missing targets (largest gap first)") << "\n";

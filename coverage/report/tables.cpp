@@ -95,7 +95,7 @@ void write_compliance_tables(const std::string& outdir, const Study& s, const Tr
                          fixed(*c.rollup_target * 100, 0) + "% of towns: " + to_string(*c.rollup_status);
         else if (c.rollup_status == Status::no_target)
             city_text += "; no city target for " + std::to_string(r.year);
-        if (c.pooled.status == Status::no_target && !c.share_of_towns_met)
+        if (!c.share_of_towns_met)  // a city-wide figure (city_total): its own gap text
             city_text = p.lang == "zh" ? c.pooled.gap_text_zh : c.pooled.gap_text;
         put({"CITY", "全市", &ind, &c.pooled, c.rollup_status ? to_string(*c.rollup_status) : to_string(c.pooled.status), city_text});
         ji["towns"] = towns;

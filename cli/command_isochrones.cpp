@@ -9,6 +9,8 @@
 #include "base/error.hpp"
 #include "cli/common.hpp"
 #include "cli/progress.hpp"
+
+#include <atomic>
 #include "coverage/study/travel.hpp"
 #include "coverage/analysis/isochrones.hpp"
 #include "coverage/report/isochrone_layer.hpp"
@@ -58,7 +60,10 @@ public:
         req.buffer_m = project.output.buffer_m;
         const auto& rows = req.rows;
         const auto& minutes = req.minutes;
-        progress.begin("service areas for " + std::to_string(rows.size()) + " facilities x " + std::to_string(minutes.size()) + " thresholds");
+        std::atomic<size_t> drawn{0};
+        req.done = &drawn;
+        progress.begin("service areas for " + std::to_string(rows.size()) + " facilities x " + std::to_string(minutes.size()) + " thresholds",
+                       rows.size() * minutes.size(), &drawn);
         const cov::Isochrones iso = cov::compute_isochrones(*study, *network, travel, req);
         progress.end();
         progress.begin("writing " + out_);

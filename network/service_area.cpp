@@ -571,7 +571,10 @@ std::vector<GeomPtr> service_area_polygons(const Graph& g, Cost c, const std::ve
     std::vector<GeomPtr> out(sources.size());
     std::vector<SearchWorkspace> ws(base::worker_count());
     base::parallel_for(sources.size(), 2, [&](size_t b, size_t e, unsigned w) {
-        for (size_t i = b; i < e; ++i) out[i] = service_area_polygon(g, reached_pieces(g, c, sources[i], cutoff, ws[w]), o);
+        for (size_t i = b; i < e; ++i) {
+            out[i] = service_area_polygon(g, reached_pieces(g, c, sources[i], cutoff, ws[w]), o);
+            if (o.done) o.done->fetch_add(1, std::memory_order_relaxed);
+        }
     });
     return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Service-area polygons: cartography only. Coverage is always counted from network costs
 // (search.hpp); the polygon is the reached network buffered and unioned, and always valid.
+#include <atomic>
 #include <vector>
 
 #include "geo/geos.hpp"
@@ -11,6 +12,8 @@ namespace lc::net {
 struct ServiceAreaOptions {
     double buffer_m = 50;       // half-width of the band around every reached street
     int quadrant_segments = 4;  // arc resolution of round caps/joins (GEOS quadrant segments)
+    // Progress: service_area_polygons adds 1 per polygon finished (a caller's bar reads it).
+    std::atomic<size_t>* done = nullptr;
 };
 
 // Polygon (or MultiPolygon) of everything within buffer_m of the reached link pieces; an empty

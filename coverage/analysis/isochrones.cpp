@@ -26,6 +26,7 @@ Isochrones compute_isochrones(const Study&, const RoadNetwork& network, const Tr
     for (uint32_t f : rows) src.push_back(travel.endpoint(travel.facility_snaps()[f]));
     net::ServiceAreaOptions so;
     so.buffer_m = req.buffer_m;
+    so.done = req.done;
     Isochrones out;
     auto& polys = out.polygons;
     // polys[m][i]: facility i, threshold m (a band when --bands)
@@ -39,6 +40,7 @@ Isochrones compute_isochrones(const Study&, const RoadNetwork& network, const Tr
             for (size_t i = b; i < e; ++i) {
                 auto bands = net::service_area_bands(network.graph, net::Cost::time, src[i], cut, so, ws[w]);
                 for (size_t m = 0; m < minutes.size(); ++m) polys[m][i] = std::move(bands[m]);
+                if (req.done) req.done->fetch_add(minutes.size(), std::memory_order_relaxed);
             }
         });
     } else {

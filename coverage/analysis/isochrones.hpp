@@ -2,6 +2,7 @@
 // Service areas (isochrones) of the facilities analyze counts: one polygon per facility and
 // threshold (or per band between thresholds), for cartography; coverage itself is counted from
 // network costs, not from these shapes.
+#include <atomic>
 #include <vector>
 
 #include "coverage/analysis/analysis.hpp"
@@ -17,6 +18,7 @@ struct IsochroneRequest {
     std::vector<double> minutes;  // thresholds, ascending
     bool bands = false;           // rings between consecutive thresholds instead of full areas
     double buffer_m = 0;          // around the reached network
+    std::atomic<size_t>* done = nullptr;  // progress: +1 per polygon (facility x threshold) drawn
 };
 struct Isochrones {
     std::vector<std::vector<geo::GeomPtr>> polygons;  // [threshold][facility], metric CRS

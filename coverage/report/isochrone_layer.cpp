@@ -4,6 +4,7 @@
 #include <map>
 
 #include "coverage/report/outputs.hpp"
+#include "coverage/report/styles.hpp"
 #include "geo/output.hpp"
 
 namespace lc::cov {
@@ -66,6 +67,7 @@ void write_isochrone_layer(const std::string& path, const Study& study, const Tr
         }
     }
     geo::commit_transaction(layer);
+    write_gpkg_styles(out.dataset(), req.minutes, study.project.lang);  // QGIS default style: bands by minutes
     out.commit();
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "coverage/report/outputs.hpp"
+#include "coverage/report/styles.hpp"
 #include "geo/output.hpp"
 
 namespace lc::cov {
@@ -76,6 +77,7 @@ void write_network_layers(const std::string& path, const Study& study, const Roa
     write_connectors("facility", study.facilities.get(), travel.facility_snaps(), study.fac_id);
     write_connectors("demand", study.demand.get(), travel.demand_snaps(), study.dem_id);
     geo::commit_transaction(conn);
+    write_gpkg_styles(out.dataset(), {}, study.project.lang);  // QGIS default styles: links, islands, connectors
     out.commit();
 }
 

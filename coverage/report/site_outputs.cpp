@@ -1,4 +1,5 @@
 #include "coverage/report/site_outputs.hpp"
+#include "coverage/report/styles.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -107,6 +108,7 @@ void write_site_outputs(const std::string& final_dir, const Study& s, const Trav
         }
         geo::commit_transaction(layer);
     }
+    write_gpkg_styles(gpkg.dataset(), s.project.travel.circles_min, s.project.lang);  // sites labelled with their rank
     gpkg.commit();
 
     std::ostringstream sites;

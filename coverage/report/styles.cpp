@@ -72,6 +72,30 @@ std::string marker_symbol(int name, const std::string& fill, double size_mm, con
     return o.str();
 }
 
+std::string line_symbol(int name, const std::string& colour, double width_mm, int alpha = 255) {
+    std::ostringstream o;
+    o << "      <symbol type=\"line\" name=\"" << name << "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n"
+      << "        <layer class=\"SimpleLine\" enabled=\"1\" locked=\"0\" pass=\"0\">\n"
+      << prop("line_color", qcolour(colour, alpha)) << prop("line_style", "solid") << prop("line_width", std::to_string(width_mm))
+      << prop("line_width_unit", "MM") << prop("capstyle", "round") << prop("joinstyle", "round")
+      << "        </layer>\n      </symbol>\n";
+    return o.str();
+}
+
+// Labels of points (proposed sites: their rank), beside the marker.
+std::string point_labeling_xml(const std::string& field) {
+    std::ostringstream o;
+    o << "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n"
+      << "      <text-style fieldName=\"" << markup_escape(field) << "\" isExpression=\"0\" fontFamily=\"WenQuanYi Micro Hei\" "
+         "fontSize=\"10\" fontSizeUnit=\"Point\" textColor=\"84,39,143,255\" textOpacity=\"1\" namedStyle=\"Bold\">\n"
+      << "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.9\"/>\n"
+      << "      </text-style>\n"
+      << "      <placement placement=\"6\" dist=\"1.5\" distUnits=\"MM\"/>\n"
+      << "      <rendering drawLabels=\"1\" obstacle=\"1\" displayAll=\"1\" upsidedownLabels=\"0\" scaleVisibility=\"0\"/>\n"
+      << "    </settings>\n  </labeling>\n";
+    return o.str();
+}
+
 // 0 point, 1 line, 2 polygon (QGIS's QgsWkbTypes::GeometryType numbering).
 int geometry_class(OGRLayer* layer) {
     switch (wkbFlatten(layer->GetGeomType())) {
@@ -132,6 +156,30 @@ std::string field_alias(std::string name, bool zh, const std::map<std::string, s
         {"in_scenario", {"计入本方案（1 = 是）", "in this scenario (1 = yes)"}},
         {"main_type", {"主要设施类型（1 = 是）", "main facility type (1 = yes)"}},
         {"access_ratio", {"供需比", "supply-to-demand ratio"}},
+        {"rank", {"选址顺序", "rank"}},
+        {"site_label", {"选址", "site"}},
+        {"snap_status", {"路网接入状态", "network snap status"}},
+        {"new_households", {"新增覆盖户数", "households newly covered"}},
+        {"cumulative_households", {"累计新增覆盖户数", "households newly covered, cumulative"}},
+        {"covered_share", {"覆盖率（累计）", "share covered (cumulative)"}},
+        {"capacity", {"容量", "capacity"}},
+        {"load", {"服务户数", "households served"}},
+        {"unserved", {"未获服务户数", "households not served"}},
+        {"facility_id", {"设施", "facility"}},
+        {"type", {"设施类型", "facility type"}},
+        {"from_min", {"起始分钟", "from (min)"}},
+        {"minutes", {"分钟", "minutes"}},
+        {"area_m2", {"面积（平方米）", "area (m²)"}},
+        {"facilities", {"设施数", "facilities"}},
+        {"link", {"路段", "link"}},
+        {"from_node", {"起点", "from node"}},
+        {"to_node", {"终点", "to node"}},
+        {"component", {"连通分量", "component"}},
+        {"component_nodes", {"分量节点数", "nodes in the component"}},
+        {"length_m", {"长度（米）", "length (m)"}},
+        {"time_fw_s", {"正向用时（秒）", "time forward (s)"}},
+        {"time_bw_s", {"反向用时（秒）", "time backward (s)"}},
+        {"source_fid", {"源要素", "source feature"}},
     };
     if (auto it = fixed_names.find(name); it != fixed_names.end()) return zh ? it->second.first : it->second.second;
     // Indicator columns: <id>_value, _target, _status, _gap, _gap_text; cov_<id> on demand rows.
@@ -197,7 +245,9 @@ std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, c
     const std::string body = layer_style_body(layer, circles_min, lang, as_name, indicator_names, label_field);
     if (body.empty()) return "";
     const std::string name = as_name.empty() ? std::string(layer->GetName()) : as_name;
-    return wrap(body, geometry_class(layer), name == "towns" && !label_field.empty() && layer->GetLayerDefn()->GetFieldIndex(label_field.c_str()) >= 0);
+    const bool labels = (name == "towns" && !label_field.empty() && layer->GetLayerDefn()->GetFieldIndex(label_field.c_str()) >= 0) ||
+                        (name == "sites" && !field_like(layer, "rank").empty());
+    return wrap(body, geometry_class(layer), labels);
 }
 
 std::string layer_style_body(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name,
@@ -207,9 +257,10 @@ std::string layer_style_body(OGRLayer* layer, const std::vector<double>& circles
     const int gc = geometry_class(layer);
     // Every style carries the fields' reader names, the towns also their labels.
     const bool labelled = name == "towns" && !label_field.empty() && layer->GetLayerDefn()->GetFieldIndex(label_field.c_str()) >= 0;
+    const std::string rank = name == "sites" ? field_like(layer, "rank") : "";
     auto wrap = [&](const std::string& renderer, int) {
-        return renderer + (labelled ? labeling_xml(label_field) : std::string()) + aliases_xml(layer, zh, indicator_names) +
-               "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n";
+        return renderer + (labelled ? labeling_xml(label_field) : rank.empty() ? std::string() : point_labeling_xml(rank)) +
+               aliases_xml(layer, zh, indicator_names) + "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n";
     };
     if (name == "towns") {
         if (circles_min.empty()) return "";
@@ -254,6 +305,11 @@ std::string layer_style_body(OGRLayer* layer, const std::vector<double>& circles
                                    : fill_symbol(0, kUncoveredColour, 200, kUncoveredColour, 0.1)),
                     gc);
     }
+    if (name == "sites")  // proposed sites: large purple markers, labelled with their rank
+        return wrap(single(marker_symbol(0, "#7a0177", 4.0, "#ffffff", 0.5)), gc);
+    if (name == "links") return wrap(single(line_symbol(0, "#525252", 0.3)), gc);
+    if (name == "small_components") return wrap(single(line_symbol(0, "#e6550d", 0.8)), gc);  // islands stand out
+    if (name == "connectors") return wrap(single(line_symbol(0, "#9e9ac8", 0.2)), gc);
     if (name == "demand") {
         return wrap(single(gc == 0 ? marker_symbol(0, "#969696", 0.9, "#969696", 0.0) : fill_symbol(0, "#bdbdbd", 255, "#969696", 0.1)), gc);
     }
@@ -324,7 +380,7 @@ void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, 
     const bool zh = lang == "zh";
     if (styles->StartTransaction() != OGRERR_NONE)
         throw std::runtime_error(std::string("cannot write the QGIS styles: ") + CPLGetLastErrorMsg());
-    for (const char* lname : {"towns", "service_areas", "uncovered", "facilities", "demand"}) {
+    for (const char* lname : {"towns", "service_areas", "uncovered", "facilities", "demand", "sites", "links", "small_components", "connectors"}) {
         OGRLayer* layer = ds->GetLayerByName(lname);
         // "uncovered" is a view of the demand rows, created by SQL: the open dataset does not
         // list it, but its fields and geometry column are the demand layer's.

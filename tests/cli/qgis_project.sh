@@ -23,5 +23,21 @@ run() {  # run NAME LABEL_FIELD ALIAS -- analyze args...
 }
 run dongguan_zh name_zh "15 分钟覆盖率" -- data/dongguan/project.toml --set travel.circles_min=5,10,15
 run liechtenstein_en name "share within 15 min" -- data/liechtenstein/project.toml --lang en
+# The other GeoPackages: sites (labelled with their rank), the network's layers, isochrones.
+layers() {  # layers NAME COMMAND... -- qgis_layers.py args
+    local name=$1; shift
+    local args=() specs=() seen=0
+    for a in "$@"; do if [ "$a" = "--" ]; then seen=1; elif [ $seen = 0 ]; then args+=("$a"); else specs+=("$a"); fi; done
+    if ! "$bin" "${args[@]}" -q > "$out/$name.log" 2>&1; then echo "FAIL: $name: lifecircle exited $?"; fails=$((fails + 1)); return; fi
+    if QT_QPA_PLATFORM=offscreen /usr/bin/python3 tests/cli/qgis_layers.py "${specs[@]}" > "$out/$name.qgis.log" 2>&1; then
+        passes=$((passes + 1))
+    else
+        echo "FAIL: $name: QGIS:"; grep FAIL "$out/$name.qgis.log" | head -5; fails=$((fails + 1))
+    fi
+}
+li=data/liechtenstein/project.toml
+layers site site $li --facility-type kindergarten --add 3 --out "$out/site" -- "$out/site/sites.gpkg" sites=singleSymbol+labels uncovered=singleSymbol
+layers network network $li --out "$out/network.gpkg" -- "$out/network.gpkg" links=singleSymbol small_components=singleSymbol connectors=singleSymbol
+layers isochrones isochrones $li --minutes 5,10,15 --out "$out/iso.gpkg" -- "$out/iso.gpkg" service_areas=categorizedSymbol
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -81,6 +81,7 @@ Comparison compare_runs(const std::vector<std::string>& run_dirs) {
         run.year = j["year"].get<int>();
         run.scenario = text_or_empty(j, "scenario");
         run.travel = text_or_empty(j, "travel");
+        run.travel_zh = text_or_empty(j, "travel_zh");
         run.key = std::to_string(run.year) + (run.scenario.empty() || run.scenario == "existing" ? "" : "_" + run.scenario);
         for (const ComparedRun& other : c.runs)
             if (other.key == run.key) run.key += "_" + std::to_string(c.runs.size() + 1);
@@ -133,7 +134,10 @@ Comparison compare_runs(const std::vector<std::string>& run_dirs) {
                 ComparedCell& cell = cell_of("CITY", "");
                 cell.value = number_or_null(jc, "pooled_value");
                 cell.target = number_or_null(jc, "pooled_target");
-                cell.status = jc.contains("rollup_status") ? text_or_empty(jc, "rollup_status") : text_or_empty(jc, "pooled_status");
+                // The city's status: its share-of-towns target where it has one; in a year without
+                // any target the pooled figure says so ("no-target", not "no-data").
+                const std::string rollup = text_or_empty(jc, "rollup_status"), pooled = text_or_empty(jc, "pooled_status");
+                cell.status = rollup.empty() || (rollup == "no-data" && pooled == "no-target") ? pooled : rollup;
                 cell.comparator = comparator;
                 cell.towns_met = number_or_null(jc, "towns_met");
                 cell.towns_with_data = number_or_null(jc, "towns_with_data");
@@ -268,7 +272,8 @@ std::vector<Block> document(const Comparison& c, const Tr& T) {
                 T("达标（镇街×指标）", "met (town × indicator)"), T("未达标", "missed"), T("文件夹", "folder")},
                {}, {}};
     for (size_t k = 0; k < c.runs.size(); ++k)
-        runs.rows.push_back({labels[k], std::to_string(c.runs[k].year), scenario_words(c.runs[k], T), c.runs[k].travel,
+        runs.rows.push_back({labels[k], std::to_string(c.runs[k].year), scenario_words(c.runs[k], T),
+                             T.zh && !c.runs[k].travel_zh.empty() ? c.runs[k].travel_zh : c.runs[k].travel,
                              with_commas(static_cast<double>(c.runs[k].met)), with_commas(static_cast<double>(c.runs[k].missed)),
                              std::filesystem::path(c.runs[k].dir).lexically_normal().filename().string()});
     doc.push_back({2, T("运行", "Runs"), {}, {}});

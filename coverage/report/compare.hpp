@@ -12,7 +12,7 @@ namespace lc::cov {
 struct ComparedRun {
     std::string dir, key;  // key: "2023", or "2025_planned_2025" for a scenario run (CSV column names)
     int year = 0;
-    std::string scenario, travel;
+    std::string scenario, travel, travel_zh;
     size_t met = 0, missed = 0;  // town-indicator pairs
 };
 

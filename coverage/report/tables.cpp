@@ -55,6 +55,7 @@ void write_compliance_tables(const std::string& outdir, const Study& s, const Tr
     cj["year"] = r.year;
     cj["scenario"] = r.scenario.name;
     cj["travel"] = travel.describe();
+    cj["travel_zh"] = travel.describe("zh");
     cj["synthetic_note"] = p.note;
     nlohmann::ordered_json jinds = nlohmann::ordered_json::array();
     // Binding indicators first, then input order.

@@ -15,5 +15,15 @@ for sample in dongguan liechtenstein; do
         if python3 tests/cli/visible_codes.py "$lang" "$d/report.html" "$d/report.md"; then passes=$((passes + 1)); else fails=$((fails + 1)); fi
     done
 done
+# The monitoring comparison too, in both languages.
+"$bin" analyze data/dongguan/project.toml --year 2021 --out "$out/y2021" -q > /dev/null 2>&1 || { echo "FAIL: analyze 2021"; fails=$((fails + 1)); }
+for lang in zh en; do
+    if "$bin" compare "$out/y2021" "$out/dongguan_$lang" --lang "$lang" --out "$out/compare_$lang" > "$out/compare_$lang.log" 2>&1 &&
+        python3 tests/cli/visible_codes.py "$lang" "$out/compare_$lang/compare.md" "$out/compare_$lang/compare.html"; then
+        passes=$((passes + 1))
+    else
+        echo "FAIL: compare $lang"; fails=$((fails + 1))
+    fi
+done
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -316,6 +316,22 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
             if (idx >= 0)
                 if (auto v = s.facilities->number(f, idx)) r.facts[t].attribute_sum[type][a] += *v;
     }
+    // A facility filter on a counting kind: the facts of the facilities passing it, under keys of
+    // their own (filtered_key), so the indicator counts only those.
+    for (const auto& ind : tf.indicators) {
+        if (ind.facility_filter.empty() || ind.kind == "coverage_share" || !s.facilities) continue;
+        const std::vector<uint8_t> ok = rows_matching(p.facilities.src, *s.facilities, ind.facility_filter, "indicator " + ind.id + ": facility_filter");
+        const std::set<std::string> types(ind.facility_types.begin(), ind.facility_types.end());
+        for (size_t f = 0; f < nf; ++f) {
+            const int t = s.fac_town[f].town;
+            if (!r.active[f] || t < 0 || !ok[f] || !types.count(s.fac_type_value[f])) continue;
+            const std::string key = filtered_key(s.fac_type_value[f], ind.id);
+            r.facts[t].count[key] += 1;
+            for (const auto& [a, idx] : attr_field)
+                if (idx >= 0)
+                    if (auto v = s.facilities->number(f, idx)) r.facts[t].attribute_sum[key][a] += *v;
+        }
+    }
 
     // Demand-layer fields summed per town (population_field of per_population indicators).
     std::set<std::string> dem_fields;

@@ -80,9 +80,10 @@ namespace {
 // Adding a kind: write its three functions here, add its row, document it in the targets header
 // (data/dongguan/targets.toml); if it needs new facts, the analysis gathers them (TownFacts).
 
-double sum_types(const TownFacts& f, const std::vector<std::string>& types, const std::string& attribute) {
+double sum_types(const TownFacts& f, const Indicator& ind, const std::string& attribute) {
     double s = 0;
-    for (const auto& t : types) {
+    for (const auto& type : ind.facility_types) {
+        const std::string t = ind.facility_filter.empty() ? type : filtered_key(type, ind.id);
         if (attribute.empty()) {
             if (auto it = f.count.find(t); it != f.count.end()) s += it->second;
         } else if (auto it = f.attribute_sum.find(t); it != f.attribute_sum.end()) {
@@ -143,7 +144,7 @@ Requirement check_area(const Indicator& ind) {
 }
 Ratio measure_area(const Indicator& ind, const TownFacts& f) {
     Ratio r;
-    r.num = sum_types(f, ind.facility_types, ind.area_field);
+    r.num = sum_types(f, ind, ind.area_field);
     r.den = f.households;
     r.scale = 100;
     return r;
@@ -160,7 +161,7 @@ Requirement check_count(const Indicator& ind) {
 }
 Ratio measure_count(const Indicator& ind, const TownFacts& f) {
     Ratio r;
-    r.value = sum_types(f, ind.facility_types, "");
+    r.value = sum_types(f, ind, "");
     r.num = *r.value;
     return r;
 }
@@ -179,7 +180,7 @@ Ratio measure_city_total(const Indicator& ind, const TownFacts& f) {
     Ratio r;
     std::optional<double> v;
     if (!ind.stat.empty()) v = stat(f, ind.stat);
-    else v = sum_types(f, ind.facility_types, ind.attribute);
+    else v = sum_types(f, ind, ind.attribute);
     if (v) r.value = *v, r.num = *v;
     return r;
 }
@@ -198,7 +199,7 @@ Requirement check_per_10k(const Indicator& ind) {
 // types (their number, or the sum of `attribute`). None when the statistic is missing.
 std::optional<double> supply_of(const Indicator& ind, const TownFacts& f) {
     if (!ind.stat.empty()) return stat(f, ind.stat);
-    return sum_types(f, ind.facility_types, ind.attribute);
+    return sum_types(f, ind, ind.attribute);
 }
 Ratio measure_per_10k(const Indicator& ind, const TownFacts& f) {
     Ratio r;
@@ -258,8 +259,8 @@ Requirement check_ratio(const Indicator& ind) {
 }
 Ratio measure_ratio(const Indicator& ind, const TownFacts& f) {
     Ratio r;
-    r.num = sum_types(f, ind.facility_types, ind.numerator);
-    r.den = sum_types(f, ind.facility_types, ind.denominator);
+    r.num = sum_types(f, ind, ind.numerator);
+    r.den = sum_types(f, ind, ind.denominator);
     return r;
 }
 void gap_ratio(const Indicator& ind, const Ratio& r, double target, bool strict, Evaluation& e) {

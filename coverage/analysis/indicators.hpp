@@ -88,6 +88,10 @@ struct TownFacts {
     std::map<std::string, double> demand_sum;                // demand-layer field -> sum over the town's points
 };
 
+// The key under which TownFacts holds the count and sums of the facilities of `type` that pass
+// indicator `id`'s facility_filter (counting kinds; coverage_share filters its sources instead).
+inline std::string filtered_key(const std::string& type, const std::string& id) { return type + "\x1f" + id; }
+
 enum class Status { met, missed, no_data, no_target };  // no_target: the plan sets none for the year
 const char* to_string(Status);
 

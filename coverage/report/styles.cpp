@@ -82,20 +82,6 @@ std::string line_symbol(int name, const std::string& colour, double width_mm, in
     return o.str();
 }
 
-// Labels of points (proposed sites: their rank), beside the marker.
-std::string point_labeling_xml(const std::string& field) {
-    std::ostringstream o;
-    o << "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n"
-      << "      <text-style fieldName=\"" << markup_escape(field) << "\" isExpression=\"0\" fontFamily=\"WenQuanYi Micro Hei\" "
-         "fontSize=\"10\" fontSizeUnit=\"Point\" textColor=\"84,39,143,255\" textOpacity=\"1\" namedStyle=\"Bold\">\n"
-      << "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.9\"/>\n"
-      << "      </text-style>\n"
-      << "      <placement placement=\"6\" dist=\"1.5\" distUnits=\"MM\"/>\n"
-      << "      <rendering drawLabels=\"1\" obstacle=\"1\" displayAll=\"1\" upsidedownLabels=\"0\" scaleVisibility=\"0\"/>\n"
-      << "    </settings>\n  </labeling>\n";
-    return o.str();
-}
-
 // 0 point, 1 line, 2 polygon (QGIS's QgsWkbTypes::GeometryType numbering).
 int geometry_class(OGRLayer* layer) {
     switch (wkbFlatten(layer->GetGeomType())) {
@@ -211,18 +197,28 @@ std::string aliases_xml(OGRLayer* layer, bool zh, const std::map<std::string, st
     return o.str();
 }
 
-// Town names on the map: dark text with a white halo, at the polygon's inside point.
-std::string labeling_xml(const std::string& field) {
+// Labels with a white halo: `style` "Regular" or "Bold", colour "r,g,b,a", placement the QGIS
+// <placement> element's attributes.
+std::string labeling_xml(const std::string& field, int points, const std::string& colour, const std::string& style,
+                         const std::string& placement) {
     std::ostringstream o;
     o << "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n"
       << "      <text-style fieldName=\"" << markup_escape(field) << "\" isExpression=\"0\" fontFamily=\"WenQuanYi Micro Hei\" "
-         "fontSize=\"9\" fontSizeUnit=\"Point\" textColor=\"40,40,40,255\" textOpacity=\"1\" namedStyle=\"Regular\">\n"
+      << "fontSize=\"" << points << "\" fontSizeUnit=\"Point\" textColor=\"" << colour << "\" textOpacity=\"1\" namedStyle=\"" << style << "\">\n"
       << "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.85\"/>\n"
       << "      </text-style>\n"
-      << "      <placement placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" fitInPolygonOnly=\"0\"/>\n"
+      << "      <placement " << placement << "/>\n"
       << "      <rendering drawLabels=\"1\" obstacle=\"1\" displayAll=\"1\" upsidedownLabels=\"0\" scaleVisibility=\"0\"/>\n"
       << "    </settings>\n  </labeling>\n";
     return o.str();
+}
+// Town names: dark, at the polygon's inside point.
+std::string town_labels(const std::string& field) {
+    return labeling_xml(field, 9, "40,40,40,255", "Regular", "placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" fitInPolygonOnly=\"0\"");
+}
+// Proposed sites: their rank in bold purple beside the marker.
+std::string site_labels(const std::string& field) {
+    return labeling_xml(field, 10, "84,39,143,255", "Bold", "placement=\"6\" dist=\"1.5\" distUnits=\"MM\"");
 }
 
 std::string single(const std::string& symbol) {
@@ -259,7 +255,7 @@ std::string layer_style_body(OGRLayer* layer, const std::vector<double>& circles
     const bool labelled = name == "towns" && !label_field.empty() && layer->GetLayerDefn()->GetFieldIndex(label_field.c_str()) >= 0;
     const std::string rank = name == "sites" ? field_like(layer, "rank") : "";
     auto wrap = [&](const std::string& renderer, int) {
-        return renderer + (labelled ? labeling_xml(label_field) : rank.empty() ? std::string() : point_labeling_xml(rank)) +
+        return renderer + (labelled ? town_labels(label_field) : rank.empty() ? std::string() : site_labels(rank)) +
                aliases_xml(layer, zh, indicator_names) + "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n";
     };
     if (name == "towns") {

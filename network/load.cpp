@@ -114,24 +114,27 @@ struct RawLines {
     }
 };
 
-// Transforms points in place with `transform(x, y, n)` in batches spread over the cores, one
-// Reprojector per thread (OGR transformations are not thread-safe); a batch that fails is redone
-// point by point so that only the points that cannot be transformed are marked in `bad`.
+// Transforms the `source` points into x, y with `transform(x, y, n)` in batches spread over the
+// cores, one Reprojector per thread (OGR transformations are not thread-safe); a batch that
+// fails is redone point by point from `source`, so that only the points that cannot be
+// transformed are marked in `bad`.
 template <class Transform>
-void transform_points(std::vector<double>& x, std::vector<double>& y, const geo::Reprojector& reprojector,
+void transform_points(const std::vector<XY>& source, std::vector<double>& x, std::vector<double>& y, const geo::Reprojector& reprojector,
                       const std::vector<std::unique_ptr<geo::Reprojector>>& clones, std::vector<uint8_t>& bad,
                       const Transform& transform) {
-    const size_t n = x.size();
+    const size_t n = source.size();
+    x.resize(n);
+    y.resize(n);
+    for (size_t i = 0; i < n; ++i) x[i] = source[i].x, y[i] = source[i].y;
     constexpr size_t kBatch = 65536;
     const size_t batches = (n + kBatch - 1) / kBatch;
     base::parallel_for(batches, 1, [&](size_t first_batch, size_t last_batch, unsigned w) {
         const geo::Reprojector& rp = w == 0 ? reprojector : *clones[w];
         for (size_t batch = first_batch; batch < last_batch; ++batch) {
             const size_t b = batch * kBatch, e = std::min(n, b + kBatch);
-            std::vector<double> keep_x(x.begin() + b, x.begin() + e), keep_y(y.begin() + b, y.begin() + e);
             if (transform(rp, x.data() + b, y.data() + b, e - b)) continue;
             for (size_t i = b; i < e; ++i) {
-                x[i] = keep_x[i - b], y[i] = keep_y[i - b];
+                x[i] = source[i].x, y[i] = source[i].y;
                 if (!transform(rp, &x[i], &y[i], 1)) bad[i] = 1;
             }
         }
@@ -146,23 +149,17 @@ void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool
                   LoadedLines& out, geo::Report& report) {
     const size_t vertices = raw.xy.size();
     std::vector<uint32_t> distinct_of(vertices);
-    std::vector<double> mx, my;  // distinct vertices: source CRS, then metric
-    {
-        const std::vector<XY> distinct = number_distinct(raw.xy.data(), vertices, distinct_of.data());
-        mx.resize(distinct.size());
-        my.resize(distinct.size());
-        for (size_t d = 0; d < distinct.size(); ++d) mx[d] = distinct[d].x, my[d] = distinct[d].y;
-    }
-    std::vector<double> lx, ly;  // lon/lat of the distinct vertices, unless the source already is
-    if (!source_is_wgs84) lx = mx, ly = my;
-    std::vector<uint8_t> bad(mx.size(), 0);
+    const std::vector<XY> distinct = number_distinct(raw.xy.data(), vertices, distinct_of.data());
+    std::vector<double> mx, my;  // metric coordinates of the distinct vertices
+    std::vector<double> lx, ly;  // their lon/lat, unless the source already is
+    std::vector<uint8_t> bad(distinct.size(), 0);
     if (!source_is_wgs84) reprojector.to_wgs84(nullptr, nullptr, 0);  // made once here, cloned below
     std::vector<std::unique_ptr<geo::Reprojector>> clones(base::worker_count());
     for (size_t w = 1; w < clones.size(); ++w) clones[w] = reprojector.clone();
-    transform_points(mx, my, reprojector, clones, bad,
+    transform_points(distinct, mx, my, reprojector, clones, bad,
                      [](const geo::Reprojector& rp, double* x, double* y, size_t n) { return rp.to_metric(x, y, n); });
     if (!source_is_wgs84)
-        transform_points(lx, ly, reprojector, clones, bad,
+        transform_points(distinct, lx, ly, reprojector, clones, bad,
                          [](const geo::Reprojector& rp, double* x, double* y, size_t n) { return rp.to_wgs84(x, y, n); });
 
     // Which lines are kept (every vertex transformed), then their vertices written in place on

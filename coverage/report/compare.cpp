@@ -15,6 +15,7 @@
 #include "base/error.hpp"
 #include "coverage/report/workbook.hpp"
 #include "coverage/report/words.hpp"
+#include "coverage/study/project.hpp"
 #include "coverage/study/text.hpp"
 #include "geo/layer.hpp"
 #include "geo/output.hpp"
@@ -236,12 +237,7 @@ std::string run_label(const ComparedRun& r, const Tr& T) {
     return label + " (" + r.scenario + ")";
 }
 
-std::string scenario_words(const ComparedRun& r, const Tr& T) {
-    if (r.scenario.empty() || r.scenario == "existing") return T("现有设施", "existing facilities");
-    if (r.scenario.rfind("planned_", 0) == 0)
-        return T("现有及规划至", "existing and planned to ") + r.scenario.substr(8) + T("年的设施", "");
-    return r.scenario;
-}
+std::string scenario_words(const ComparedRun& r, const Tr& T) { return builtin_word(r.scenario, T.zh ? "zh" : "en"); }
 
 std::vector<Block> document(const Comparison& c, const Tr& T) {
     std::vector<Block> doc;
@@ -476,11 +472,7 @@ void write_csv(const std::string& outdir, const Comparison& c, const Tr& T) {
 
 void write_xlsx(const std::string& outdir, const Comparison& c, const Tr& T) {
     const std::string raw = outdir + "/.compare.raw.xlsx", path = outdir + "/compare.xlsx";
-    geo::init_gdal();
-    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("XLSX");
-    if (!drv) throw std::runtime_error("GDAL's XLSX driver is not available");
-    GDALDataset* ds = drv->Create(raw.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
-    if (!ds) throw std::runtime_error("cannot create " + path + ": " + CPLGetLastErrorMsg());
+    GDALDataset* ds = create_workbook(raw, path);
     OGRLayer* l = ds->CreateLayer(T("监测对比", "comparison"), nullptr, wkbNone, nullptr);
     std::vector<std::pair<std::string, OGRFieldType>> cols = {
         {T("指标", "indicator"), OFTString}, {T("单位", "unit"), OFTString}, {T("镇街代码", "town code"), OFTString}, {T("镇街", "town"), OFTString}};
@@ -524,15 +516,7 @@ void write_xlsx(const std::string& outdir, const Comparison& c, const Tr& T) {
         ok = l->CreateFeature(f) == OGRERR_NONE;
         OGRFeature::DestroyFeature(f);
     }
-    GDALClose(ds);
-    if (!ok) {
-        std::filesystem::remove(raw);
-        throw std::runtime_error("writing " + path + " failed: " + CPLGetLastErrorMsg());
-    }
-    const std::string tmp = outdir + "/.compare.xlsx.tmp";
-    freeze_header_rows(raw, tmp);
-    std::filesystem::remove(raw);
-    std::filesystem::rename(tmp, path);
+    finish_workbook(ds, raw, path, ok);
 }
 
 }  // namespace

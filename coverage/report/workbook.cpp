@@ -24,8 +24,6 @@ void set_number(OGRFeature* f, int i, std::optional<double> v, int decimals) {
     else f->SetFieldNull(i);  // an empty cell, never nan
 }
 
-}  // namespace
-
 // GDAL's XLSX writer has no frozen panes: copy the package, adding to every sheet a view that
 // freezes the first row (the header stays in sight while scrolling 33 towns x 12 indicators).
 void freeze_header_rows(const std::string& from, const std::string& to) {
@@ -61,14 +59,34 @@ void freeze_header_rows(const std::string& from, const std::string& to) {
     if (CPLCloseZip(zip) != CE_None || !ok) throw std::runtime_error("writing " + to + " failed");
 }
 
-void write_workbook(const std::string& outdir, const Study& s, const AnalysisResult& r) {
-    const Tr T{s.project.lang == "zh"};
-    const std::string raw = outdir + "/.compliance.raw.xlsx", path = outdir + "/compliance.xlsx";
+}  // namespace
+
+GDALDataset* create_workbook(const std::string& raw, const std::string& path) {
     geo::init_gdal();
+    CPLErrorReset();  // finish_workbook judges by the errors raised while the sheets are written
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("XLSX");
     if (!drv) throw std::runtime_error("GDAL's XLSX driver is not available");
     GDALDataset* ds = drv->Create(raw.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
     if (!ds) throw std::runtime_error("cannot create " + path + ": " + CPLGetLastErrorMsg());
+    return ds;
+}
+
+void finish_workbook(GDALDataset* ds, const std::string& raw, const std::string& path, bool ok) {
+    GDALClose(ds);
+    std::error_code ec;
+    if (!ok || CPLGetLastErrorType() >= CE_Failure) {
+        const std::string why = CPLGetLastErrorMsg();
+        std::filesystem::remove(raw, ec);
+        throw std::runtime_error("writing " + path + " failed: " + why);
+    }
+    freeze_header_rows(raw, path);
+    std::filesystem::remove(raw, ec);
+}
+
+void write_workbook(const std::string& outdir, const Study& s, const AnalysisResult& r) {
+    const Tr T{s.project.lang == "zh"};
+    const std::string raw = outdir + "/.compliance.raw.xlsx", path = outdir + "/compliance.xlsx";
+    GDALDataset* ds = create_workbook(raw, path);
     auto add = [](OGRLayer* l, const char* name, OGRFieldType type) {
         OGRFieldDefn fd(name, type);
         if (l->CreateField(&fd) != OGRERR_NONE) throw std::runtime_error(std::string("cannot add column ") + name);
@@ -138,11 +156,7 @@ void write_workbook(const std::string& outdir, const Study& s, const AnalysisRes
         }
     }
     CPLErrorReset();
-    GDALClose(ds);
-    if (CPLGetLastErrorType() >= CE_Failure) throw std::runtime_error("writing " + path + " failed: " + CPLGetLastErrorMsg());
-    freeze_header_rows(raw, path);
-    std::error_code ec;
-    std::filesystem::remove(raw, ec);
+    finish_workbook(ds, raw, path);
 }
 
 }  // namespace lc::cov

@@ -376,12 +376,16 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
 }
 
 std::string Project::word(const std::string& code, const std::string& lang) const {
-    const bool zh = lang == "zh";
     if (auto it = labels.find(code); it != labels.end()) {
-        const std::string& w = zh ? it->second.zh : it->second.en;
+        const std::string& w = lang == "zh" ? it->second.zh : it->second.en;
         if (!w.empty()) return w;
     }
-    if (code == "existing") return zh ? "现有设施" : "existing facilities";
+    return builtin_word(code, lang);
+}
+
+std::string builtin_word(const std::string& code, const std::string& lang) {
+    const bool zh = lang == "zh";
+    if (code.empty() || code == "existing") return zh ? "现有设施" : "existing facilities";
     if (code == "planned") return zh ? "规划设施" : "planned facilities";
     if (code == "closed") return zh ? "已关闭" : "closed";
     if (code.rfind("planned_", 0) == 0 && code.size() > 8)

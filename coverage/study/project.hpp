@@ -118,6 +118,10 @@ struct Project {
     bool straight_line() const { return travel.mode == "straight" || (travel.mode.empty() && !has_network()); }
 };
 
+// The built-in words for statuses and scenarios (existing, planned, planned_2025, closed; ""
+// reads as existing), or the code itself.
+std::string builtin_word(const std::string& code, const std::string& lang);
+
 // Loads `path` (may be empty) and applies `overrides` ("section.key=value"; values are TOML
 // values or bare strings). Throws std::runtime_error naming the file and key on bad input.
 Project load_project(const std::string& path, const std::vector<std::string>& overrides);

@@ -62,7 +62,7 @@ std::vector<uint8_t> rows_matching(const geo::LayerSource& src, const geo::Layer
     return rows;
 }
 
-std::vector<std::string> resolve_weight_groups(TargetsFile& targets, const Project& p) {
+std::vector<std::string> resolve_indicator_words(TargetsFile& targets, const Project& p) {
     std::vector<std::string> unknown;
     for (auto& ind : targets.indicators) {
         // The words for a numerator field come from [labels] (the field name where none is given).
@@ -105,7 +105,7 @@ std::optional<TargetsFile> load_study_targets(Study& study) {
     names.has_stats = !s->stats.file.empty();
     names.stat_columns = s->stats.columns;
     for (const auto& e : check_against_data(*targets, names)) s->report.error(p.targets.path, "", "targets_vs_data", e);
-    for (const auto& e : resolve_weight_groups(*targets, p)) s->report.error(p.targets.path, "", "unknown_weight", e);
+    for (const auto& e : resolve_indicator_words(*targets, p)) s->report.error(p.targets.path, "", "unknown_weight", e);
     // Distance circles and circles at their own speed assume that time is distance / speed: true on
     // foot (and in a straight line), not on a network with class speeds.
     const bool uniform = p.straight_line() || (p.network.profile == "walk" && p.network.speeds.empty() && p.network.time_field.empty());
@@ -294,7 +294,7 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
     if (opts.targets) r.targets = *opts.targets;
     else if (!p.targets.path.empty()) {
         r.targets = load_targets(p.targets.path);
-        resolve_weight_groups(*r.targets, p);  // unknown groups: load_study_targets reports them
+        resolve_indicator_words(*r.targets, p);  // unknown groups: load_study_targets reports them
     } else
         return r;
     const TargetsFile& tf = *r.targets;
@@ -375,14 +375,14 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
             const std::vector<double>& weight = group == s.dem_group_weight.end() ? s.dem_weight_value : group->second;
             const bool own_base = !dem_ok.empty() || group != s.dem_group_weight.end();
             if (own_base)
-                for (size_t tt = 0; tt < nt; ++tt) r.facts[tt].filtered_households[ind.id] = 0;
+                for (size_t tt = 0; tt < nt; ++tt) r.facts[tt].base_weight[ind.id] = 0;
             for (size_t d = 0; d < nd; ++d) {
                 const bool counts = dem_ok.empty() || dem_ok[d];  // a demand filter: only its rows count
                 cov[d] = counts && t.seconds[d] <= minutes * 60 + 1e-9;
                 int town = s.dem_town[d].town;
                 if (town < 0) continue;
                 if (cov[d]) r.facts[town].covered_households[ind.id] += weight[d];
-                if (own_base && counts) r.facts[town].filtered_households[ind.id] += weight[d];
+                if (own_base && counts) r.facts[town].base_weight[ind.id] += weight[d];
             }
         } else if (ind.kind == "share_of_facilities") {
             // Hosts X count when a partner Y lies within within_m, or names X in its host field.

@@ -73,7 +73,7 @@ struct AnalysisResult {
 // Gives each indicator its reader's words: its population group's ([demand] weights) and its
 // numerator field's ([labels]); returns one message per indicator naming a group the project
 // does not define.
-std::vector<std::string> resolve_weight_groups(TargetsFile& targets, const Project& project);
+std::vector<std::string> resolve_indicator_words(TargetsFile& targets, const Project& project);
 
 // The targets file ([targets] path) read and checked against the study's layers and statistics
 // (a field, column or facility type an indicator names but the data lacks is an error in

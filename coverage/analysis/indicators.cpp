@@ -124,8 +124,8 @@ Ratio measure_coverage_share(const Indicator& ind, const TownFacts& f) {
     Ratio r;
     auto it = f.covered_households.find(ind.id);
     r.num = it == f.covered_households.end() ? 0 : it->second;
-    auto only = f.filtered_households.find(ind.id);  // a demand filter: its households are the base
-    r.den = only == f.filtered_households.end() ? f.households : only->second;
+    auto only = f.base_weight.find(ind.id);  // a demand filter or a population group: its own base
+    r.den = only == f.base_weight.end() ? f.households : only->second;
     return r;
 }
 void gap_coverage_share(const Indicator& ind, const Ratio& r, double target, bool strict, Evaluation& e) {
@@ -445,7 +445,7 @@ CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, co
             continue;
         all.households += t.households;
         for (const auto& [k, v] : t.covered_households) all.covered_households[k] += v;
-        for (const auto& [k, v] : t.filtered_households) all.filtered_households[k] += v;
+        for (const auto& [k, v] : t.base_weight) all.base_weight[k] += v;
         for (const auto& [k, v] : t.count) all.count[k] += v;
         for (const auto& [k, m] : t.attribute_sum)
             for (const auto& [a, v] : m) all.attribute_sum[k][a] += v;

@@ -80,7 +80,7 @@ struct TownFacts {
     // coverage_share indicator id -> weight covered (households, or the indicator's group)
     std::map<std::string, double> covered_households;
     // coverage_share id with a demand filter or its own group -> the weight it counts (its base)
-    std::map<std::string, double> filtered_households;
+    std::map<std::string, double> base_weight;
     std::map<std::string, double> count;                // facility type -> active facilities in the town
     std::map<std::string, std::map<std::string, double>> attribute_sum;  // type -> attribute -> sum over the town
     std::map<std::string, std::pair<double, double>> hosts;  // share_of_facilities id -> (hosts with a partner, hosts)

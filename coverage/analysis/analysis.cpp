@@ -2,6 +2,7 @@
 #include "base/error.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <map>
 #include <set>
@@ -220,6 +221,165 @@ void compute_service(const Study& s, const TravelModel& travel, AnalysisResult& 
     }
 }
 
+
+// A row's zone (town) index, -1 none.
+std::vector<int> zone_of(const std::vector<geo::TownSet::Assignment>& a) {
+    std::vector<int> z(a.size());
+    for (size_t i = 0; i < a.size(); ++i) z[i] = a[i].town;
+    return z;
+}
+// The town of each row that lies in no unit of its town (the town's remainder), else -1.
+std::vector<int> remainder_of(const std::vector<int>& town, const std::vector<int>& unit) {
+    std::vector<int> rest(town.size(), -1);
+    for (size_t i = 0; i < town.size(); ++i)
+        if (unit[i] < 0) rest[i] = town[i];
+    return rest;
+}
+
+// The kinds whose value needs households (no households: no data).
+bool kind_counts_households(const Indicator& ind) { return ind.kind == "coverage_share" || ind.kind == "area_per_100_households"; }
+
+// What each indicator counts row by row, whatever zones (towns, units) it is then summed over.
+struct IndicatorRows {
+    const std::vector<double>* weight = nullptr;  // coverage_share: the weight counted (households or a group)
+    std::vector<uint8_t> dem_counts;              // coverage_share: rows in its base (a demand filter), empty = all
+    bool own_base = false;                        // a filter or a group: the base is its own sum
+    std::vector<uint8_t> fac_ok;                  // counting kinds with a facility_filter: rows passing it
+    std::vector<int8_t> host;                     // share_of_facilities: -1 not a host, 0 host alone, 1 host with a partner
+};
+
+// Per indicator: coverage_share's covered rows (into r.indicator_covered), facility filters, hosts.
+std::vector<IndicatorRows> indicator_rows(const Study& s, const TravelModel& travel, const TargetsFile& tf, AnalysisResult& r,
+                                          const std::function<const NearestTable&(const std::vector<uint32_t>&, double)>& covered_within) {
+    const Project& p = s.project;
+    const size_t nf = s.facilities ? s.facilities->size() : 0, nd = s.demand ? s.demand->size() : 0;
+    std::vector<IndicatorRows> rows(tf.indicators.size());
+    r.indicator_covered.assign(tf.indicators.size(), {});
+    for (size_t k = 0; k < tf.indicators.size(); ++k) {
+        const Indicator& ind = tf.indicators[k];
+        IndicatorRows& ir = rows[k];
+        if (ind.kind == "coverage_share") {
+            // A distance circle, or a circle walked at its own speed, is the time circle at the
+            // model's speed that covers the same metres (walking costs are distance / speed).
+            double minutes = ind.minutes ? *ind.minutes : *ind.metres / travel.speed_mps() / 60;
+            const double level_minutes = minutes;  // the life-circle level rule reads the circle as named
+            if (ind.minutes && ind.speed_kmh) minutes = *ind.minutes * *ind.speed_kmh / p.travel.speed_kmh;
+            std::set<std::string> types(ind.facility_types.begin(), ind.facility_types.end());
+            const std::vector<uint8_t> fac_ok = ind.facility_filter.empty() || !s.facilities
+                                                    ? std::vector<uint8_t>()
+                                                    : rows_matching(p.facilities.src, *s.facilities, ind.facility_filter, "indicator " + ind.id + ": facility_filter");
+            if (!ind.filter.empty() && s.demand) ir.dem_counts = rows_matching(p.demand.src, *s.demand, ind.filter, "indicator " + ind.id + ": filter");
+            std::vector<uint32_t> sources;
+            for (size_t f = 0; f < nf; ++f)
+                if (r.active[f] && types.count(s.fac_type_value[f]) && counts_for_circle(p, s.fac_type_value[f], level_minutes) &&
+                    (fac_ok.empty() || fac_ok[f]))
+                    sources.push_back(static_cast<uint32_t>(f));
+            const NearestTable& t = covered_within(sources, minutes);
+            auto& cov = r.indicator_covered[k];
+            cov.assign(nd, 0);
+            // The weight counted: households, or the indicator's population group; a group or a
+            // demand filter makes its own base (the group's people, the rows passing the filter).
+            const auto group = ind.weight.empty() ? s.dem_group_weight.end() : s.dem_group_weight.find(ind.weight);
+            ir.weight = group == s.dem_group_weight.end() ? &s.dem_weight_value : &group->second;
+            ir.own_base = !ir.dem_counts.empty() || group != s.dem_group_weight.end();
+            for (size_t d = 0; d < nd; ++d) cov[d] = (ir.dem_counts.empty() || ir.dem_counts[d]) && t.seconds[d] <= minutes * 60 + 1e-9;
+        } else if (ind.kind == "share_of_facilities") {
+            // Hosts X count when a partner Y lies within within_m, or names X in its host field.
+            std::set<std::string> hosts(ind.facility_types.begin(), ind.facility_types.end());
+            std::set<std::string> partners(ind.with_types.begin(), ind.with_types.end());
+            int host_field = ind.host_field.empty() || !s.facilities ? -1 : s.facilities->field_index(ind.host_field);
+            std::set<std::string> hosted_ids;
+            std::vector<uint32_t> partner_rows;
+            for (size_t f = 0; f < nf; ++f)
+                if (r.active[f] && partners.count(s.fac_type_value[f])) {
+                    partner_rows.push_back(static_cast<uint32_t>(f));
+                    if (host_field >= 0) hosted_ids.insert(s.facilities->text(f, host_field));
+                }
+            ir.host.assign(nf, -1);
+            for (size_t f = 0; f < nf; ++f) {
+                if (!r.active[f] || !hosts.count(s.fac_type_value[f])) continue;
+                bool has = s.fac_id >= 0 && hosted_ids.count(s.facilities->text(f, s.fac_id));
+                for (size_t q = 0; !has && q < partner_rows.size(); ++q) {
+                    const auto& a = s.facilities->point[f];
+                    const auto& b = s.facilities->point[partner_rows[q]];
+                    has = std::hypot(a.x - b.x, a.y - b.y) <= ind.within_m;
+                }
+                ir.host[f] = has ? 1 : 0;
+            }
+        } else if (!ind.facility_filter.empty() && s.facilities) {
+            // A facility filter on a counting kind: the facts of the facilities passing it go under
+            // keys of their own (filtered_key), so the indicator counts only those.
+            ir.fac_ok = rows_matching(p.facilities.src, *s.facilities, ind.facility_filter, "indicator " + ind.id + ": facility_filter");
+        }
+    }
+    return rows;
+}
+
+// The facts of each zone: demand and facility rows summed by the zone they lie in (-1 none).
+std::vector<TownFacts> zone_facts(const Study& s, const AnalysisResult& r, const TargetsFile& tf, const std::vector<IndicatorRows>& rows,
+                                  const std::vector<int>& dem_zone, const std::vector<int>& fac_zone, size_t nz) {
+    std::vector<TownFacts> facts(nz);
+    const size_t nd = dem_zone.size(), nf = fac_zone.size();
+    for (size_t d = 0; d < nd; ++d)
+        if (dem_zone[d] >= 0) facts[dem_zone[d]].households += s.dem_weight_value[d];
+    // Attribute sums per type (only attributes some indicator uses).
+    std::set<std::string> attrs;
+    for (const auto& ind : tf.indicators)
+        for (const auto* a : {&ind.area_field, &ind.attribute, &ind.numerator, &ind.denominator})
+            if (!a->empty()) attrs.insert(*a);
+    std::map<std::string, int> attr_field;
+    for (const auto& a : attrs) attr_field[a] = s.facilities ? s.facilities->field_index(a) : -1;
+    auto add_facility = [&](TownFacts& f, const std::string& key, size_t row) {
+        f.count[key] += 1;
+        for (const auto& [a, idx] : attr_field)
+            if (idx >= 0)
+                if (auto v = s.facilities->number(row, idx)) f.attribute_sum[key][a] += *v;
+    };
+    for (size_t f = 0; f < nf; ++f)
+        if (r.active[f] && fac_zone[f] >= 0) add_facility(facts[fac_zone[f]], s.fac_type_value[f], f);
+    for (size_t k = 0; k < tf.indicators.size(); ++k) {
+        const Indicator& ind = tf.indicators[k];
+        const IndicatorRows& ir = rows[k];
+        if (!ir.fac_ok.empty()) {
+            const std::set<std::string> types(ind.facility_types.begin(), ind.facility_types.end());
+            for (size_t f = 0; f < nf; ++f)
+                if (r.active[f] && fac_zone[f] >= 0 && ir.fac_ok[f] && types.count(s.fac_type_value[f]))
+                    add_facility(facts[fac_zone[f]], filtered_key(s.fac_type_value[f], ind.id), f);
+        }
+        if (ind.kind == "coverage_share") {
+            if (ir.own_base)
+                for (auto& z : facts) z.base_weight[ind.id] = 0;
+            const auto& cov = r.indicator_covered[k];
+            for (size_t d = 0; d < nd; ++d) {
+                const int z = dem_zone[d];
+                if (z < 0) continue;
+                if (cov[d]) facts[z].covered_households[ind.id] += (*ir.weight)[d];
+                if (ir.own_base && (ir.dem_counts.empty() || ir.dem_counts[d])) facts[z].base_weight[ind.id] += (*ir.weight)[d];
+            }
+        } else if (ind.kind == "share_of_facilities") {
+            for (size_t f = 0; f < nf; ++f) {
+                if (ir.host[f] < 0 || fac_zone[f] < 0) continue;
+                auto& h = facts[fac_zone[f]].hosts[ind.id];
+                h.second += 1;
+                if (ir.host[f] == 1) h.first += 1;
+            }
+        }
+    }
+    // Demand-layer fields summed per zone (population_field of per_population indicators).
+    std::set<std::string> dem_fields;
+    for (const auto& ind : tf.indicators)
+        if (!ind.population_field.empty()) dem_fields.insert(ind.population_field);
+    for (const auto& name : dem_fields) {
+        const int idx = s.demand ? s.demand->field_index(name) : -1;
+        if (idx < 0) continue;
+        for (auto& z : facts) z.demand_sum[name] = 0;
+        for (size_t d = 0; d < nd; ++d)
+            if (dem_zone[d] >= 0)
+                if (auto v = s.demand->number(d, idx)) facts[dem_zone[d]].demand_sum[name] += *v;
+    }
+    return facts;
+}
+
 }  // namespace
 
 AnalysisResult analyze(const Study& s, const TravelModel& travel, const AnalysisOptions& opts) {
@@ -285,137 +445,88 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
 
     if (s.facilities && s.demand) compute_service(s, travel, r);
 
-    // Town facts for the indicators.
-    r.facts.assign(nt, {});
-    for (size_t t = 0; t < nt; ++t) {
-        r.facts[t].households = r.town_households[t];
-        for (const auto& col : s.stats.columns) r.facts[t].stats[col] = s.stats.number(t, col);
+    // Zones the facts are summed over: towns, and with [units] the units and each town's remainder.
+    const std::vector<int> dem_town = zone_of(s.dem_town), fac_town = zone_of(s.fac_town);
+    std::vector<int> dem_rest, fac_rest;  // the town of a row in no unit of its town, else -1
+    const size_t nu = s.has_units() ? s.unit_set->size() : 0;
+    if (s.has_units()) {
+        dem_rest = remainder_of(dem_town, s.dem_unit);
+        fac_rest = remainder_of(fac_town, s.fac_unit);
+        r.unit_covered.assign(r.circles_min.size(), std::vector<double>(nu, 0));
+        r.remainder_covered.assign(r.circles_min.size(), std::vector<double>(nt, 0));
+        for (size_t c = 0; c < r.circles_min.size(); ++c)
+            for (size_t d = 0; d < nd; ++d) {
+                if (!r.covered[c][d]) continue;
+                if (s.dem_unit[d] >= 0) r.unit_covered[c][s.dem_unit[d]] += s.dem_weight_value[d];
+                else if (dem_rest[d] >= 0) r.remainder_covered[c][dem_rest[d]] += s.dem_weight_value[d];
+            }
     }
+    auto add_stats = [&] {
+        for (size_t t = 0; t < nt; ++t)
+            for (const auto& col : s.stats.columns) r.facts[t].stats[col] = s.stats.number(t, col);
+    };
     if (opts.targets) r.targets = *opts.targets;
     else if (!p.targets.path.empty()) {
         r.targets = load_targets(p.targets.path);
         resolve_indicator_words(*r.targets, p);  // unknown groups: load_study_targets reports them
-    } else
-        return r;
-    const TargetsFile& tf = *r.targets;
+    }
+    const TargetsFile no_targets;
+    const TargetsFile& tf = r.targets ? *r.targets : no_targets;
+    const std::vector<IndicatorRows> rows = indicator_rows(s, travel, tf, r, covered_within);
+    r.facts = zone_facts(s, r, tf, rows, dem_town, fac_town, nt);
+    add_stats();
+    if (s.has_units()) {
+        r.unit_facts = zone_facts(s, r, tf, rows, s.dem_unit, s.fac_unit, nu);
+        r.remainder_facts = zone_facts(s, r, tf, rows, dem_rest, fac_rest, nt);
+    }
+    if (!r.targets) return r;
     r.year = p.targets.year ? p.targets.year : (tf.default_year ? tf.default_year : tf.indicators.front().targets.rbegin()->first);
 
-    // Attribute sums per type and town (only attributes some indicator uses).
-    std::set<std::string> attrs;
-    for (const auto& ind : tf.indicators)
-        for (const auto* a : {&ind.area_field, &ind.attribute, &ind.numerator, &ind.denominator})
-            if (!a->empty()) attrs.insert(*a);
-    std::map<std::string, int> attr_field;
-    for (const auto& a : attrs) attr_field[a] = s.facilities ? s.facilities->field_index(a) : -1;
-    for (size_t f = 0; f < nf; ++f) {
-        int t = s.fac_town[f].town;
-        if (!r.active[f] || t < 0) continue;
-        const std::string& type = s.fac_type_value[f];
-        r.facts[t].count[type] += 1;
-        for (const auto& [a, idx] : attr_field)
-            if (idx >= 0)
-                if (auto v = s.facilities->number(f, idx)) r.facts[t].attribute_sum[type][a] += *v;
-    }
-    // A facility filter on a counting kind: the facts of the facilities passing it, under keys of
-    // their own (filtered_key), so the indicator counts only those.
-    for (const auto& ind : tf.indicators) {
-        if (ind.facility_filter.empty() || ind.kind == "coverage_share" || !s.facilities) continue;
-        const std::vector<uint8_t> ok = rows_matching(p.facilities.src, *s.facilities, ind.facility_filter, "indicator " + ind.id + ": facility_filter");
-        const std::set<std::string> types(ind.facility_types.begin(), ind.facility_types.end());
-        for (size_t f = 0; f < nf; ++f) {
-            const int t = s.fac_town[f].town;
-            if (!r.active[f] || t < 0 || !ok[f] || !types.count(s.fac_type_value[f])) continue;
-            const std::string key = filtered_key(s.fac_type_value[f], ind.id);
-            r.facts[t].count[key] += 1;
-            for (const auto& [a, idx] : attr_field)
-                if (idx >= 0)
-                    if (auto v = s.facilities->number(f, idx)) r.facts[t].attribute_sum[key][a] += *v;
+    const size_t nk = tf.indicators.size();
+    if (s.has_units()) {
+        r.unit_evals.assign(nk, std::vector<Evaluation>(nu));
+        r.units_met.assign(nk, 0);
+        r.units_judged.assign(nk, 0);
+        for (size_t k = 0; k < nk; ++k) {
+            const Indicator unit = unit_indicator(tf.indicators[k]);
+            for (size_t u = 0; u < nu; ++u) {
+                if (s.unit_town[u] < 0) continue;  // in no town: reported, left out
+                Evaluation& e = r.unit_evals[k][u];
+                e = evaluate(unit, r.unit_facts[u], r.year);
+                if (!judged_per_unit(tf.indicators[k])) {
+                    e.status = Status::no_target;
+                    e.target.reset();
+                    e.gap_text = "judged per town, not per village or community";
+                    e.gap_text_zh = "按镇街考核，不按村（社区）考核";
+                } else if (e.status == Status::no_data && !(r.unit_facts[u].households > 0) && kind_counts_households(unit)) {
+                    e.gap_text = "no households in the village or community";
+                    e.gap_text_zh = "该村（社区）无住户数据";
+                }
+                if (e.status == Status::met || e.status == Status::missed) r.units_judged[k] += 1;
+                if (e.status == Status::met) r.units_met[k] += 1;
+            }
         }
     }
-
-    // Demand-layer fields summed per town (population_field of per_population indicators).
-    std::set<std::string> dem_fields;
-    for (const auto& ind : tf.indicators)
-        if (!ind.population_field.empty()) dem_fields.insert(ind.population_field);
-    for (const auto& name : dem_fields) {
-        const int idx = s.demand ? s.demand->field_index(name) : -1;
-        if (idx < 0) continue;
-        for (size_t t = 0; t < nt; ++t) r.facts[t].demand_sum[name] = 0;
-        for (size_t d = 0; d < nd; ++d)
-            if (s.dem_town[d].town >= 0)
-                if (auto v = s.demand->number(d, idx)) r.facts[s.dem_town[d].town].demand_sum[name] += *v;
-    }
-
-    r.indicator_covered.assign(tf.indicators.size(), {});
-    for (size_t k = 0; k < tf.indicators.size(); ++k) {
+    r.evals.assign(nk, std::vector<Evaluation>(nt));
+    r.city.resize(nk);
+    for (size_t k = 0; k < nk; ++k) {
         const Indicator& ind = tf.indicators[k];
-        if (ind.kind == "coverage_share") {
-            // A distance circle, or a circle walked at its own speed, is the time circle at the
-            // model's speed that covers the same metres (walking costs are distance / speed).
-            double minutes = ind.minutes ? *ind.minutes : *ind.metres / travel.speed_mps() / 60;
-            const double level_minutes = minutes;  // the life-circle level rule reads the circle as named
-            if (ind.minutes && ind.speed_kmh) minutes = *ind.minutes * *ind.speed_kmh / p.travel.speed_kmh;
-            std::set<std::string> types(ind.facility_types.begin(), ind.facility_types.end());
-            const std::vector<uint8_t> fac_ok = ind.facility_filter.empty() || !s.facilities
-                                                    ? std::vector<uint8_t>()
-                                                    : rows_matching(p.facilities.src, *s.facilities, ind.facility_filter, "indicator " + ind.id + ": facility_filter");
-            const std::vector<uint8_t> dem_ok = ind.filter.empty() ? std::vector<uint8_t>()
-                                                                   : rows_matching(p.demand.src, *s.demand, ind.filter, "indicator " + ind.id + ": filter");
-            std::vector<uint32_t> rows;
-            for (size_t f = 0; f < nf; ++f)
-                if (r.active[f] && types.count(s.fac_type_value[f]) && counts_for_circle(p, s.fac_type_value[f], level_minutes) &&
-                    (fac_ok.empty() || fac_ok[f]))
-                    rows.push_back(static_cast<uint32_t>(f));
-            const NearestTable& t = covered_within(rows, minutes);
-            auto& cov = r.indicator_covered[k];
-            cov.assign(nd, 0);
-            // The weight counted: households, or the indicator's population group; a group or a
-            // demand filter makes its own base (the group's people, the rows passing the filter).
-            const auto group = ind.weight.empty() ? s.dem_group_weight.end() : s.dem_group_weight.find(ind.weight);
-            const std::vector<double>& weight = group == s.dem_group_weight.end() ? s.dem_weight_value : group->second;
-            const bool own_base = !dem_ok.empty() || group != s.dem_group_weight.end();
-            if (own_base)
-                for (size_t tt = 0; tt < nt; ++tt) r.facts[tt].base_weight[ind.id] = 0;
-            for (size_t d = 0; d < nd; ++d) {
-                const bool counts = dem_ok.empty() || dem_ok[d];  // a demand filter: only its rows count
-                cov[d] = counts && t.seconds[d] <= minutes * 60 + 1e-9;
-                int town = s.dem_town[d].town;
-                if (town < 0) continue;
-                if (cov[d]) r.facts[town].covered_households[ind.id] += weight[d];
-                if (own_base && counts) r.facts[town].base_weight[ind.id] += weight[d];
+        for (size_t t = 0; t < nt; ++t) r.evals[k][t] = evaluate(ind, r.facts[t], r.year);
+        if (ind.share_of_units()) {
+            // The town's value is the share of its units meeting the unit target (none without units).
+            std::vector<double> met(nt, 0), judged(nt, 0);
+            for (size_t u = 0; u < nu && !r.unit_evals.empty(); ++u) {
+                const int t = s.unit_town[u];
+                const Status st = r.unit_evals[k][u].status;
+                if (t < 0 || (st != Status::met && st != Status::missed)) continue;
+                judged[t] += 1;
+                if (st == Status::met) met[t] += 1;
             }
-        } else if (ind.kind == "share_of_facilities") {
-            // Hosts X count when a partner Y lies within within_m, or names X in its host field.
-            std::set<std::string> hosts(ind.facility_types.begin(), ind.facility_types.end());
-            std::set<std::string> partners(ind.with_types.begin(), ind.with_types.end());
-            int host_field = ind.host_field.empty() || !s.facilities ? -1 : s.facilities->field_index(ind.host_field);
-            std::set<std::string> hosted_ids;
-            std::vector<uint32_t> partner_rows;
-            for (size_t f = 0; f < nf; ++f)
-                if (r.active[f] && partners.count(s.fac_type_value[f])) {
-                    partner_rows.push_back(static_cast<uint32_t>(f));
-                    if (host_field >= 0) hosted_ids.insert(s.facilities->text(f, host_field));
-                }
-            for (size_t f = 0; f < nf; ++f) {
-                int town = s.fac_town[f].town;
-                if (!r.active[f] || town < 0 || !hosts.count(s.fac_type_value[f])) continue;
-                bool has = s.fac_id >= 0 && hosted_ids.count(s.facilities->text(f, s.fac_id));
-                for (size_t q = 0; !has && q < partner_rows.size(); ++q) {
-                    const auto& a = s.facilities->point[f];
-                    const auto& b = s.facilities->point[partner_rows[q]];
-                    has = std::hypot(a.x - b.x, a.y - b.y) <= ind.within_m;
-                }
-                auto& h = r.facts[town].hosts[ind.id];
-                h.second += 1;
-                if (has) h.first += 1;
-            }
+            for (size_t t = 0; t < nt; ++t) r.evals[k][t] = evaluate_share_of_units(ind, met[t], judged[t], r.year);
         }
-    }
-    r.evals.assign(tf.indicators.size(), std::vector<Evaluation>(nt));
-    r.city.resize(tf.indicators.size());
-    for (size_t k = 0; k < tf.indicators.size(); ++k) {
-        for (size_t t = 0; t < nt; ++t) r.evals[k][t] = evaluate(tf.indicators[k], r.facts[t], r.year);
-        r.city[k] = roll_up(tf.indicators[k], r.facts, r.evals[k], r.year);
+        r.city[k] = roll_up(ind, r.facts, r.evals[k], r.year);
+        if (ind.share_of_units())
+            r.city[k].pooled = evaluate_share_of_units(ind, r.units_met.empty() ? 0 : r.units_met[k], r.units_judged.empty() ? 0 : r.units_judged[k], r.year);
     }
     // Who lives where the plan is missed: households of the towns missing each indicator, as a
     // share of the households of the towns judged (met or missed).

@@ -68,6 +68,14 @@ struct AnalysisResult {
     };
     std::vector<EquityRow> equity;
     std::vector<std::optional<double>> missed_weight_share;  // [indicator] share of households in towns that miss it
+
+    // [units] (villages / communities), when the study has them: per unit the facts, circles and
+    // evaluations a town has (unit_indicator's targets), and per town its remainder (the rows in
+    // no unit of the town). A town's units plus its remainder sum to the town.
+    std::vector<TownFacts> unit_facts, remainder_facts;   // [unit], [town]
+    std::vector<std::vector<double>> unit_covered, remainder_covered;  // [circle][unit], [circle][town]
+    std::vector<std::vector<Evaluation>> unit_evals;      // [indicator][unit]
+    std::vector<double> units_met, units_judged;          // [indicator] over the city (units met / met or missed)
 };
 
 // Gives each indicator its reader's words: its population group's ([demand] weights) and its

@@ -499,3 +499,67 @@ CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, co
 }
 
 }  // namespace lc::cov
+
+namespace lc::cov {
+
+bool judged_per_unit(const Indicator& ind) {
+    if (!ind.unit_targets.empty()) return true;
+    // A town-level count ("one per town"), a town statistic or a city-wide total says nothing of
+    // what each village should have.
+    return ind.kind != "count_at_least" && ind.kind != "per_10k_population" && ind.kind != "town_value" && ind.kind != "city_total";
+}
+
+Indicator unit_indicator(const Indicator& ind) {
+    Indicator u = ind;
+    u.form.clear();
+    if (!ind.unit_targets.empty()) {
+        u.targets = ind.unit_targets;
+        u.target_comparators = ind.unit_comparators;
+    } else if (!judged_per_unit(ind)) {
+        u.targets.clear();
+        u.target_comparators.clear();
+    }
+    return u;
+}
+
+Evaluation evaluate_share_of_units(const Indicator& ind, double met, double judged, int year) {
+    Evaluation e;
+    e.target = ind.target_for(year);
+    e.comparator = ind.comparator_for(year);
+    if (!e.target) {
+        e.status = Status::no_target;
+        e.gap_text = "no target for " + std::to_string(year);
+        e.gap_text_zh = std::to_string(year) + " 年无目标值";
+        return e;
+    }
+    if (!(judged > 0)) {
+        e.status = Status::no_data;
+        e.gap_text = "no village or community judged";
+        e.gap_text_zh = "无可考核的村（社区）";
+        return e;
+    }
+    e.value = met / judged;
+    e.status = meets(e.comparator, *e.value, *e.target) ? Status::met : Status::missed;
+    const std::string counts = fmt(met, 0) + " of " + fmt(judged, 0) + " villages and communities meet it";
+    const std::string counts_zh = fmt(judged, 0) + " 个村（社区）中 " + fmt(met, 0) + " 个达标";
+    if (e.status == Status::met) {
+        e.gap_text = "met (" + counts + ")";
+        e.gap_text_zh = "已达标（" + counts_zh + "）";
+        return e;
+    }
+    if (e.comparator == "<=" || e.comparator == "<") {
+        e.gap = *e.value - *e.target;
+        e.gap_text = counts + ": above the limit";
+        e.gap_text_zh = counts_zh + "，超出上限";
+        return e;
+    }
+    // Units still to bring up to the target: the fewest whole units that reach the share.
+    double need = std::ceil(*e.target * judged - met - 1e-9);
+    if (e.comparator == ">" && meets("==", (met + need) / judged, *e.target)) need += 1;
+    e.gap = std::max(need, 1.0);
+    e.gap_text = counts + "; " + fmt(e.gap, 0) + " more needed";
+    e.gap_text_zh = counts_zh + "，还需 " + fmt(e.gap, 0) + " 个达标";
+    return e;
+}
+
+}  // namespace lc::cov

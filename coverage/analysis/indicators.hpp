@@ -39,6 +39,15 @@ struct Indicator {
     std::map<int, double> rollup_targets;  // year -> share of towns; key 0 = every year (a plain number)
     std::map<int, std::string> rollup_comparators;
     std::string rollup_comparator = ">=";
+    // The units level ([units], villages / communities): the target each unit is judged against
+    // (unit_target; key 0 = every year). Without one, units are judged against `targets` when the
+    // kind is a share or rate, and not judged for the town-level kinds (count_at_least,
+    // per_10k_population, town_value, city_total). form = "share_of_units_met": the value of a
+    // town (and of the city) is the share of its units meeting unit_target, judged against `targets`.
+    std::map<int, double> unit_targets;
+    std::map<int, std::string> unit_comparators;
+    std::string form;
+    bool share_of_units() const { return form == "share_of_units_met"; }
 
     // Target for a plan year: that year's, else the latest earlier one; none before the first
     // target year (a plan's 2025 value does not bind a 2022 run).
@@ -113,9 +122,26 @@ struct CityRollup {
     std::optional<double> share_of_towns_met;
     std::optional<double> rollup_target;  // share of towns the city must reach in the year, if any
     std::string rollup_comparator = ">=";
+    // The units level ([units], villages / communities): the target each unit is judged against
+    // (unit_target; key 0 = every year). Without one, units are judged against `targets` when the
+    // kind is a share or rate, and not judged for the town-level kinds (count_at_least,
+    // per_10k_population, town_value, city_total). form = "share_of_units_met": the value of a
+    // town (and of the city) is the share of its units meeting unit_target, judged against `targets`.
+    std::map<int, double> unit_targets;
+    std::map<int, std::string> unit_comparators;
+    std::string form;
+    bool share_of_units() const { return form == "share_of_units_met"; }
     std::optional<Status> rollup_status;  // against rollup_target when the indicator has one for the year
 };
 CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, const std::vector<Evaluation>& evals, int year);
+
+// The indicator as units are judged by it: unit_target in place of targets, or no target for the
+// town-level kinds (judged_per_unit false).
+Indicator unit_indicator(const Indicator& ind);
+bool judged_per_unit(const Indicator& ind);
+// form = share_of_units_met: `met` of `judged` units (villages / communities) meet the unit
+// target; the evaluation of that share against the indicator's targets for the year.
+Evaluation evaluate_share_of_units(const Indicator& ind, double met, double judged, int year);
 
 // "1,240" style thousands separators for gap texts.
 std::string with_commas(double v, int decimals = 0);

@@ -26,7 +26,8 @@ const std::set<std::string> kIndicatorKeys{"id", "name_zh", "name_en", "unit", "
                                            "facility_types", "with_types", "minutes", "metres", "area_field", "stat",
                                            "population_stat", "attribute", "numerator", "denominator", "host_field",
                                            "within_m", "targets", "city_rollup", "weight_stat", "city_value",
-                                           "population_field", "per", "filter", "facility_filter", "speed_kmh", "weight"};
+                                           "population_field", "per", "filter", "facility_filter", "speed_kmh", "weight",
+                                           "unit_target", "form"};
 const std::set<std::string> kRollupKeys{"kind", "target", "comparator"};
 const std::set<std::string> kMetaKeys{"plan", "default_year", "source", "note"};
 
@@ -243,6 +244,26 @@ TargetsFile load_targets(const std::string& path) {
             }
             for (const auto& [year, v] : ind.rollup_targets)
                 if (v < 0 || v > 1) bad("city_rollup.target", "a share of towns must lie between 0 and 1 (got " + std::to_string(v) + ")");
+        }
+        if (auto* target = t->get("unit_target")) {
+            if (auto* years = target->as_table()) {
+                if (auto err = parse_year_table(*years, ind.unit_targets, ind.unit_comparators); !err.empty()) bad("unit_target", err);
+                if (ind.unit_targets.empty()) bad("unit_target", "no year given");
+            } else {
+                double v = 0;  // a plain number holds for every year
+                std::string cmp;
+                if (!parse_target_value(*target, v, cmp)) bad("unit_target", "expected a number, a string such as \"> 0.8\" or { YEAR = number, ... }");
+                ind.unit_targets[0] = v;
+                if (!cmp.empty()) ind.unit_comparators[0] = cmp;
+            }
+        }
+        ind.form = text("form");
+        if (!ind.form.empty() && ind.form != "share_of_units_met") bad("form", "must be share_of_units_met (or left out)");
+        if (ind.share_of_units()) {
+            if (ind.unit_targets.empty()) bad("unit_target", "form = share_of_units_met needs unit_target, the target each unit must meet");
+            if (ind.kind == "city_total") bad("form", "a city-wide total has no per-unit value");
+            for (const auto& [year, v] : ind.targets)
+                if (v < 0 || v > 1) bad("targets", "with form = share_of_units_met a target is a share of units between 0 and 1 (got " + std::to_string(v) + ")");
         }
         // Kind-specific requirements.
         if (auto [key, what] = check_indicator_kind(ind); key) bad(key, what);

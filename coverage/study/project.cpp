@@ -208,6 +208,12 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.str("towns", "name", p.towns.name);
     r.num("towns", "assign_tolerance_m", p.towns.assign_tolerance_m);
 
+    r.layer("units", p.units.src);
+    r.str("units", "id", p.units.id);
+    r.str("units", "name", p.units.name);
+    r.str("units", "town", p.units.town);
+    r.num("units", "crossing_share", p.units.crossing_share);
+
     r.str("stats", "path", p.stats.path);
     r.str("stats", "key", p.stats.key);
     r.str("stats", "join_on", p.stats.join_on);
@@ -356,6 +362,7 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     if (p.travel.speed_kmh > 300) r.bad("travel", "speed_kmh", "must be at most 300 km/h");
     if (p.travel.detour_factor > 10) r.bad("travel", "detour_factor", "must be at most 10");
     if (p.towns.assign_tolerance_m < 0) r.bad("towns", "assign_tolerance_m", "must be 0 or more metres");
+    if (!(p.units.crossing_share >= 0) || p.units.crossing_share >= 1) r.bad("units", "crossing_share", "must be a share from 0 to below 1");
     if (!(p.network.snap_m > 0)) r.bad("network", "snap_m", "must be positive metres");
     if (p.network.snap_far_m < p.network.snap_m) r.bad("network", "snap_far_m", "must be at least snap_m (" + fixed(p.network.snap_m, 1) + " m)");
     if (p.network.node_tolerance_m < 0) r.bad("network", "node_tolerance_m", "must be 0 or more metres");
@@ -369,7 +376,7 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     if (!p.travel.mode.empty() && p.travel.mode != "network" && p.travel.mode != "straight")
         r.bad("travel", "mode", "must be network or straight");
 
-    for (auto* src : {&p.towns.src, &p.facilities.src, &p.demand.src, &p.network.src}) src->path = p.resolve(src->path);
+    for (auto* src : {&p.towns.src, &p.units.src, &p.facilities.src, &p.demand.src, &p.network.src}) src->path = p.resolve(src->path);
     p.stats.path = p.resolve(p.stats.path);
     p.targets.path = p.resolve(p.targets.path);
     return p;

@@ -31,6 +31,16 @@ struct Project {
         double assign_tolerance_m = 200;  // points outside every town but this close go to the nearest
     } towns;
 
+    // [units]: optional villages / communities (村/社区), the level below the towns. Every
+    // indicator is also evaluated per unit; a unit belongs to one town (its `town` field, else the
+    // town holding most of its area), and a unit reaching into another town is reported.
+    struct Units {
+        geo::LayerSource src;
+        std::string id, name, town;
+        double crossing_share = 0.01;  // more than this share of a unit's area in another town: reported
+    } units;
+    bool has_units() const { return !units.src.path.empty(); }
+
     struct Stats {  // optional town statistics table (CSV), joined by town id or name
         std::string path, key = "code", join_on = "id";
     } stats;

@@ -355,6 +355,105 @@ void load_capacity(Study& s) {
     }
 }
 
+// [units]: read the village / community polygons, give each its town (the `town` field, else the
+// town holding most of its area), and report units reaching into another town.
+void load_units(Study& s) {
+    const Project& p = s.project;
+    geo::OpenedLayer src(p.units.src, "units");
+    s.units = std::make_unique<geo::Layer>(geo::read_layer(src, geo::GeomKind::polygon, s.metric_epsg, s.report, pick(src, p.units.id, kTownIds),
+                                                           pick(src, p.units.name, kTownNames), kBorderToleranceM));
+    geo::Layer& u = *s.units;
+    u.role = "units";
+    resolve_field(u, p.units.id, kTownIds, s.unit_id, "units", "id", true, s.report);
+    resolve_field(u, p.units.name, kTownNames, s.unit_name, "units", "name", false, s.report);
+    int town_field = -1;
+    if (!p.units.town.empty()) resolve_field(u, p.units.town, {}, town_field, "units", "town", true, s.report);
+    if (u.size()) check_near_towns(s, u.file, u.name, "units lie", {u.min_x, u.min_y, u.max_x, u.max_y});
+    {
+        std::map<std::string, size_t> seen;  // unit ids are the join key of the unit tables
+        for (size_t i = 0; i < u.size(); ++i) {
+            auto [it, fresh] = seen.emplace(u.text(i, s.unit_id), i);
+            if (!fresh)
+                s.report.add(u.message(geo::Level::error, i, s.unit_id, "duplicate_id",
+                                       "unit id '" + it->first + "' is used twice (also feature " + std::to_string(u.fid[it->second]) + ")"));
+        }
+    }
+    s.unit_set = std::make_unique<geo::TownSet>(u, s.unit_id, s.unit_name);
+    const geo::TownSet& towns = *s.town_set;
+    std::map<std::string, int> town_by_id;
+    for (size_t t = 0; t < towns.size(); ++t) town_by_id.emplace(towns.id(t), static_cast<int>(t));
+    s.unit_town.assign(u.size(), -1);
+    for (size_t i = 0; i < u.size(); ++i) {
+        const GEOSGeometry* g = s.unit_set->geom(i);
+        const double area = s.unit_set->area_m2(i);
+        // Area of the unit in each town it meets (towns whose polygons come within the unit's reach).
+        double xmin = 0, xmax = 0, ymin = 0, ymax = 0;
+        GEOSGeom_getXMin_r(geo::geos(), g, &xmin), GEOSGeom_getXMax_r(geo::geos(), g, &xmax);
+        GEOSGeom_getYMin_r(geo::geos(), g, &ymin), GEOSGeom_getYMax_r(geo::geos(), g, &ymax);
+        std::vector<std::pair<int, double>> in_town;
+        for (int t : towns.candidates(u.point[i], std::hypot(xmax - xmin, ymax - ymin))) {
+            geo::GeomPtr inter(GEOSIntersection_r(geo::geos(), g, towns.geom(t)));
+            const double a = inter ? geo::area(inter.get()) : 0;
+            if (a > 0) in_town.push_back({t, a});
+        }
+        if (town_field >= 0) {
+            const std::string id = u.text(i, town_field);
+            auto it = town_by_id.find(id);
+            if (it == town_by_id.end()) {
+                s.report.add(u.message(geo::Level::error, i, town_field, "unknown_town", "names town '" + id + "', which the towns layer does not have"));
+                continue;
+            }
+            s.unit_town[i] = it->second;
+        } else {
+            int best = -1;
+            double best_area = 0;
+            for (const auto& [t, a] : in_town)
+                if (a > best_area) best = t, best_area = a;
+            if (best < 0) {
+                s.report.add(u.message(geo::Level::warning, i, -1, "unit_outside_towns", "lies in no town: the unit is left out of the unit tables"));
+                continue;
+            }
+            s.unit_town[i] = best;
+        }
+        for (const auto& [t, a] : in_town) {
+            if (t == s.unit_town[i] || !(area > 0) || a / area <= p.units.crossing_share) continue;
+            s.unit_crossings.push_back({i, t, a / area, 0});
+        }
+    }
+}
+
+// Rows of a layer in units, by the nesting rule (Study::dem_unit).
+std::vector<int> units_of(const Study& s, const geo::Layer& layer, const std::vector<geo::TownSet::Assignment>& town_of) {
+    const auto in_unit = s.unit_set->assign_all(layer.point, s.project.towns.assign_tolerance_m);
+    std::vector<int> unit(layer.size(), -1);
+    for (size_t i = 0; i < layer.size(); ++i) {
+        const int u = in_unit[i].town;
+        if (u >= 0 && town_of[i].town >= 0 && s.unit_town[u] == town_of[i].town) unit[i] = u;
+    }
+    return unit;
+}
+
+// Each crossing unit's demand that lies in the other town (counted there), then one message each.
+void report_unit_crossings(Study& s) {
+    const geo::Layer& u = *s.units;
+    if (s.demand) {
+        const auto in_unit = s.unit_set->assign_all(s.demand->point, s.project.towns.assign_tolerance_m);
+        for (auto& c : s.unit_crossings)
+            for (size_t d = 0; d < s.demand->size(); ++d)
+                if (in_unit[d].town == static_cast<int>(c.unit) && s.dem_town[d].town == c.other_town) c.weight_elsewhere += s.dem_weight_value[d];
+    }
+    for (const auto& c : s.unit_crossings) {
+        const geo::TownSet& towns = *s.town_set;
+        const int own = s.unit_town[c.unit];
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "%.1f%%", 100 * c.area_share);
+        s.report.add(u.message(geo::Level::warning, c.unit, -1, "unit_crosses_town_border",
+                               "belongs to town " + towns.id(own) + " " + towns.name(own) + " but " + buf + " of its area lies in town " +
+                                   towns.id(c.other_town) + " " + towns.name(c.other_town) + "; " + fixed(c.weight_elsewhere, 0) +
+                                   " households there count for that town, not for the unit"));
+    }
+}
+
 }  // namespace
 
 void check_near_towns(Study& s, const std::string& file, const std::string& layer, const std::string& role, const Extent& e) {
@@ -423,6 +522,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
     }
     s->town_set = std::make_unique<geo::TownSet>(*s->towns, s->town_id, s->town_name);
     load_stats(*s);
+    if (p.has_units()) load_units(*s);
 
     if (opts.need_facilities && !p.facilities.src.path.empty()) {
         geo::OpenedLayer src(p.facilities.src, "facilities");
@@ -453,6 +553,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         if (f.size()) check_near_towns(*s, f.file, f.name, "facilities lie", {f.min_x, f.min_y, f.max_x, f.max_y});
         s->fac_town = s->town_set->assign_all(f.point, p.towns.assign_tolerance_m);
         report_outside(*s, f, s->fac_town, s->fac_id);
+        if (s->has_units()) s->fac_unit = units_of(*s, f, s->fac_town);
     }
     if (opts.need_demand && !p.demand.src.path.empty()) {
         geo::OpenedLayer src(p.demand.src, "demand");
@@ -472,7 +573,9 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         if (d.size()) check_near_towns(*s, d.file, d.name, "demand rows lie", {d.min_x, d.min_y, d.max_x, d.max_y});
         s->dem_town = s->town_set->assign_all(d.point, p.towns.assign_tolerance_m);
         report_outside(*s, d, s->dem_town, s->dem_id);
+        if (s->has_units()) s->dem_unit = units_of(*s, d, s->dem_town);
     }
+    if (s->has_units()) report_unit_crossings(*s);
     return s;
 }
 

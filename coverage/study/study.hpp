@@ -49,6 +49,26 @@ struct Study {
     // field, else floor area / m2_per_place; missing or negative values count as 0 (reported).
     std::vector<double> fac_capacity;
 
+    // [units] (villages / communities), when the project has them. Nesting rule: a demand or
+    // facility row counts for the unit holding it only when that unit belongs to the row's own
+    // town; otherwise (no unit there, or a unit of another town) it counts for its town's
+    // remainder (unit -1). Town figures never change, and a town's units plus its remainder sum
+    // to the town.
+    std::unique_ptr<geo::Layer> units;
+    std::unique_ptr<geo::TownSet> unit_set;
+    int unit_id = -1, unit_name = -1;
+    std::vector<int> unit_town;         // per unit: its town (-1 none: the unit is left out)
+    std::vector<int> dem_unit, fac_unit;  // per demand / facility row: its unit, -1 the town's remainder
+    // A unit whose area reaches into another town (more than [units] crossing_share of it), and
+    // the demand weight of its rows lying in that other town (counted there, not in the unit).
+    struct UnitCrossing {
+        size_t unit = 0;
+        int other_town = -1;
+        double area_share = 0, weight_elsewhere = 0;
+    };
+    std::vector<UnitCrossing> unit_crossings;
+    bool has_units() const { return unit_set != nullptr; }
+
     // A facility's id as outputs show it: the id field's text, else the feature id.
     std::string facility_id(size_t row) const {
         return fac_id >= 0 ? facilities->text(row, fac_id) : std::to_string(facilities->fid[row]);

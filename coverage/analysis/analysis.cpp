@@ -103,6 +103,8 @@ std::optional<TargetsFile> load_study_targets(Study& study) {
     names.has_demand = s->demand != nullptr;
     if (s->demand)
         for (int i = 0; i < s->demand->defn->GetFieldCount(); ++i) names.demand_fields.push_back(s->demand->defn->GetFieldDefn(i)->GetNameRef());
+    if (s->units)
+        for (int i = 0; i < s->units->defn->GetFieldCount(); ++i) names.unit_fields.push_back(s->units->defn->GetFieldDefn(i)->GetNameRef());
     names.has_stats = !s->stats.file.empty();
     names.stat_columns = s->stats.columns;
     for (const auto& e : check_against_data(*targets, names)) s->report.error(p.targets.path, "", "targets_vs_data", e);
@@ -478,6 +480,14 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
     if (s.has_units()) {
         r.unit_facts = zone_facts(s, r, tf, rows, s.dem_unit, s.fac_unit, nu);
         r.remainder_facts = zone_facts(s, r, tf, rows, dem_rest, fac_rest, nt);
+        // A statistic an indicator names may be a numeric field of the units layer: a figure per
+        // unit (social workers per village), as the town statistics table gives one per town.
+        for (const auto& ind : tf.indicators)
+            for (const std::string* col : {&ind.stat, &ind.population_stat, &ind.weight_stat}) {
+                const int idx = col->empty() ? -1 : s.units->field_index(*col);
+                if (idx < 0) continue;
+                for (size_t u = 0; u < nu; ++u) r.unit_facts[u].stats[*col] = s.units->number(u, idx);
+            }
     }
     if (!r.targets) return r;
     r.year = p.targets.year ? p.targets.year : (tf.default_year ? tf.default_year : tf.indicators.front().targets.rbegin()->first);

@@ -6,6 +6,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -314,6 +315,7 @@ std::vector<std::string> check_against_data(const TargetsFile& tf, const DataNam
         for (const auto& [key, column] : {std::pair<const char*, const std::string*>{"stat", &ind.stat},
                                           {"population_stat", &ind.population_stat}, {"weight_stat", &ind.weight_stat}}) {
             if (column->empty()) continue;
+            if (std::find(data.unit_fields.begin(), data.unit_fields.end(), *column) != data.unit_fields.end()) continue;  // a figure per unit
             if (!data.has_stats)
                 errors.push_back(who + std::string(key) + " names the statistics column " + *column + " but the project has no [stats] table");
             else if (!columns.count(*column))

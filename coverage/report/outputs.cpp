@@ -17,6 +17,7 @@
 #include "coverage/report/tables.hpp"
 #include "coverage/report/workbook.hpp"
 #include "coverage/report/shapefile.hpp"
+#include "coverage/report/unit_tables.hpp"
 #include "coverage/report/styles.hpp"
 #include "coverage/report/qgis_project.hpp"
 #include "coverage/study/text.hpp"
@@ -398,6 +399,52 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
         geo::commit_transaction(layer);
         towns.finish();
     }
+    // --- units (villages / communities) ---
+    if (s.has_units()) {
+        using UnitColumn = Column<size_t>;
+        std::vector<UnitColumn> cols;
+        auto town_of = [&](size_t u) { return s.unit_town[u]; };
+        cols.push_back({"unit_id", OFTString, [&](OGRFeature* f, int i, size_t u) { f->SetField(i, s.unit_set->id(u).c_str()); }});
+        cols.push_back({"unit_name", OFTString, [&](OGRFeature* f, int i, size_t u) { f->SetField(i, s.unit_set->name(u).c_str()); }});
+        cols.push_back({"town_id", OFTString, [&](OGRFeature* f, int i, size_t u) {
+                            set_text(f, i, town_of(u) >= 0 ? s.town_set->id(town_of(u)).c_str() : nullptr);
+                        }});
+        cols.push_back({"households", OFTReal, [&](OGRFeature* f, int i, size_t u) { f->SetField(i, round_to(r.unit_facts[u].households, 3)); }});
+        for (size_t c = 0; c < labels.size(); ++c)
+            cols.push_back({"coverage_share_" + labels[c], OFTReal, [&, c](OGRFeature* f, int i, size_t u) {
+                                std::optional<double> share;
+                                if (r.unit_facts[u].households > 0) share = r.unit_covered[c][u] / r.unit_facts[u].households;
+                                set_double_at(f, i, share, 6);
+                            }});
+        for (size_t k = 0; k < r.unit_evals.size(); ++k) {
+            const std::string& id = inds[k].id;
+            cols.push_back({id + "_value", OFTReal, [&, k](OGRFeature* f, int i, size_t u) { set_double_at(f, i, r.unit_evals[k][u].value, 6); }});
+            cols.push_back({id + "_status", OFTString, [&, k](OGRFeature* f, int i, size_t u) { f->SetField(i, to_string(r.unit_evals[k][u].status)); }});
+        }
+        cols.push_back({"indicators_missed", OFTInteger, [&](OGRFeature* f, int i, size_t u) {
+                            int missed = 0;
+                            for (const auto& e : r.unit_evals) missed += e[u].status == Status::missed;
+                            f->SetField(i, missed);
+                        }});
+        cols.push_back({"crosses_into", OFTString, [&](OGRFeature* f, int i, size_t u) {
+                            std::string other;
+                            for (const auto& c : s.unit_crossings)
+                                if (c.unit == u) other += (other.empty() ? "" : ",") + s.town_set->id(c.other_town);
+                            set_text(f, i, other.empty() ? nullptr : other.c_str());
+                        }});
+        geo::BulkLayer& units = gpkg.create_bulk_layer("units", wkbMultiPolygon, crs.epsg());
+        OGRLayer* layer = units.layer();
+        const std::vector<int> idx = add_columns(layer, s.units->defn.get(), cols);
+        geo::start_transaction(layer);
+        for (size_t u = 0; u < s.units->size(); ++u) {
+            OGRFeature* f = feature_from(layer, s.units->attributes[u].get());
+            fill_columns(f, cols, idx, u);
+            write_row(units, f, s.units->geom[u].get(), crs);
+            OGRFeature::DestroyFeature(f);
+        }
+        geo::commit_transaction(layer);
+        units.finish();
+    }
     // Facility ids as written in nearest_id (one string per facility, not one per household),
     // read before report.html starts reading the same features on another thread.
     std::vector<std::string> fac_ids;
@@ -419,6 +466,10 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
                             const int town = s.dem_town[d].town;
                             set_text(f, i, town >= 0 ? s.town_set->id(town).c_str() : nullptr);
                         }});
+        if (s.has_units())
+            cols.push_back({"unit", OFTString, [&](OGRFeature* f, int i, size_t d) {
+                                set_text(f, i, s.dem_unit[d] >= 0 ? s.unit_set->id(s.dem_unit[d]).c_str() : nullptr);
+                            }});
         const size_t status_col = cols.size();  // skipped rows carry only their status
         cols.push_back({"status", OFTString, [&](OGRFeature* f, int i, size_t d) { f->SetField(i, status[d].c_str()); }});
         cols.push_back({"nearest_id", OFTString, [&](OGRFeature* f, int i, size_t d) {
@@ -591,6 +642,7 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     gpkg.commit();
     write_qgis_project({outdir + "/coverage.gpkg", outdir + "/coverage.qgz", p.lang, p.name_in(p.lang), r.circles_min, indicator_names, town_label});
     write_compliance_tables(outdir, s, travel, r);
+    write_unit_tables(outdir, s, r);
     write_workbook(outdir, s, r);
     write_service_tables(outdir, s, r);
     if (baseline) write_scenario_comparison(outdir, s, r, *baseline);
@@ -608,6 +660,16 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     res["facilities"] = s.facilities ? s.facilities->size() : 0;
     res["demand"] = nd;
     res["households"] = total_hh;
+    if (s.has_units()) {
+        nlohmann::ordered_json crossing = nlohmann::ordered_json::array();
+        for (const auto& c : s.unit_crossings)
+            crossing.push_back({{"unit_id", s.unit_set->id(c.unit)}, {"town_id", s.town_set->id(s.unit_town[c.unit])},
+                                {"other_town_id", s.town_set->id(c.other_town)}, {"area_share", round_to(c.area_share, 4)},
+                                {"households_in_other_town", round_to(c.weight_elsewhere, 3)}});
+        double rest = 0;
+        for (const auto& f : r.remainder_facts) rest += f.households;
+        res["units"] = {{"count", s.unit_set->size()}, {"households_in_no_unit", round_to(rest, 3)}, {"crossing_town_borders", crossing}};
+    }
     if (r.has_capacity) {
         nlohmann::ordered_json served = nlohmann::ordered_json::object();
         for (size_t c = 0; c < labels.size(); ++c) {

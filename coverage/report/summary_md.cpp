@@ -78,6 +78,38 @@ void write_summary_md(const std::string& outdir, const Study& s, const TravelMod
             md << " |\n";
         }
     }
+    // --- the units level (villages / communities) ---
+    if (s.has_units()) {
+        double rest = 0;
+        for (const auto& f : r.remainder_facts) rest += f.households;
+        md << "\n## " << (zh ? "村（社区）层级" : "Villages and communities") << "\n\n";
+        md << (zh ? "- 村（社区）数：" : "- Villages and communities: ") << with_commas(static_cast<double>(s.unit_set->size())) << "\n";
+        md << (zh ? "- 不在任何村（社区）内的住户（计入所在镇街）：" : "- Households in no village or community (counted in their town): ") << with_commas(rest)
+           << "\n";
+        if (!s.unit_crossings.empty()) {
+            md << (zh ? "- 跨越镇街边界的村（社区）：" : "- Villages and communities reaching into another town: ") << s.unit_crossings.size() << "\n";
+            for (const auto& c : s.unit_crossings)
+                md << "  - " << s.unit_set->name(c.unit) << (zh ? "（属" : " (of ") << s.town_set->name(s.unit_town[c.unit]) << (zh ? "）：" : "): ")
+                   << fixed(100 * c.area_share, 1) << (zh ? "% 面积位于" : "% of its area lies in ") << s.town_set->name(c.other_town)
+                   << (zh ? "，该处 " : "; ") << with_commas(c.weight_elsewhere) << (zh ? " 户计入" + s.town_set->name(c.other_town) : " households there count for that town")
+                   << "\n";
+            }
+        if (!r.unit_evals.empty()) {
+            md << "\n" << (zh ? "| 指标 | 村（社区）目标 | 达标村（社区） | 占比 |\n|---|---|---|---|\n" : "| Indicator | Target per unit | Units meeting | Share |\n|---|---|---|---|\n");
+            for (size_t i : order) {
+                const Indicator& ind = inds[i];
+                if (!judged_per_unit(ind)) continue;
+                const Indicator unit = unit_indicator(ind);
+                const auto target = unit.target_for(r.year);
+                // A share_of_units_met indicator's unit target is in the per-unit measure's own unit (2 social workers).
+                const int d = ind.share_of_units() ? (target && *target == std::floor(*target) ? 0 : 2) : decimals_for(ind);
+                md << "| " << ind.name(p.lang) << " | " << (target ? unit.comparator_for(r.year) + " " + fixed(*target, d) : (zh ? "无" : "none"))
+                   << " | " << with_commas(r.units_met[i]) << " / " << with_commas(r.units_judged[i]) << " | "
+                   << (r.units_judged[i] > 0 ? fixed(100 * r.units_met[i] / r.units_judged[i], 1) + "%" : (zh ? "无数据" : "no data")) << " |\n";
+            }
+            md << "\n" << (zh ? "各村（社区）明细见 units.csv 与 units_compliance.csv。" : "Each village and community: units.csv and units_compliance.csv.") << "\n";
+        }
+    }
     // --- reach, service, accessibility and equity ---
     const ServiceView sv = service_view(s, r);
     if (sv.has_capacity || sv.has_access) {

@@ -114,6 +114,14 @@ void write_compliance_tables(const std::string& outdir, const Study& s, const Tr
             jc["rollup_comparator"] = c.rollup_comparator;
             jc["rollup_status"] = c.rollup_status ? to_string(*c.rollup_status) : "no-data";
         }
+        if (!r.units_judged.empty()) {
+            // The units level: how many villages / communities meet the indicator's unit target.
+            nlohmann::ordered_json ju;
+            ju["judged"] = r.units_judged[i];
+            ju["met"] = r.units_met[i];
+            ju["share_met"] = r.units_judged[i] > 0 ? nlohmann::ordered_json(round_to(r.units_met[i] / r.units_judged[i], 6)) : nlohmann::ordered_json();
+            jc["units"] = ju;
+        }
         ji["city"] = jc;
         jinds.push_back(ji);
     }

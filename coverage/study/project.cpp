@@ -213,6 +213,7 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.str("units", "name", p.units.name);
     r.str("units", "town", p.units.town);
     r.num("units", "crossing_share", p.units.crossing_share);
+    r.num("units", "assign_tolerance_m", p.units.assign_tolerance_m);
 
     r.str("stats", "path", p.stats.path);
     r.str("stats", "key", p.stats.key);
@@ -363,6 +364,7 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     if (p.travel.detour_factor > 10) r.bad("travel", "detour_factor", "must be at most 10");
     if (p.towns.assign_tolerance_m < 0) r.bad("towns", "assign_tolerance_m", "must be 0 or more metres");
     if (!(p.units.crossing_share >= 0) || p.units.crossing_share >= 1) r.bad("units", "crossing_share", "must be a share from 0 to below 1");
+    if (!(p.units.assign_tolerance_m >= 0)) r.bad("units", "assign_tolerance_m", "must be 0 or more metres");
     if (!(p.network.snap_m > 0)) r.bad("network", "snap_m", "must be positive metres");
     if (p.network.snap_far_m < p.network.snap_m) r.bad("network", "snap_far_m", "must be at least snap_m (" + fixed(p.network.snap_m, 1) + " m)");
     if (p.network.node_tolerance_m < 0) r.bad("network", "node_tolerance_m", "must be 0 or more metres");

@@ -38,6 +38,9 @@ struct Project {
         geo::LayerSource src;
         std::string id, name, town;
         double crossing_share = 0.01;  // more than this share of a unit's area in another town: reported
+        // A point in no unit but this close to one goes to the nearest (slivers between units);
+        // farther, to its town's remainder.
+        double assign_tolerance_m = 50;
     } units;
     bool has_units() const { return !units.src.path.empty(); }
 

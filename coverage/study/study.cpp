@@ -366,6 +366,11 @@ void load_units(Study& s) {
     u.role = "units";
     resolve_field(u, p.units.id, kTownIds, s.unit_id, "units", "id", true, s.report);
     resolve_field(u, p.units.name, kTownNames, s.unit_name, "units", "name", false, s.report);
+    auto message = [&](geo::Level level, size_t row, int field, const char* code, const std::string& text) {
+        geo::Message m = u.message(level, row, field, code, text);
+        m.feature = u.label(row, s.unit_id, s.unit_name);
+        return m;
+    };
     int town_field = -1;
     if (!p.units.town.empty()) resolve_field(u, p.units.town, {}, town_field, "units", "town", true, s.report);
     if (u.size()) check_near_towns(s, u.file, u.name, "units lie", {u.min_x, u.min_y, u.max_x, u.max_y});
@@ -374,7 +379,7 @@ void load_units(Study& s) {
         for (size_t i = 0; i < u.size(); ++i) {
             auto [it, fresh] = seen.emplace(u.text(i, s.unit_id), i);
             if (!fresh)
-                s.report.add(u.message(geo::Level::error, i, s.unit_id, "duplicate_id",
+                s.report.add(message(geo::Level::error, i, s.unit_id, "duplicate_id",
                                        "unit id '" + it->first + "' is used twice (also feature " + std::to_string(u.fid[it->second]) + ")"));
         }
     }
@@ -400,7 +405,7 @@ void load_units(Study& s) {
             const std::string id = u.text(i, town_field);
             auto it = town_by_id.find(id);
             if (it == town_by_id.end()) {
-                s.report.add(u.message(geo::Level::error, i, town_field, "unknown_town", "names town '" + id + "', which the towns layer does not have"));
+                s.report.add(message(geo::Level::error, i, town_field, "unknown_town", "names town '" + id + "', which the towns layer does not have"));
                 continue;
             }
             s.unit_town[i] = it->second;
@@ -410,7 +415,7 @@ void load_units(Study& s) {
             for (const auto& [t, a] : in_town)
                 if (a > best_area) best = t, best_area = a;
             if (best < 0) {
-                s.report.add(u.message(geo::Level::warning, i, -1, "unit_outside_towns", "lies in no town: the unit is left out of the unit tables"));
+                s.report.add(message(geo::Level::warning, i, -1, "unit_outside_towns", "lies in no town: the unit is left out of the unit tables"));
                 continue;
             }
             s.unit_town[i] = best;
@@ -424,7 +429,7 @@ void load_units(Study& s) {
 
 // Rows of a layer in units, by the nesting rule (Study::dem_unit).
 std::vector<int> units_of(const Study& s, const geo::Layer& layer, const std::vector<geo::TownSet::Assignment>& town_of) {
-    const auto in_unit = s.unit_set->assign_all(layer.point, s.project.towns.assign_tolerance_m);
+    const auto in_unit = s.unit_set->assign_all(layer.point, s.project.units.assign_tolerance_m);
     std::vector<int> unit(layer.size(), -1);
     for (size_t i = 0; i < layer.size(); ++i) {
         const int u = in_unit[i].town;
@@ -437,20 +442,22 @@ std::vector<int> units_of(const Study& s, const geo::Layer& layer, const std::ve
 void report_unit_crossings(Study& s) {
     const geo::Layer& u = *s.units;
     if (s.demand) {
-        const auto in_unit = s.unit_set->assign_all(s.demand->point, s.project.towns.assign_tolerance_m);
+        const auto in_unit = s.unit_set->assign_all(s.demand->point, s.project.units.assign_tolerance_m);
         for (auto& c : s.unit_crossings)
             for (size_t d = 0; d < s.demand->size(); ++d)
                 if (in_unit[d].town == static_cast<int>(c.unit) && s.dem_town[d].town == c.other_town) c.weight_elsewhere += s.dem_weight_value[d];
     }
     for (const auto& c : s.unit_crossings) {
         const geo::TownSet& towns = *s.town_set;
+        geo::Message m = u.message(geo::Level::warning, c.unit, -1, "unit_crosses_town_border", "");
+        m.feature = u.label(c.unit, s.unit_id, s.unit_name);
         const int own = s.unit_town[c.unit];
         char buf[96];
         std::snprintf(buf, sizeof buf, "%.1f%%", 100 * c.area_share);
-        s.report.add(u.message(geo::Level::warning, c.unit, -1, "unit_crosses_town_border",
-                               "belongs to town " + towns.id(own) + " " + towns.name(own) + " but " + buf + " of its area lies in town " +
-                                   towns.id(c.other_town) + " " + towns.name(c.other_town) + "; " + fixed(c.weight_elsewhere, 0) +
-                                   " households there count for that town, not for the unit"));
+        m.text = "belongs to town " + towns.id(own) + " " + towns.name(own) + " but " + buf + " of its area lies in town " +
+                 towns.id(c.other_town) + " " + towns.name(c.other_town) + "; " + fixed(c.weight_elsewhere, 0) +
+                 " households there count for that town, not for the unit";
+        s.report.add(m);
     }
 }
 

@@ -62,6 +62,14 @@ std::string DrawnStudy::write(const std::string& dir_text, const std::string& ex
         feats.push_back(R"({"type":"Feature","properties":{"code":")" + t.id + R"(","name":")" + t.name +
                         R"("},"geometry":{"type":"Polygon","coordinates":)" + rect(map_.xy(t.a), map_.xy(t.b), t.margin_m) + "}}");
     write_file(dir / "towns.geojson", collection("towns", feats));
+    feats.clear();
+    bool unit_towns = false;
+    for (const auto& u : units_) {
+        unit_towns = unit_towns || !u.town.empty();
+        feats.push_back(R"({"type":"Feature","properties":{"code":")" + u.id + R"(","name":")" + u.name + R"(","town":")" + u.town +
+                        R"("},"geometry":{"type":"Polygon","coordinates":)" + rect(map_.xy(u.a), map_.xy(u.b), u.margin_m) + "}}");
+    }
+    if (!units_.empty()) write_file(dir / "units.geojson", collection("units", feats));
 
     feats.clear();
     for (size_t i = 0; i < roads_.size(); ++i) {
@@ -106,6 +114,7 @@ path = "towns.geojson"
 id = "code"
 name = "name"
 
+)" + (units_.empty() ? std::string() : std::string("\n[units]\npath = \"units.geojson\"\nid = \"code\"\nname = \"name\"\n") + (unit_towns ? "town = \"town\"\n" : "")) + R"(
 [facilities]
 path = "facilities.geojson"
 id = "id"

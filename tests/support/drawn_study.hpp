@@ -42,7 +42,12 @@ public:
     void town(const std::string& id, const std::string& name, char corner_a, char corner_b, double margin_m = 0) {
         towns_.push_back({id, name, corner_a, corner_b, margin_m});
     }
-    // Writes towns/roads/facilities/homes.geojson and project.toml (walking network, 4 km/h,
+    // A village / community ([units]): a rectangle like a town; `town` (a town id) is written to a
+    // `town` field when given, else the unit's town is found from its area.
+    void unit(const std::string& id, const std::string& name, char corner_a, char corner_b, double margin_m = 0, const std::string& town = "") {
+        units_.push_back({id, name, corner_a, corner_b, margin_m, town});
+    }
+    // Writes towns/roads/facilities/homes.geojson (and units.geojson with [units] when drawn) and project.toml (walking network, 4 km/h,
     // circles 5/10/15, day_care level 5 and elderly_service_complex level 15) into `dir`;
     // `extra_toml` is appended. Returns the project file's path.
     std::string write(const std::string& dir, const std::string& extra_toml = "") const;
@@ -73,6 +78,13 @@ private:
     };
     std::vector<Home> homes_;
     std::vector<Town> towns_;
+    struct Unit {
+        std::string id, name;
+        char a, b;
+        double margin_m;
+        std::string town;
+    };
+    std::vector<Unit> units_;
 };
 
 }  // namespace lc::testing

@@ -6,6 +6,9 @@
 #include <ogrsf_frmts.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -141,6 +144,63 @@ TEST_CASE("report.html is one self-contained page with the map, legend, scale ba
 
     // Town panels.
     CHECK(count(html, "<div class=\"town-card\"") == towns);
+}
+
+TEST_CASE("report.html's interactive map: a pane to pan and zoom, layer check boxes, each town's figures as display texts", "[report]") {
+    Dongguan& d = dongguan();
+    const std::string html = slurp(d.out / "report.html");
+    const size_t towns = d.study->town_set->size();
+    // The pane pan and zoom move is inside the map; controls hidden until the script shows them.
+    CHECK(count(html, "<svg id=\"map-pane\"") == 1);
+    CHECK(html.find("<div class=\"map-tools\" id=\"map-tools\" hidden>") != std::string::npos);
+    CHECK(html.find("<div class=\"map-tip\" id=\"map-tip\" role=\"status\" hidden></div>") != std::string::npos);
+    for (const char* key : {"towns", "labels", "uncovered", "type0", "type1", "type2"}) {
+        INFO(key);
+        CHECK(count(html, std::string("<input type=\"checkbox\" checked value=\"") + key + "\">") == 1);
+        CHECK(html.find(std::string("data-layers=\"") + key) != std::string::npos);
+    }
+    CHECK(html.find("value=\"planned\"") == std::string::npos);  // no planned facility in the existing scenario
+    // The panel's JSON: one row of display texts per town, in the order of "fields".
+    const std::string open = "<script type=\"application/json\" id=\"map-data\">";
+    const size_t a = html.find(open), b = html.find("</script>", a);
+    REQUIRE(a != std::string::npos);
+    const nlohmann::json data = nlohmann::json::parse(html.substr(a + open.size(), b - a - open.size()));
+    REQUIRE(data["towns"].size() == towns);
+    const auto& fields = data["fields"];
+    REQUIRE(fields.size() == 1 + d.result.circles_min.size() + 1 + 2);  // households, circles, served, statuses, missed
+    CHECK(fields[0] == "住户");
+    CHECK(fields[3] == "15 分钟覆盖率");
+    CHECK(fields[4] == "15 分钟获服务");
+    for (size_t t = 0; t < towns; ++t) {
+        const auto& row = data["towns"][t];
+        INFO("town " << t << " " << row.dump());
+        REQUIRE(row.size() == fields.size() + 1);
+        CHECK(row[0] == d.study->town_set->name(t));
+        const double hh = d.result.town_households[t];
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.0f", hh);
+        std::string digits = row[1].get<std::string>();
+        digits.erase(std::remove(digits.begin(), digits.end(), ','), digits.end());
+        CHECK(digits == buf);
+        for (size_t c = 0; c < d.result.circles_min.size(); ++c) {
+            if (hh > 0) std::snprintf(buf, sizeof buf, "%.1f%%", 100 * d.result.town_covered[c][t] / hh);
+            CHECK(row[2 + c] == (hh > 0 ? std::string(buf) : std::string("无数据")));
+        }
+        REQUIRE(d.result.has_capacity);
+        if (hh > 0) std::snprintf(buf, sizeof buf, "%.1f%%", 100 * d.result.town_served[2][t] / hh);  // the 15-minute circle
+        CHECK(row[5] == (hh > 0 ? std::string(buf) : std::string("无数据")));
+        size_t missed = 0, met = 0;
+        for (const auto& e : d.result.evals) missed += e[t].status == cov::Status::missed, met += e[t].status == cov::Status::met;
+        const std::string statuses = row[6].get<std::string>();
+        if (met) CHECK(statuses.find("达标 " + std::to_string(met) + " 项") != std::string::npos);
+        if (missed) CHECK(statuses.find("未达标 " + std::to_string(missed) + " 项") != std::string::npos);
+        CHECK((missed == 0) == (row[7] == "无"));
+        for (const auto& v : row) {
+            const std::string text = v.get<std::string>();
+            CHECK(!text.empty());
+            for (const char* bad : {"nan", "inf", "undefined", "<"}) CHECK(text.find(bad) == std::string::npos);
+        }
+    }
 }
 
 TEST_CASE("report.html escapes text, speaks English and draws proposed sites", "[report]") {

@@ -1,6 +1,7 @@
 #include "coverage/report/report_html.hpp"
 #include "coverage/report/words.hpp"
 #include "coverage/report/report_html_assets.hpp"
+#include "coverage/report/report_html_map.hpp"
 #include "coverage/report/report_html_service.hpp"
 
 #include "coverage/study/text.hpp"
@@ -237,17 +238,50 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
     const long mw = std::lround((maxx - minx) * fr.k), mh = std::lround((maxy - miny) * fr.k);
     const long lx = kPad * 2 + mw;  // legend panel
     const long width = lx + kLegendWidth;
-    const int legend_lines = 13 + (site && !site->sites.empty() ? 1 : 0);
+    // Facilities of the main types, grouped by type and by existing / planned (in the scenario).
+    std::vector<std::string> fac_types = p.travel.main_types;
+    std::vector<std::vector<uint32_t>> fac_rows[2];  // [planned][type] facility rows
+    for (uint32_t row : r.main_rows) {
+        const std::string& type = s.fac_type_value[row];
+        size_t i = std::find(fac_types.begin(), fac_types.end(), type) - fac_types.begin();
+        if (i == fac_types.size()) fac_types.push_back(type);
+        const std::string status = s.fac_status >= 0 ? s.facilities->text(row, s.fac_status) : "";
+        auto& rows = fac_rows[status.rfind("planned", 0) == 0 ? 1 : 0];
+        rows.resize(fac_types.size());
+        rows[i].push_back(row);
+    }
+    const bool any_planned = !fac_rows[1].empty();
+    const int legend_lines = 13 + (site && !site->sites.empty() ? 1 : 0) + (any_planned ? 1 : 0);
     const long height = std::max<long>(kPad + mh + kBottom, kPad * 2 + legend_lines * 46 + 120);
 
     o << "<section id=\"map-section\">\n<h2>" << T("地图：", "Map: ") << main_min << T(" 分钟服务圈覆盖率", "-minute coverage by town") << "</h2>\n";
-    o << "<div class=\"figure\">\n<svg id=\"map\" viewBox=\"0 0 " << width << " " << height << "\" role=\"img\" aria-label=\""
+    // The layers the map draws, each a check box of the interactive map (report_html_map.hpp).
+    std::vector<MapToggle> toggles{{"towns", T("镇街覆盖率", "Coverage by town")}, {"labels", T("镇街名称", "Town names")},
+                                   {"uncovered", T("未覆盖住户点", "Uncovered households")}};
+    if (fac_types.size() > 1)
+        for (size_t i = 0; i < fac_types.size(); ++i) toggles.push_back({"type" + std::to_string(i), p.word(fac_types[i], lang)});
+    else
+        toggles.push_back({"type0", T("主要设施", "Main facilities")});
+    if (any_planned) {
+        toggles.push_back({"existing", p.word("existing", lang)});
+        toggles.push_back({"planned", p.word("planned", lang)});
+    }
+    if (site && !site->sites.empty()) toggles.push_back({"sites", T("建议新址", "Proposed sites")});
+
+    // The map pane (a nested svg) is what pan and zoom move, through its viewBox; the legend,
+    // scale bar and north arrow around it stay put.
+    const long pane_w = kPad * 2 + mw, pane_h = kPad * 2 + mh;
+    o << "<div class=\"figure map-figure\" id=\"map-figure\">\n";
+    html_map_controls(o, T, toggles);
+    o << "<svg id=\"map\" viewBox=\"0 0 " << width << " " << height << "\" role=\"img\" aria-label=\""
       << T("镇街覆盖率地图", "Map of coverage by town") << "\" font-family=\"inherit\">\n";
     o << "<rect x=\"0\" y=\"0\" width=\"" << width << "\" height=\"" << height << "\" fill=\"#fff\"/>\n";
+    o << "<svg id=\"map-pane\" x=\"0\" y=\"0\" width=\"" << pane_w << "\" height=\"" << pane_h << "\" viewBox=\"0 0 " << pane_w << " " << pane_h
+      << "\" data-m-per-unit=\"" << key(1 / fr.k) << "\">\n";
     // Towns, simplified for the screen (tolerance ~ one SVG unit).
     const double tol = ext / kMapUnits;
     bool any_nodata = false;
-    o << "<g id=\"towns\">\n";
+    o << "<g id=\"towns\" data-layers=\"towns\">\n";
     std::vector<std::pair<long, long>> label_at(nt, {-1, -1});
     TownShapes shapes;  // kept for the accessibility map of the service section
     shapes.width = kPad * 2 + mw, shapes.height = kPad * 2 + mh;
@@ -303,42 +337,53 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
             py = dots[i].second;
             first = false;
         }
-        o << "<path id=\"uncovered\" data-count=\"" << shown << "\" fill=\"none\" stroke=\"" << kUncoveredColour
+        o << "<path id=\"uncovered\" data-layers=\"uncovered\" data-count=\"" << shown << "\" fill=\"none\" stroke=\"" << kUncoveredColour
           << "\" stroke-width=\"5\" stroke-linecap=\"round\" d=\"" << d << "\"/>\n";
     }
-    // Facilities of the main types.
-    o << "<g id=\"facilities\" fill=\"" << kFacilityColour << "\" stroke=\"#fff\" stroke-width=\"2\">\n";
-    for (uint32_t row : r.main_rows) {
-        const geo::XY& pt = s.facilities->point[row];
-        std::string tip = s.fac_name >= 0 ? s.facilities->text(row, s.fac_name) : "";
-        if (tip.empty() && s.fac_id >= 0) tip = s.facilities->text(row, s.fac_id);
-        o << "<circle cx=\"" << fr.X(pt.x) << "\" cy=\"" << fr.Y(pt.y) << "\" r=\"7\"><title>" << html_escape(tip) << " ("
-          << html_escape(p.word(s.fac_type_value[row], lang)) << ")</title></circle>\n";
-    }
+    // Facilities of the main types: one group per type and status (planned ones drawn hollow).
+    o << "<g id=\"facilities\">\n";
+    for (int planned = 0; planned < 2; ++planned)
+        for (size_t i = 0; i < fac_rows[planned].size(); ++i) {
+            if (fac_rows[planned][i].empty()) continue;
+            o << "<g class=\"fac" << (planned ? " pl" : "") << "\" data-layers=\"type" << i << (any_planned ? planned ? " planned" : " existing" : "") << "\" "
+              << (planned ? std::string("fill=\"#fff\" stroke=\"") + kFacilityColour + "\" stroke-width=\"3\""
+                          : std::string("fill=\"") + kFacilityColour + "\" stroke=\"#fff\" stroke-width=\"2\"")
+              << ">\n";
+            for (uint32_t row : fac_rows[planned][i]) {
+                const geo::XY& pt = s.facilities->point[row];
+                std::string tip = s.fac_name >= 0 ? s.facilities->text(row, s.fac_name) : "";
+                if (tip.empty() && s.fac_id >= 0) tip = s.facilities->text(row, s.fac_id);
+                o << "<circle cx=\"" << fr.X(pt.x) << "\" cy=\"" << fr.Y(pt.y) << "\" r=\"7\"><title>" << html_escape(tip) << " ("
+                  << html_escape(p.word(s.fac_type_value[row], lang)) << (planned ? std::string(T("，", ", ")) + p.word("planned", lang) : "")
+                  << ")</title></circle>\n";
+            }
+            o << "</g>\n";
+        }
     o << "</g>\n";
     // Proposed sites.
     if (site && !site->sites.empty()) {
-        o << "<g id=\"sites\">\n";
+        o << "<g id=\"sites\" data-layers=\"sites\">\n";
         for (const auto& st : site->sites) {
             const long x = fr.X(st.xy.x), y = fr.Y(st.xy.y);
             o << "<path d=\"M" << x << " " << y - 16 << "l16 16-16 16-16-16z\" fill=\"#ff7f00\" stroke=\"#000\" stroke-width=\"2\"><title>"
               << html_escape(st.label + " " + st.detail) << "</title></path><text x=\"" << x + 20 << "\" y=\"" << y + 8
-              << "\" class=\"tlabel\" style=\"font-size:24px;text-anchor:start\">" << html_escape(st.label) << "</text>\n";
+              << "\" class=\"tlabel\" style=\"font-size:calc(24px*var(--sz,1));text-anchor:start\">" << html_escape(st.label) << "</text>\n";
         }
         o << "</g>\n";
     }
     // Town labels on top.
-    o << "<g id=\"town-labels\">\n";
+    o << "<g id=\"town-labels\" data-layers=\"labels\">\n";
     for (size_t t = 0; t < nt; ++t)
         if (label_at[t].first >= 0)
             o << "<text class=\"tlabel\" x=\"" << label_at[t].first << "\" y=\"" << label_at[t].second << "\">"
               << html_escape(s.town_set->name(t).empty() ? s.town_set->id(t) : s.town_set->name(t)) << "</text>\n";
-    o << "</g>\n";
-    // Scale bar (a round number of km, about a fifth of the map width) and north arrow.
+    o << "</g>\n</svg>\n";
+    // Scale bar (a round number of km, about a fifth of the map width; the script redraws it for
+    // the zoom, from data-max-m) and north arrow.
     {
         const double km = scale_bar_km((maxx - minx) / 4);
         const long len = std::lround(km * 1000 * fr.k), x0 = kPad, y0 = kPad + mh + 40;
-        o << "<g id=\"scalebar\" font-size=\"" << kFont << "\">\n"
+        o << "<g id=\"scalebar\" font-size=\"" << kFont << "\" data-max-m=\"" << key((maxx - minx) / 4) << "\">\n"
           << "<rect x=\"" << x0 << "\" y=\"" << y0 << "\" width=\"" << len / 2 << "\" height=\"12\" fill=\"#222\"/>"
           << "<rect x=\"" << x0 + len / 2 << "\" y=\"" << y0 << "\" width=\"" << len - len / 2 << "\" height=\"12\" fill=\"#fff\" stroke=\"#222\" stroke-width=\"2\"/>\n"
           << "<text x=\"" << x0 << "\" y=\"" << y0 + 46 << "\">0</text><text x=\"" << x0 + len << "\" y=\"" << y0 + 46
@@ -394,6 +439,14 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
                 y += 28;
             }
         }
+        if (any_planned) {
+            y += 14;
+            size_t n = 0;
+            for (const auto& rows : fac_rows[1]) n += rows.size();
+            o << "<circle cx=\"" << x + 28 << "\" cy=\"" << y << "\" r=\"8\" fill=\"#fff\" stroke=\"" << kFacilityColour << "\" stroke-width=\"3\"/>"
+              << "<text x=\"" << x + 70 << "\" y=\"" << y + 10 << "\">" << T("其中规划设施", "of which planned") << " (" << n << ")</text>\n";
+            y += 34;
+        }
         y += 14;
         o << "<path d=\"M" << x + 22 << " " << y << "h0m12 0h0m-6 -8h0\" stroke=\"" << kUncoveredColour
           << "\" stroke-width=\"7\" stroke-linecap=\"round\"/><text x=\"" << x + 70 << "\" y=\"" << y + 10 << "\">"
@@ -420,7 +473,9 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
           << html_escape(osm ? "© OpenStreetMap contributors" : std::string(T("数据：见上方数据说明", "Data: see the note above"))) << "</text>\n";
         o << "</g>\n";
     }
-    o << "</svg>\n</div>\n";
+    o << "</svg>\n<div class=\"map-tip\" id=\"map-tip\" role=\"status\" hidden></div>\n";
+    html_map_data(o, s, r, T, town_label, order, imain);
+    o << "</div>\n";
     // Attribution / data notes (the only place a web address may appear).
     if (osm) {
         o << "<p class=\"attribution\">" << T("地图数据 ", "Map data ")
@@ -596,7 +651,7 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
            "Coverage is counted from each household's travel time; town outlines on the map are simplified for display.")
       << "</p>\n<p>" << T("由 lifecircle ", "Made by lifecircle ") << LC_VERSION << T(" 生成；GIS 图层见 coverage.gpkg，表格见 compliance.csv。",
                                                                                    "; GIS layers in coverage.gpkg, tables in compliance.csv.")
-      << "</p>\n</footer>\n</main>\n<script>" << kReportJs << "</script>\n</body>\n</html>\n";
+      << "</p>\n</footer>\n</main>\n<script>" << kReportJs << kMapJs << "</script>\n</body>\n</html>\n";
     return o.str();
 }
 

@@ -3,4 +3,5 @@
 namespace lc::cov {
 extern const char* const kReportCss;
 extern const char* const kReportJs;
+extern const char* const kMapJs;  // the interactive map (report_html_map.hpp)
 }  // namespace lc::cov

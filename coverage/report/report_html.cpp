@@ -3,6 +3,7 @@
 #include "coverage/report/report_html_assets.hpp"
 #include "coverage/report/report_html_map.hpp"
 #include "coverage/report/report_html_service.hpp"
+#include "coverage/report/report_html_units.hpp"
 
 #include "coverage/study/text.hpp"
 
@@ -547,6 +548,8 @@ std::string report_html(const Study& s, const TravelModel& travel, const Analysi
         o << "</tr></tfoot>\n</table>\n</div>\n";
     }
     o << "</section>\n";
+
+    html_units_section(o, s, r, T);
 
     // ---------------------------------------------------------------- reach, service, equity
     html_service_section(o, s, r, T, town_label, shapes);

@@ -42,7 +42,7 @@ void write_summary_md(const std::string& outdir, const Study& s, const TravelMod
     for (size_t i : order) {
         const Indicator& ind = inds[i];
         const CityRollup& c = r.city[i];
-        md << "| " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << " | " << kind_text(ind.kind, Tr{zh}) << " | "
+        md << "| " << ind.name(p.lang) << (ind.binding ? (zh ? "（约束性）" : " (binding)") : "") << " | " << kind_text(ind, Tr{zh}) << " | "
            << (c.pooled.target ? c.pooled.comparator + " " : std::string()) << (c.pooled.target ? fixed(*c.pooled.target, decimals_for(ind)) : "") << " | "
            << (c.pooled.value ? fixed(*c.pooled.value, decimals_for(ind)) : "—") << " | "
            << (c.towns_with_data > 0 ? fixed(c.towns_met, 0) + "/" + fixed(c.towns_with_data, 0) : std::string("—"))

@@ -29,6 +29,13 @@ inline const char* kind_text(const std::string& kind, const Tr& T) {
     return T("其他", "other");
 }
 
+// The kind as a reader calls it, for an indicator: one judged as a share of its villages and
+// communities (form = share_of_units_met) says so, whatever the per-unit measure.
+inline const char* kind_text(const Indicator& ind, const Tr& T) {
+    if (ind.share_of_units()) return T("村（社区）达标比例", "share of villages and communities meeting it");
+    return kind_text(ind.kind, T);
+}
+
 inline const char* status_text(Status s, const Tr& T) {
     switch (s) {
         case Status::met: return T("达标", "met");

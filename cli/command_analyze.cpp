@@ -37,8 +37,15 @@ public:
         app.add_option("--nearest-cutoff", nearest_cutoff_, "Report the nearest facility up to this many minutes (default 60)")->check(number_in(0.01, 24 * 60));
         app.add_option("--lang", lang_, "Language of report.html/report.md and gap texts (default: [project] lang)")
             ->check(CLI::IsMember({"zh", "en"}));
-        app.add_option("--format", format_, "Vector output: gpkg (default: coverage.gpkg only) or shp (also Shapefiles in OUT/shp/)")
+        app.add_option("--format", format_, "Vector output: gpkg (default: coverage.gpkg only) or shp (also Shapefiles in OUT/shp/: "
+                                       "10-character field names explained in <layer>.fields.csv, .qml and .sld styles)")
             ->check(CLI::IsMember({"gpkg", "shp"}));
+        app.add_option("--shapefile-encoding", shapefile_encoding_, "Text encoding of the Shapefiles' DBF with --format shp: UTF-8 (default: "
+                                                                    "[output] shapefile_encoding) or CP936 (GBK, for older Chinese GIS "
+                                                                    "software); the .cpg names it")
+            ->check([](const std::string& v) {
+                return cov::normalise_shapefile_encoding(v).empty() ? "must be UTF-8 or CP936 (GBK), got '" + v + "'" : std::string();
+            });
         app.add_option("--output-crs", output_crs_, "CRS of the GIS outputs: metric, WGS84, GCJ02, BD09 or EPSG:nnnn (default: [output] crs; GCJ02/BD09 "
                                                     "layers carry a CRS named so, never EPSG:4326); "
                                                     "report.html is always drawn in the metric CRS");
@@ -50,6 +57,7 @@ public:
         if (year_) project.targets.year = year_;
         if (!lang_.empty()) project.lang = lang_;
         if (!format_.empty()) project.output.format = format_;
+        if (!shapefile_encoding_.empty()) project.output.shapefile_encoding = cov::normalise_shapefile_encoding(shapefile_encoding_);
         if (!output_crs_.empty()) project.output.crs = output_crs_;
         if (!service_areas_.empty()) project.output.service_areas = service_areas_;
         cov::OutputCrs check_crs(project.output.crs, 4326);  // a bad CRS fails now, not after the analysis
@@ -97,7 +105,7 @@ public:
         run.travel = travel.describe();
         run.inputs = {project.file, project.towns.src.path, project.facilities.src.path, project.demand.src.path,
                       project.network.src.path, project.stats.path, project.targets.path};
-        cov::write_analysis_outputs(out_, *study, travel, result, run, baseline.get());
+        study->report.append(cov::write_analysis_outputs(out_, *study, travel, result, run, baseline.get()));
         progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);
         if (const std::string w = check_crs.warning(); !w.empty()) std::cerr << "warning: " << w << "\n";
@@ -123,7 +131,7 @@ public:
 private:
     StudyFlags flags_;
     std::string out_, scenario_, targets_, service_areas_;
-    std::string lang_, format_, output_crs_;
+    std::string lang_, format_, output_crs_, shapefile_encoding_;
     int year_ = 0;
     double nearest_cutoff_ = 60;
 };

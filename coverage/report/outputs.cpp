@@ -306,13 +306,14 @@ std::string json_run_info(const Study& s, const RunInfo& run, const std::string&
     params["levels"] = p.levels;
     params["targets"] = {{"path", p.targets.path}, {"year", p.targets.year}};
     params["output"] = {{"crs", p.output.crs}, {"format", p.output.format}, {"buffer_m", p.output.buffer_m}};
+    if (p.output.format == "shp") params["output"]["shapefile_encoding"] = p.output.shapefile_encoding;
     j["parameters"] = params;
     j["result"] = nlohmann::ordered_json::parse(extra_json);
     return j.dump(2) + "\n";
 }
 
-void write_analysis_outputs(const std::string& final_dir, const Study& s, const TravelModel& travel, const AnalysisResult& r,
-                            const RunInfo& run, const AnalysisResult* baseline) {
+geo::Report write_analysis_outputs(const std::string& final_dir, const Study& s, const TravelModel& travel, const AnalysisResult& r,
+                                   const RunInfo& run, const AnalysisResult* baseline) {
     geo::OutputDir staged(final_dir);  // the whole set replaces the old one at once
     const std::string& outdir = staged.path();
     const Project& p = s.project;
@@ -647,6 +648,24 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
     write_service_tables(outdir, s, r);
     if (baseline) write_scenario_comparison(outdir, s, r, *baseline);
     write_summary_md(outdir, s, travel, r);
+    // --- optional Shapefiles, converted from the finished coverage.gpkg ---
+    geo::Report output_report;
+    if (p.output.format == "shp") {
+        ShapefileOptions shp;
+        shp.circles_min = r.circles_min;
+        shp.lang = p.lang;
+        shp.encoding = p.output.shapefile_encoding;
+        for (const Indicator& ind : inds) {
+            shp.indicator_ids.push_back(ind.id);
+            shp.indicator_names_zh[ind.id] = ind.name("zh");
+            shp.indicator_names_en[ind.id] = ind.name("en");
+            if (ind.kind == "count_at_least" || ind.kind == "city_total")  // facilities (or a summed attribute) per town
+                for (const char* part : {"_value", "_target", "_gap"}) shp.count_fields.insert(ind.id + part);
+        }
+        for (const auto& [code, words] : p.labels) shp.field_words[code] = {words.zh, words.en};
+        shp.town_label_field = town_label;
+        for (const geo::Message& m : write_shapefiles(outdir + "/coverage.gpkg", outdir + "/shp", shp).warnings) output_report.add(m);
+    }
     double total_hh = 0;
     for (double h : r.town_households) total_hh += h;
     // --- run.json ---
@@ -686,15 +705,14 @@ void write_analysis_outputs(const std::string& final_dir, const Study& s, const 
                                 {"supply", r.access_supply_is_count ? "one per facility (no capacity)" : "capacity"},
                                 {"supply_reaching_demand", round_to(r.access_supply_reaching, 6)},
                                 {"city_mean", r.city_access ? nlohmann::ordered_json(round_to(*r.city_access, 12)) : nlohmann::ordered_json()}};
-    res["messages"] = {{"errors", s.report.count(geo::Level::error)}, {"warnings", s.report.count(geo::Level::warning)}};
+    res["messages"] = {{"errors", s.report.count(geo::Level::error)},
+                       {"warnings", s.report.count(geo::Level::warning) + output_report.count(geo::Level::warning)}};
     const std::map<std::string, std::string> hashes = input_hashes.get();
     geo::write_text_atomic(outdir + "/run.json", json_run_info(s, run, res.dump(), &hashes));
-    // --- report.html (always drawn in the metric CRS) and optional Shapefiles ---
+    // --- report.html (always drawn in the metric CRS) ---
     geo::write_text_atomic(outdir + "/report.html", html.get());
-    if (p.output.format == "shp")
-        write_shapefiles(outdir + "/coverage.gpkg", outdir + "/shp", {"towns", "demand", "uncovered", "facilities", "service_areas"},
-                         r.circles_min, p.lang);
     staged.commit();
+    return output_report;
 }
 
 }  // namespace lc::cov

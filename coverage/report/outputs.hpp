@@ -51,8 +51,10 @@ struct RunInfo {
     std::vector<std::string> inputs;  // files to checksum
 };
 
-// Everything `analyze` writes into outdir: coverage.gpkg, compliance.csv/json, report.md, run.json.
-void write_analysis_outputs(const std::string& outdir, const Study& study, const TravelModel& travel,
+// Everything `analyze` writes into outdir: coverage.gpkg, compliance.csv/json, report.md, run.json
+// (and the Shapefiles with [output] format = "shp"). Returns the warnings about what was written
+// (Shapefile values a DBF cannot hold as they are), for the caller to show with the inputs' report.
+geo::Report write_analysis_outputs(const std::string& outdir, const Study& study, const TravelModel& travel,
                             const AnalysisResult& result, const RunInfo& run, const AnalysisResult* baseline = nullptr);
 
 // Turns [output] service_areas = "auto" into "yes" (up to 500 main facilities) or "no" (with a note).

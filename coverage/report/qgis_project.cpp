@@ -125,8 +125,7 @@ void write_qgis_project(const QgisProjectInput& in) {
     q << "  <projectlayers>\n";
     for (const auto& p : layers) {
         const std::string body = layer_style_body(p.layer, in.circles_min, in.lang, "", in.indicator_names, in.town_label_field);
-        const bool labels = p.spec.table == "towns" && !in.town_label_field.empty() &&
-                            p.layer->GetLayerDefn()->GetFieldIndex(in.town_label_field.c_str()) >= 0;
+        const bool labels = layer_style(p.layer, in.circles_min, in.lang, "", in.town_label_field).has_labels;
         q << "    <maplayer type=\"vector\" geometry=\"" << geometry_word(p.layer) << "\" labelsEnabled=\"" << (labels ? 1 : 0)
           << "\" autoRefreshEnabled=\"0\" readOnly=\"0\" simplifyDrawingHints=\"1\" simplifyMaxScale=\"1\" simplifyDrawingTol=\"1\""
              " simplifyLocal=\"1\" simplifyAlgorithm=\"0\" styleCategories=\"AllStyleCategories\">\n"

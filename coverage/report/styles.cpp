@@ -113,7 +113,7 @@ bool circle_suffix(const std::string& name, const std::string& prefix, std::stri
 }
 
 // The reader's name of an output field, or "" for an input field (shown as the data names it).
-std::string field_alias(std::string name, bool zh, const std::map<std::string, std::string>& indicator_names) {
+std::string output_field_alias(std::string name, bool zh, const std::map<std::string, std::string>& indicator_names) {
     if (name.rfind("lc_", 0) == 0) name = name.substr(3);  // renamed where an input field had the name
     auto T = [&](const std::string& z, const std::string& e) { return zh ? z : e; };
     std::string m;
@@ -184,27 +184,33 @@ std::string field_alias(std::string name, bool zh, const std::map<std::string, s
     return "";
 }
 
-std::string aliases_xml(OGRLayer* layer, bool zh, const std::map<std::string, std::string>& indicator_names) {
+std::string shown(const FieldRenames& renames, const std::string& name) {
+    auto it = renames.find(name);
+    return it == renames.end() ? name : it->second;
+}
+
+std::string aliases_xml(OGRLayer* layer, bool zh, const std::map<std::string, std::string>& indicator_names, const FieldRenames& renames) {
     std::ostringstream o;
     OGRFeatureDefn* d = layer->GetLayerDefn();
     o << "  <aliases>\n";
     for (int i = 0; i < d->GetFieldCount(); ++i) {
         const std::string name = d->GetFieldDefn(i)->GetNameRef();
-        o << "    <alias field=\"" << markup_escape(name) << "\" index=\"" << i << "\" name=\""
+        o << "    <alias field=\"" << markup_escape(shown(renames, name)) << "\" index=\"" << i << "\" name=\""
           << markup_escape(field_alias(name, zh, indicator_names)) << "\"/>\n";
     }
     o << "  </aliases>\n";
     return o.str();
 }
 
-// Labels with a white halo: `style` "Regular" or "Bold", colour "r,g,b,a", placement the QGIS
-// <placement> element's attributes.
-std::string labeling_xml(const std::string& field, int points, const std::string& colour, const std::string& style,
-                         const std::string& placement) {
+// Labels with a white halo, as QGIS's simple labeling.
+std::string labeling_xml(const StyleLabels& l, const FieldRenames& renames) {
+    const std::string placement = l.beside ? "placement=\"6\" dist=\"1.5\" distUnits=\"MM\""  // around the point
+                                           : "placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" fitInPolygonOnly=\"0\"";
     std::ostringstream o;
     o << "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n"
-      << "      <text-style fieldName=\"" << markup_escape(field) << "\" isExpression=\"0\" fontFamily=\"WenQuanYi Micro Hei\" "
-      << "fontSize=\"" << points << "\" fontSizeUnit=\"Point\" textColor=\"" << colour << "\" textOpacity=\"1\" namedStyle=\"" << style << "\">\n"
+      << "      <text-style fieldName=\"" << markup_escape(shown(renames, l.field)) << "\" isExpression=\"0\" fontFamily=\"WenQuanYi Micro Hei\" "
+      << "fontSize=\"" << l.points << "\" fontSizeUnit=\"Point\" textColor=\"" << qcolour(l.colour) << "\" textOpacity=\"1\" namedStyle=\""
+      << (l.bold ? "Bold" : "Regular") << "\">\n"
       << "        <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.85\"/>\n"
       << "      </text-style>\n"
       << "      <placement " << placement << "/>\n"
@@ -212,18 +218,49 @@ std::string labeling_xml(const std::string& field, int points, const std::string
       << "    </settings>\n  </labeling>\n";
     return o.str();
 }
-// Town names: dark, at the polygon's inside point.
-std::string town_labels(const std::string& field) {
-    return labeling_xml(field, 9, "40,40,40,255", "Regular", "placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" fitInPolygonOnly=\"0\"");
-}
-// Proposed sites: their rank in bold purple beside the marker.
-std::string site_labels(const std::string& field) {
-    return labeling_xml(field, 10, "84,39,143,255", "Bold", "placement=\"6\" dist=\"1.5\" distUnits=\"MM\"");
+
+std::string symbol_qml(int index, const StyleSymbol& s) {
+    switch (s.kind) {
+        case StyleSymbol::Kind::marker: return marker_symbol(index, s.colour, s.size_mm, s.outline, s.outline_mm);
+        case StyleSymbol::Kind::line: return line_symbol(index, s.colour, s.size_mm, s.alpha);
+        case StyleSymbol::Kind::fill: break;
+    }
+    return fill_symbol(index, s.colour, s.alpha, s.outline, s.outline_mm);
 }
 
-std::string single(const std::string& symbol) {
-    return "  <renderer-v2 type=\"singleSymbol\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"0\">\n    <symbols>\n" + symbol +
-           "    </symbols>\n  </renderer-v2>\n";
+std::string renderer_qml(const LayerStyle& st, const FieldRenames& renames) {
+    std::ostringstream o, sym;
+    for (size_t c = 0; c < st.classes.size(); ++c) sym << symbol_qml(static_cast<int>(c), st.classes[c].symbol);
+    const std::string attr = markup_escape(shown(renames, st.attr));
+    const std::string order = st.order_by.empty() ? std::string()
+                                                  : "    <orderby>\n      <orderByClause asc=\"" + std::string(st.order_ascending ? "1" : "0") +
+                                                        "\" nullsFirst=\"" + (st.order_ascending ? "1" : "0") + "\">\"" +
+                                                        markup_escape(shown(renames, st.order_by)) + "\"</orderByClause>\n    </orderby>\n";
+    const char* order_flag = st.order_by.empty() ? "0" : "1";
+    switch (st.renderer) {
+        case LayerStyle::Renderer::none: return "";
+        case LayerStyle::Renderer::single:
+            return "  <renderer-v2 type=\"singleSymbol\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"0\">\n    <symbols>\n" + sym.str() +
+                   "    </symbols>\n  </renderer-v2>\n";
+        case LayerStyle::Renderer::graduated:
+            o << "  <renderer-v2 type=\"graduatedSymbol\" attr=\"" << attr
+              << "\" graduatedMethod=\"GraduatedColor\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"" << order_flag << "\">\n    <ranges>\n";
+            for (size_t c = 0; c < st.classes.size(); ++c)
+                o << "      <range lower=\"" << minutes_text(st.classes[c].lower) << "\" upper=\"" << minutes_text(st.classes[c].upper)
+                  << "\" symbol=\"" << c << "\" label=\"" << markup_escape(st.classes[c].label) << "\" render=\"true\"/>\n";
+            o << "    </ranges>\n    <symbols>\n" << sym.str() << "    </symbols>\n    <mode name=\"equal\"/>\n"
+              << "    <classificationMethod id=\"EqualInterval\"/>\n" << order << "  </renderer-v2>\n";
+            return o.str();
+        case LayerStyle::Renderer::categorized:
+            o << "  <renderer-v2 type=\"categorizedSymbol\" attr=\"" << attr << "\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\""
+              << order_flag << "\">\n    <categories>\n";
+            for (size_t c = 0; c < st.classes.size(); ++c)
+                o << "      <category render=\"true\" symbol=\"" << c << "\" value=\"" << markup_escape(st.classes[c].value) << "\" label=\""
+                  << markup_escape(st.classes[c].label) << "\"/>\n";
+            o << "    </categories>\n    <symbols>\n" << sym.str() << "    </symbols>\n" << order << "  </renderer-v2>\n";
+            return o.str();
+    }
+    return "";
 }
 
 std::string field_like(OGRLayer* layer, const std::string& name) {
@@ -233,100 +270,223 @@ std::string field_like(OGRLayer* layer, const std::string& name) {
     return "";
 }
 
+StyleSymbol marker_sym(const std::string& fill, double size_mm, const std::string& outline, double outline_mm) {
+    return {StyleSymbol::Kind::marker, fill, 255, outline, outline_mm, size_mm};
+}
+StyleSymbol fill_sym(const std::string& colour, int alpha, const std::string& outline, double outline_mm) {
+    return {StyleSymbol::Kind::fill, colour, alpha, outline, outline_mm, 0};
+}
+StyleSymbol line_sym(const std::string& colour, double width_mm) { return {StyleSymbol::Kind::line, colour, 255, "", 0, width_mm}; }
+
+StyleClass style_class(const std::string& label, const StyleSymbol& symbol) {
+    StyleClass k;
+    k.label = label;
+    k.symbol = symbol;
+    return k;
+}
+
+LayerStyle single_style(int geometry_class, const StyleSymbol& symbol) {
+    LayerStyle st;
+    st.renderer = LayerStyle::Renderer::single;
+    st.geometry_class = geometry_class;
+    st.classes.push_back(style_class("", symbol));
+    return st;
+}
+
+// SLD 1.0 sizes are pixels; QGIS reads and writes them at 96 dpi (3.78 px per mm).
+std::string px(double mm) { return minutes_text(std::round(mm * 96 / 25.4 * 100) / 100); }
+
+std::string css(const std::string& indent, const std::string& name, const std::string& value) {
+    return indent + "<CssParameter name=\"" + name + "\">" + markup_escape(value) + "</CssParameter>\n";
+}
+
+std::string opacity(int alpha) { return minutes_text(std::round(alpha / 255.0 * 1000) / 1000); }
+
+std::string symbolizer_sld(const StyleSymbol& s, int geometry_class) {
+    const std::string i = "          ";
+    std::ostringstream o;
+    if (s.kind == StyleSymbol::Kind::line) {
+        o << i << "<LineSymbolizer>\n" << i << "  <Stroke>\n" << css(i + "    ", "stroke", s.colour);
+        if (s.alpha < 255) o << css(i + "    ", "stroke-opacity", opacity(s.alpha));
+        o << css(i + "    ", "stroke-width", px(s.size_mm)) << css(i + "    ", "stroke-linejoin", "round")
+          << css(i + "    ", "stroke-linecap", "round") << i << "  </Stroke>\n" << i << "</LineSymbolizer>\n";
+        return o.str();
+    }
+    auto stroke = [&](const std::string& in) {
+        std::string t;
+        if (s.outline_mm > 0) t = in + "<Stroke>\n" + css(in + "  ", "stroke", s.outline) + css(in + "  ", "stroke-width", px(s.outline_mm)) + in + "</Stroke>\n";
+        return t;
+    };
+    auto fill_of = [&](const std::string& in) {
+        std::string t = in + "<Fill>\n" + css(in + "  ", "fill", s.colour);
+        if (s.alpha < 255) t += css(in + "  ", "fill-opacity", opacity(s.alpha));
+        return t + in + "</Fill>\n";
+    };
+    if (s.kind == StyleSymbol::Kind::marker || geometry_class == 0) {
+        o << i << "<PointSymbolizer>\n" << i << "  <Graphic>\n" << i << "    <Mark>\n" << i << "      <WellKnownName>circle</WellKnownName>\n"
+          << fill_of(i + "      ") << stroke(i + "      ") << i << "    </Mark>\n" << i << "    <Size>" << px(s.size_mm) << "</Size>\n"
+          << i << "  </Graphic>\n" << i << "</PointSymbolizer>\n";
+        return o.str();
+    }
+    o << i << "<PolygonSymbolizer>\n" << fill_of(i + "  ") << stroke(i + "  ") << i << "</PolygonSymbolizer>\n";
+    return o.str();
+}
+
+std::string comparison(const char* op, const std::string& attr, const std::string& literal) {
+    return std::string("<ogc:") + op + "><ogc:PropertyName>" + markup_escape(attr) + "</ogc:PropertyName><ogc:Literal>" + markup_escape(literal) +
+           "</ogc:Literal></ogc:" + op + ">";
+}
+
+// The rule filter of class c: the same first-match ranges QGIS's graduated renderer draws.
+std::string filter_sld(const LayerStyle& st, size_t c, const std::string& attr) {
+    const StyleClass& k = st.classes[c];
+    std::string f;
+    if (st.renderer == LayerStyle::Renderer::categorized) f = comparison("PropertyIsEqualTo", attr, k.value);
+    else if (st.renderer == LayerStyle::Renderer::graduated)
+        f = "<ogc:And>" + comparison(c == 0 ? "PropertyIsGreaterThanOrEqualTo" : "PropertyIsGreaterThan", attr, minutes_text(k.lower)) +
+            comparison("PropertyIsLessThanOrEqualTo", attr, minutes_text(k.upper)) + "</ogc:And>";
+    return f.empty() ? "" : "          <ogc:Filter>" + f + "</ogc:Filter>\n";
+}
+
+std::string labels_sld(const StyleLabels& l, const FieldRenames& renames) {
+    const std::string i = "            ";
+    std::ostringstream o;
+    o << "        <Rule>\n          <Name>labels</Name>\n" << i.substr(2) << "<TextSymbolizer>\n"
+      << i << "<Label><ogc:PropertyName>" << markup_escape(shown(renames, l.field)) << "</ogc:PropertyName></Label>\n"
+      << i << "<Font>\n" << css(i + "  ", "font-family", "WenQuanYi Micro Hei")
+      << css(i + "  ", "font-size", minutes_text(std::round(l.points * 96.0 / 72 * 100) / 100))  // points to pixels
+      << css(i + "  ", "font-weight", l.bold ? "bold" : "normal") << i << "</Font>\n"
+      << i << "<LabelPlacement>\n" << i << "  <PointPlacement>\n"
+      << i << "    <AnchorPoint><AnchorPointX>" << (l.beside ? "0" : "0.5") << "</AnchorPointX><AnchorPointY>0.5</AnchorPointY></AnchorPoint>\n";
+    if (l.beside) o << i << "    <Displacement><DisplacementX>" << px(1.5) << "</DisplacementX><DisplacementY>0</DisplacementY></Displacement>\n";
+    o << i << "  </PointPlacement>\n" << i << "</LabelPlacement>\n"
+      << i << "<Halo>\n" << i << "  <Radius>" << px(0.8) << "</Radius>\n" << i << "  <Fill>\n" << css(i + "    ", "fill", "#ffffff")
+      << css(i + "    ", "fill-opacity", "0.85") << i << "  </Fill>\n" << i << "</Halo>\n"
+      << i << "<Fill>\n" << css(i + "  ", "fill", l.colour) << i << "</Fill>\n"
+      << i.substr(2) << "</TextSymbolizer>\n        </Rule>\n";
+    return o.str();
+}
 
 }  // namespace
 
-std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name,
-                      const std::map<std::string, std::string>& indicator_names, const std::string& label_field) {
-    const std::string body = layer_style_body(layer, circles_min, lang, as_name, indicator_names, label_field);
-    if (body.empty()) return "";
-    const std::string name = as_name.empty() ? std::string(layer->GetName()) : as_name;
-    const bool labels = (name == "towns" && !label_field.empty() && layer->GetLayerDefn()->GetFieldIndex(label_field.c_str()) >= 0) ||
-                        (name == "sites" && !field_like(layer, "rank").empty());
-    return wrap(body, geometry_class(layer), labels);
+std::string field_alias(const std::string& field, bool zh, const std::map<std::string, std::string>& indicator_names) {
+    return output_field_alias(field, zh, indicator_names);
 }
 
-std::string layer_style_body(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name,
-                             const std::map<std::string, std::string>& indicator_names, const std::string& label_field) {
+LayerStyle layer_style(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name,
+                       const std::string& label_field) {
     const bool zh = lang == "zh";
     const std::string name = as_name.empty() ? std::string(layer->GetName()) : as_name;
     const int gc = geometry_class(layer);
-    // Every style carries the fields' reader names, the towns also their labels.
-    const bool labelled = name == "towns" && !label_field.empty() && layer->GetLayerDefn()->GetFieldIndex(label_field.c_str()) >= 0;
-    const std::string rank = name == "sites" ? field_like(layer, "rank") : "";
-    auto wrap = [&](const std::string& renderer, int) {
-        return renderer + (labelled ? town_labels(label_field) : rank.empty() ? std::string() : site_labels(rank)) +
-               aliases_xml(layer, zh, indicator_names) + "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n";
-    };
+    LayerStyle st;
+    st.geometry_class = gc;
     if (name == "towns") {
-        if (circles_min.empty()) return "";
+        if (circles_min.empty()) return st;
         const double main = *std::max_element(circles_min.begin(), circles_min.end());
-        const std::string attr = field_like(layer, "coverage_share_" + circle_label(main));
-        if (attr.empty()) return "";
-        std::ostringstream o, sym;
-        o << "  <renderer-v2 type=\"graduatedSymbol\" attr=\"" << markup_escape(attr)
-          << "\" graduatedMethod=\"GraduatedColor\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"0\">\n    <ranges>\n";
+        st.attr = field_like(layer, "coverage_share_" + circle_label(main));
+        if (st.attr.empty()) return st;
+        st.renderer = LayerStyle::Renderer::graduated;
         for (int c = 0; c < kShareClasses; ++c) {
             const int lo = c * 100 / kShareClasses, hi = (c + 1) * 100 / kShareClasses;
             std::string label = std::to_string(lo) + "–" + std::to_string(hi) + "%";
             if (c == 0) label = "≤ " + std::to_string(hi) + "%";
-            o << "      <range lower=\"" << minutes_text(lo / 100.0) << "\" upper=\"" << minutes_text(hi / 100.0) << "\" symbol=\"" << c
-              << "\" label=\"" << markup_escape(label) << "\" render=\"true\"/>\n";
-            sym << fill_symbol(c, kShareColours[c], 255, "#737373", 0.26);
+            StyleClass k = style_class(label, fill_sym(kShareColours[c], 255, "#737373", 0.26));
+            k.lower = lo / 100.0;
+            k.upper = hi / 100.0;
+            st.classes.push_back(k);
         }
-        o << "    </ranges>\n    <symbols>\n" << sym.str() << "    </symbols>\n    <mode name=\"equal\"/>\n"
-          << "    <classificationMethod id=\"EqualInterval\"/>\n  </renderer-v2>\n";
-        return wrap(o.str(), gc);
+        // Town names: dark, at the polygon's inside point.
+        if (!label_field.empty() && layer->GetLayerDefn()->GetFieldIndex(label_field.c_str()) >= 0) {
+            st.has_labels = true;
+            st.labels = {label_field, 9, "#282828", false, false};
+        }
+        return st;
     }
     if (name == "service_areas") {
-        if (layer->GetLayerDefn()->GetFieldIndex("minutes") < 0) return "";
+        if (layer->GetLayerDefn()->GetFieldIndex("minutes") < 0) return st;
         std::vector<double> circles = circles_min;
         std::sort(circles.begin(), circles.end());
-        std::ostringstream o, sym;
-        o << "  <renderer-v2 type=\"categorizedSymbol\" attr=\"minutes\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"1\">\n"
-          << "    <categories>\n";
+        st.renderer = LayerStyle::Renderer::categorized;
+        st.attr = "minutes";
+        st.order_by = "minutes";  // the largest circle first, the smaller ones on top
+        st.order_ascending = false;
         for (size_t c = 0; c < circles.size(); ++c) {
-            const std::string v = minutes_text(circles[c]);
-            o << "      <category render=\"true\" symbol=\"" << c << "\" value=\"" << v << "\" label=\""
-              << markup_escape(zh ? v + " 分钟步行" : v + " min walk") << "\"/>\n";
-            sym << fill_symbol(static_cast<int>(c), circle_colour(c, circles.size()), 90, circle_colour(c, circles.size()), 0.26);
+            const std::string v = minutes_text(circles[c]), colour = circle_colour(c, circles.size());
+            StyleClass k = style_class(zh ? v + " 分钟步行" : v + " min walk", fill_sym(colour, 90, colour, 0.26));
+            k.value = v;
+            st.classes.push_back(k);
         }
-        o << "    </categories>\n    <symbols>\n" << sym.str() << "    </symbols>\n"
-          << "    <orderby>\n      <orderByClause asc=\"0\" nullsFirst=\"0\">\"minutes\"</orderByClause>\n    </orderby>\n"
-          << "  </renderer-v2>\n";
-        return wrap(o.str(), gc);
+        return st;
     }
-    if (name == "uncovered") {
-        return wrap(single(gc == 0 ? marker_symbol(0, kUncoveredColour, 1.4, "#ffffff", 0.1)
-                                   : fill_symbol(0, kUncoveredColour, 200, kUncoveredColour, 0.1)),
-                    gc);
+    if (name == "uncovered")
+        return single_style(gc, gc == 0 ? marker_sym(kUncoveredColour, 1.4, "#ffffff", 0.1) : fill_sym(kUncoveredColour, 200, kUncoveredColour, 0.1));
+    if (name == "sites") {  // proposed sites: large purple markers, labelled with their rank in bold purple
+        st = single_style(gc, marker_sym("#7a0177", 4.0, "#ffffff", 0.5));
+        if (const std::string rank = field_like(layer, "rank"); !rank.empty()) {
+            st.has_labels = true;
+            st.labels = {rank, 10, "#54278f", true, true};
+        }
+        return st;
     }
-    if (name == "sites")  // proposed sites: large purple markers, labelled with their rank
-        return wrap(single(marker_symbol(0, "#7a0177", 4.0, "#ffffff", 0.5)), gc);
-    if (name == "links") return wrap(single(line_symbol(0, "#525252", 0.3)), gc);
-    if (name == "small_components") return wrap(single(line_symbol(0, "#e6550d", 0.8)), gc);  // islands stand out
-    if (name == "connectors") return wrap(single(line_symbol(0, "#9e9ac8", 0.2)), gc);
-    if (name == "demand") {
-        return wrap(single(gc == 0 ? marker_symbol(0, "#969696", 0.9, "#969696", 0.0) : fill_symbol(0, "#bdbdbd", 255, "#969696", 0.1)), gc);
-    }
+    if (name == "links") return single_style(gc, line_sym("#525252", 0.3));
+    if (name == "small_components") return single_style(gc, line_sym("#e6550d", 0.8));  // islands stand out
+    if (name == "connectors") return single_style(gc, line_sym("#9e9ac8", 0.2));
+    if (name == "demand") return single_style(gc, gc == 0 ? marker_sym("#969696", 0.9, "#969696", 0.0) : fill_sym("#bdbdbd", 255, "#969696", 0.1));
     if (name == "facilities") {
         const std::string attr = field_like(layer, "main_type");
-        if (attr.empty()) return wrap(single(marker_symbol(0, kFacilityColour, 2.4, "#ffffff", 0.3)), gc);
-        std::ostringstream o;
-        o << "  <renderer-v2 type=\"categorizedSymbol\" attr=\"" << markup_escape(attr)
-          << "\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"1\">\n    <categories>\n"
-          << "      <category render=\"true\" symbol=\"0\" value=\"1\" label=\"" << (zh ? "主要设施类型" : "Main facility types") << "\"/>\n"
-          << "      <category render=\"true\" symbol=\"1\" value=\"0\" label=\"" << (zh ? "其他设施" : "Other facilities") << "\"/>\n"
-          << "    </categories>\n    <symbols>\n"
-          << marker_symbol(0, kFacilityColour, 2.6, "#ffffff", 0.3) << marker_symbol(1, "#969696", 1.6, "#ffffff", 0.2)
-          << "    </symbols>\n"
-          << "    <orderby>\n      <orderByClause asc=\"1\" nullsFirst=\"1\">\"" << markup_escape(attr) << "\"</orderByClause>\n    </orderby>\n"
-          << "  </renderer-v2>\n";
-        return wrap(o.str(), gc);
+        if (attr.empty()) return single_style(gc, marker_sym(kFacilityColour, 2.4, "#ffffff", 0.3));
+        st.renderer = LayerStyle::Renderer::categorized;
+        st.attr = st.order_by = attr;  // main types drawn last, on top
+        StyleClass main_types = style_class(zh ? "主要设施类型" : "Main facility types", marker_sym(kFacilityColour, 2.6, "#ffffff", 0.3));
+        main_types.value = "1";
+        StyleClass others = style_class(zh ? "其他设施" : "Other facilities", marker_sym("#969696", 1.6, "#ffffff", 0.2));
+        others.value = "0";
+        st.classes = {main_types, others};
+        return st;
     }
-    return "";
+    return st;
 }
 
+std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name,
+                      const std::map<std::string, std::string>& indicator_names, const std::string& label_field, const FieldRenames& renames) {
+    const std::string body = layer_style_body(layer, circles_min, lang, as_name, indicator_names, label_field, renames);
+    if (body.empty()) return "";
+    return wrap(body, geometry_class(layer), layer_style(layer, circles_min, lang, as_name, label_field).has_labels);
+}
+
+std::string layer_style_body(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name,
+                             const std::map<std::string, std::string>& indicator_names, const std::string& label_field,
+                             const FieldRenames& renames) {
+    const LayerStyle st = layer_style(layer, circles_min, lang, as_name, label_field);
+    if (st.renderer == LayerStyle::Renderer::none) return "";
+    // Every style carries the fields' reader names, labelled layers also their labels.
+    return renderer_qml(st, renames) + (st.has_labels ? labeling_xml(st.labels, renames) : std::string()) +
+           aliases_xml(layer, lang == "zh", indicator_names, renames) + "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n";
+}
+
+std::string layer_sld(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name,
+                      const std::string& label_field, const FieldRenames& renames) {
+    const LayerStyle st = layer_style(layer, circles_min, lang, as_name, label_field);
+    if (st.renderer == LayerStyle::Renderer::none) return "";
+    const std::string name = markup_escape(as_name.empty() ? std::string(layer->GetName()) : as_name);
+    const std::string attr = shown(renames, st.attr);
+    std::ostringstream o;
+    o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<StyledLayerDescriptor version=\"1.0.0\" xmlns=\"http://www.opengis.net/sld\" xmlns:ogc=\"http://www.opengis.net/ogc\" "
+         "xmlns:xlink=\"http://www.w3.org/1999/xlink\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+         "xsi:schemaLocation=\"http://www.opengis.net/sld http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd\">\n"
+      << "  <NamedLayer>\n    <Name>" << name << "</Name>\n    <UserStyle>\n      <Name>" << name << "</Name>\n"
+      << "      <Title>" << (lang == "zh" ? "lifecircle 默认样式" : "lifecircle default style") << "</Title>\n      <FeatureTypeStyle>\n";
+    for (size_t c = 0; c < st.classes.size(); ++c) {
+        const StyleClass& k = st.classes[c];
+        o << "        <Rule>\n          <Name>" << name << "_" << c << "</Name>\n";
+        if (!k.label.empty()) o << "          <Title>" << markup_escape(k.label) << "</Title>\n";
+        o << filter_sld(st, c, attr) << symbolizer_sld(k.symbol, st.geometry_class) << "        </Rule>\n";
+    }
+    if (st.has_labels) o << labels_sld(st.labels, renames);
+    o << "      </FeatureTypeStyle>\n    </UserStyle>\n  </NamedLayer>\n</StyledLayerDescriptor>\n";
+    return o.str();
+}
 namespace {
 // Is `name` a table or view of the GeoPackage (gpkg_contents)?
 bool has_table(GDALDataset* ds, const std::string& name) {

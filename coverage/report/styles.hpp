@@ -42,12 +42,64 @@ std::string circle_colour(size_t index, size_t count);
 void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, const std::string& lang,
                        const std::map<std::string, std::string>& indicator_names = {}, const std::string& town_label_field = "");
 
+// A layer's cartography as data: the one definition of classes, colours and labels that both
+// writers read, QML (QGIS) and SLD 1.0 (QGIS, GeoServer, ArcGIS Pro). Sizes in millimetres.
+struct StyleSymbol {
+    enum class Kind { marker, line, fill } kind = Kind::fill;
+    std::string colour;  // "#rrggbb": marker or polygon fill, line colour
+    int alpha = 255;     // of `colour`
+    std::string outline;  // marker and polygon outline colour
+    double outline_mm = 0;
+    double size_mm = 0;  // marker diameter or line width
+};
+struct StyleClass {
+    std::string label;  // the legend's words, in the report's language
+    StyleSymbol symbol;
+    double lower = 0, upper = 0;  // graduated: (lower, upper], the first class also holds `lower`
+    std::string value;            // categorized: the attribute's value, as text
+};
+struct StyleLabels {
+    std::string field;
+    int points = 9;
+    std::string colour;     // "#rrggbb"
+    bool bold = false;
+    bool beside = false;    // false: inside the polygon; true: beside the point marker
+};
+struct LayerStyle {
+    enum class Renderer { none, single, graduated, categorized } renderer = Renderer::none;
+    int geometry_class = 2;            // 0 point, 1 line, 2 polygon (QgsWkbTypes::GeometryType)
+    std::string attr;                  // the field graduated or categorized
+    std::vector<StyleClass> classes;   // single: exactly one
+    std::string order_by;              // drawing order (QML only; SLD 1.0 has none)
+    bool order_ascending = true;
+    bool has_labels = false;
+    StyleLabels labels;
+};
+
+// The style of one layer (renderer none: not a layer we style). as_name: style the layer as if
+// it had this name (a view that shares another layer's fields).
+LayerStyle layer_style(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name = "",
+                       const std::string& label_field = "");
+
+// Field names as a copy of the layer calls them (Shapefiles' 10-character names): full -> shown.
+// Every field reference a style writes goes through it; names not in it are written as they are.
+using FieldRenames = std::map<std::string, std::string>;
+
+// The reader's name of an output field ("15 分钟覆盖率" for coverage_share_15, "<indicator
+// name>（数值）" for <id>_value), or "" for an input field.
+std::string field_alias(const std::string& name, bool zh, const std::map<std::string, std::string>& indicator_names);
+
 // The QML of one layer (exposed for tests); empty if the layer is not one we style.
-// as_name: style the layer as if it had this name (a view that shares another layer's fields).
 std::string layer_qml(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name = "",
-                      const std::map<std::string, std::string>& indicator_names = {}, const std::string& label_field = "");
+                      const std::map<std::string, std::string>& indicator_names = {}, const std::string& label_field = "",
+                      const FieldRenames& renames = {});
 // The inside of that QML (renderer, labels, aliases): what a QGIS project's <maplayer> holds.
 std::string layer_style_body(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name = "",
-                             const std::map<std::string, std::string>& indicator_names = {}, const std::string& label_field = "");
+                             const std::map<std::string, std::string>& indicator_names = {}, const std::string& label_field = "",
+                             const FieldRenames& renames = {});
+// The same style as an SLD 1.0 StyledLayerDescriptor (one rule per class, a text rule for the
+// labels; no drawing order, SLD 1.0 has none); empty if the layer is not one we style.
+std::string layer_sld(OGRLayer* layer, const std::vector<double>& circles_min, const std::string& lang, const std::string& as_name = "",
+                      const std::string& label_field = "", const FieldRenames& renames = {});
 
 }  // namespace lc::cov

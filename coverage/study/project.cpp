@@ -353,6 +353,9 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.str("output", "format", p.output.format);
     r.num("output", "buffer_m", p.output.buffer_m);
     r.str("output", "service_areas", p.output.service_areas);
+    r.str("output", "shapefile_encoding", p.output.shapefile_encoding);
+    if (const std::string e = normalise_shapefile_encoding(p.output.shapefile_encoding); !e.empty()) p.output.shapefile_encoding = e;
+    else r.bad("output", "shapefile_encoding", "must be UTF-8 or CP936 (GBK), got '" + p.output.shapefile_encoding + "'");
     if (p.output.service_areas != "auto" && p.output.service_areas != "yes" && p.output.service_areas != "no")
         r.bad("output", "service_areas", "must be auto, yes or no");
     r.refuse_unknown({"levels", "labels"});
@@ -390,6 +393,15 @@ std::string Project::word(const std::string& code, const std::string& lang) cons
         if (!w.empty()) return w;
     }
     return builtin_word(code, lang);
+}
+
+std::string normalise_shapefile_encoding(const std::string& setting) {
+    std::string s;
+    for (char c : setting)
+        if (c != '-' && c != '_' && c != ' ') s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (s == "UTF8") return "UTF-8";
+    if (s == "CP936" || s == "GBK" || s == "936") return "CP936";
+    return "";
 }
 
 std::string builtin_word(const std::string& code, const std::string& lang) {

@@ -122,6 +122,7 @@ struct Project {
         std::string crs = "metric";  // metric | EPSG:nnnn | WGS84 | GCJ02
         std::string metric_crs = "auto";
         std::string format = "gpkg";  // gpkg | shp
+        std::string shapefile_encoding = "UTF-8";  // UTF-8 | CP936 (GBK), of the Shapefiles' DBF text
         double buffer_m = 50;
         std::string service_areas = "auto";  // auto (up to 500 main facilities) | yes | no
     } output;
@@ -130,6 +131,10 @@ struct Project {
     bool has_network() const { return !network.src.path.empty(); }
     bool straight_line() const { return travel.mode == "straight" || (travel.mode.empty() && !has_network()); }
 };
+
+// "UTF-8" or "CP936" for the spellings [output] shapefile_encoding and --shapefile-encoding
+// accept (UTF-8, utf8, CP936, cp-936, GBK, 936), "" for anything else.
+std::string normalise_shapefile_encoding(const std::string& setting);
 
 // The built-in words for statuses and scenarios (existing, planned, planned_2025, closed; ""
 // reads as existing), or the code itself.

@@ -653,6 +653,7 @@ geo::Report write_analysis_outputs(const std::string& final_dir, const Study& s,
     if (p.output.format == "shp") {
         ShapefileOptions shp;
         shp.circles_min = r.circles_min;
+        if (s.has_units()) shp.layers.insert(shp.layers.begin() + 1, "units");
         shp.lang = p.lang;
         shp.encoding = p.output.shapefile_encoding;
         for (const Indicator& ind : inds) {

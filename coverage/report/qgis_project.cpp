@@ -79,6 +79,7 @@ void write_qgis_project(const QgisProjectInput& in) {
         {"facilities", zh ? "设施" : "Facilities", true},
         {"uncovered", zh ? "服务圈外的住户" : "Households outside the circle", true},
         {"service_areas", zh ? "服务圈范围" : "Service areas", true},
+        {"units", zh ? "村（社区）覆盖率" : "Coverage by village or community", false},
         {"towns", zh ? "镇街覆盖率" : "Coverage by town", true},
         {"demand", zh ? "全部住户点" : "All households", false},
     };

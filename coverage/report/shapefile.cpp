@@ -113,6 +113,7 @@ const std::pair<const char*, const char*> kShortNames[] = {
     {"access_ratio", "acc_ratio"},      {"facility_id", "fac_id"},        {"new_households", "new_hh"},
     {"cumulative_households", "cum_hh"}, {"covered_share", "cov_share"},  {"site_label", "site_lbl"},
     {"snap_status", "snap_st"},         {"component_nodes", "comp_nodes"}, {"source_fid", "src_fid"},
+    {"crosses_into", "crosses_to"},
 };
 const std::pair<const char*, const char*> kCircleShortNames[] = {
     {"covered_households_", "cov_hh_"}, {"coverage_share_", "cov_sh_"}, {"served_households_", "srv_hh_"},

@@ -133,6 +133,10 @@ std::string output_field_alias(std::string name, bool zh, const std::map<std::st
         {"rank_adequacy", {"容量充足度排名", "rank by adequacy"}},
         {"indicators_missed", {"未达标指标数", "indicators missed"}},
         {"town", {"所属镇街", "town"}},
+        {"unit", {"所属村（社区）", "village or community"}},
+        {"unit_id", {"村（社区）代码", "village or community code"}},
+        {"unit_name", {"村（社区）名称", "village or community"}},
+        {"crosses_into", {"跨入的镇街", "reaches into town"}},
         {"status", {"状态", "status"}},
         {"nearest_id", {"最近设施", "nearest facility"}},
         {"nearest_m", {"到最近设施（米）", "to the nearest facility (m)"}},
@@ -380,7 +384,7 @@ LayerStyle layer_style(OGRLayer* layer, const std::vector<double>& circles_min, 
     const int gc = geometry_class(layer);
     LayerStyle st;
     st.geometry_class = gc;
-    if (name == "towns") {
+    if (name == "towns" || name == "units") {  // villages / communities are drawn as towns are
         if (circles_min.empty()) return st;
         const double main = *std::max_element(circles_min.begin(), circles_min.end());
         st.attr = field_like(layer, "coverage_share_" + circle_label(main));
@@ -395,10 +399,11 @@ LayerStyle layer_style(OGRLayer* layer, const std::vector<double>& circles_min, 
             k.upper = hi / 100.0;
             st.classes.push_back(k);
         }
-        // Town names: dark, at the polygon's inside point.
-        if (!label_field.empty() && layer->GetLayerDefn()->GetFieldIndex(label_field.c_str()) >= 0) {
+        // Town names: dark, at the polygon's inside point; unit names smaller.
+        const std::string names = name == "units" ? field_like(layer, "unit_name") : label_field;
+        if (!names.empty() && layer->GetLayerDefn()->GetFieldIndex(names.c_str()) >= 0) {
             st.has_labels = true;
-            st.labels = {label_field, 9, "#282828", false, false};
+            st.labels = {names, name == "units" ? 7 : 9, "#282828", false, false};
         }
         return st;
     }
@@ -536,7 +541,7 @@ void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, 
     const bool zh = lang == "zh";
     if (styles->StartTransaction() != OGRERR_NONE)
         throw std::runtime_error(std::string("cannot write the QGIS styles: ") + CPLGetLastErrorMsg());
-    for (const char* lname : {"towns", "service_areas", "uncovered", "facilities", "demand", "sites", "links", "small_components", "connectors"}) {
+    for (const char* lname : {"towns", "units", "service_areas", "uncovered", "facilities", "demand", "sites", "links", "small_components", "connectors"}) {
         OGRLayer* layer = ds->GetLayerByName(lname);
         // "uncovered" is a view of the demand rows, created by SQL: the open dataset does not
         // list it, but its fields and geometry column are the demand layer's.

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "cli/common.hpp"
+
 namespace lc::cli {
 
 Progress::Progress(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) == 1), start_(std::chrono::steady_clock::now()) {
@@ -41,8 +43,8 @@ void Progress::end(const std::string& summary) {
     // On a terminal the step's line keeps its final counts; log lines stay as they always were.
     const std::string counts = tty_ ? count_text() : std::string();
     if (tty_) std::fprintf(stderr, "\r\033[K");
-    std::fprintf(stderr, "[%7.2fs] %s%s%s%s%s (%.2f s)\n", elapsed(), label_.c_str(), summary.empty() ? "" : ": ", summary.c_str(),
-                 counts.empty() ? "" : summary.empty() ? ":" : ";", counts.c_str(), step);
+    std::fprintf(stderr, "[%7.2fs] %s%s%s%s%s (%.2f s)\n", elapsed(), label_.c_str(), summary.empty() ? "" : tr(": ", "："), summary.c_str(),
+                 counts.empty() ? "" : summary.empty() ? tr(":", "：") : tr(";", "；"), counts.c_str(), step);
     active_ = false;
 }
 
@@ -54,8 +56,9 @@ std::string Progress::count_text(double* share) const {
     double first = -1;
     bool any_total = false;
     for (const auto& p : parts_) {
-        const size_t total = p.count->total.load(std::memory_order_relaxed);
-        const size_t done = std::min(p.count->done.load(std::memory_order_relaxed), total ? total : SIZE_MAX);
+        const size_t done = p.count->done.load(std::memory_order_relaxed);
+        // More done than expected: some source had no cheap count (an OSM file), so no total.
+        const size_t total = done > p.count->total.load(std::memory_order_relaxed) ? 0 : p.count->total.load(std::memory_order_relaxed);
         if (done == 0 && total == 0) continue;
         counts += (counts.empty() ? " " : ", ") + p.what + " " + std::to_string(done);
         if (total) counts += "/" + std::to_string(total), any_total = true;

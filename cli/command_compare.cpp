@@ -22,13 +22,13 @@ public:
     void setup(CLI::App& app) override {
         app.add_option("runs", runs_, "Output folders of analyze runs, in the order to show them (at least two)")->required()->expected(2, -1);
         app.add_option("-o,--out", out_, "Output folder")->required();
-        app.add_option("--lang", lang_, "Language of the tables, the report and the printed messages: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
+        app.add_option("--lang", lang_, "Language of the tables and the report (default zh) and of the printed messages (default en): zh or en")->check(CLI::IsMember({"zh", "en"}));
     }
     int run() override {
-        set_language(lang_);
+        if (!lang_.empty()) set_language(lang_);  // printed messages: English unless asked, as before
         const cov::Comparison c = cov::compare_runs(runs_);
         geo::OutputDir staged(out_);
-        cov::write_comparison(staged.path(), c, lang_);
+        cov::write_comparison(staged.path(), c, lang_.empty() ? "zh" : lang_);
         staged.commit();
         size_t met = 0, missed = 0;
         for (const auto& row : c.rows) {
@@ -43,7 +43,7 @@ public:
 
 private:
     std::vector<std::string> runs_;
-    std::string out_, lang_ = "zh";
+    std::string out_, lang_;
 };
 
 }  // namespace

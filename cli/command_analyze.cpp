@@ -35,8 +35,6 @@ public:
                                                            "facilities; use 'lifecircle isochrones' for more), yes, or no")
             ->check(CLI::IsMember({"auto", "yes", "no"}));
         app.add_option("--nearest-cutoff", nearest_cutoff_, "Report the nearest facility up to this many minutes (default 60)")->check(number_in(0.01, 24 * 60));
-        app.add_option("--lang", lang_, "Language of report.html/report.md and gap texts (default: [project] lang)")
-            ->check(CLI::IsMember({"zh", "en"}));
         app.add_option("--format", format_, "Vector output: gpkg (default: coverage.gpkg only) or shp (also Shapefiles in OUT/shp/: "
                                        "10-character field names explained in <layer>.fields.csv, .qml and .sld styles)")
             ->check(CLI::IsMember({"gpkg", "shp"}));
@@ -55,36 +53,43 @@ public:
         cov::Project project = flags_.load();
         if (!targets_.empty()) project.targets.path = std::filesystem::absolute(targets_).string();
         if (year_) project.targets.year = year_;
-        if (!lang_.empty()) project.lang = lang_;
         if (!format_.empty()) project.output.format = format_;
         if (!shapefile_encoding_.empty()) project.output.shapefile_encoding = cov::normalise_shapefile_encoding(shapefile_encoding_);
         if (!output_crs_.empty()) project.output.crs = output_crs_;
         if (!service_areas_.empty()) project.output.service_areas = service_areas_;
         cov::OutputCrs check_crs(project.output.crs, 4326);  // a bad CRS fails now, not after the analysis
-        progress.begin(project.straight_line() ? "reading layers" : "reading layers and building the road network (in parallel)");
-        auto [study, network] = cov::load_study_and_network(project);
+        cov::LoadOptions lo;
+        base::Counter features, road_lines, graph_links;
+        lo.progress = {&features, &road_lines, &graph_links};
+        progress.begin(project.straight_line() ? tr("reading layers", "读取图层")
+                                               : tr("reading layers and building the road network (in parallel)", "读取图层并构建路网（并行）"),
+                       {{tr("features", "要素"), &features}, {tr("road lines", "道路"), &road_lines}, {tr("graph links", "路段"), &graph_links}});
+        auto [study, network] = cov::load_study_and_network(project, lo);
         cov::require_analysis_layers(*study);
         if (!study->facilities || !study->demand) {
             print_report(study->report, flags_.verbose, flags_.quiet);
             return cannot_run;
         }
-        std::string loaded = std::to_string(study->town_set->size()) + " towns, " + std::to_string(study->facilities->size()) +
-                             " facilities, " + std::to_string(study->demand->size()) + " demand rows";
+        std::string loaded = std::to_string(study->town_set->size()) + tr(" towns, ", " 个镇街，") + std::to_string(study->facilities->size()) +
+                             tr(" facilities, ", " 个设施，") + std::to_string(study->demand->size()) + tr(" demand rows", " 个需求点");
         if (network)
-            loaded += "; " + std::to_string(network->graph.node_count()) + " nodes, " + std::to_string(network->graph.link_count()) +
-                      " links, " + std::to_string(network->graph.component_count()) + " components (largest " +
-                      std::to_string(network->graph.component_nodes.empty() ? 0u : network->graph.component_nodes[0]) + " nodes)";
+            loaded += tr("; ", "；") + std::to_string(network->graph.node_count()) + tr(" nodes, ", " 个节点，") +
+                      std::to_string(network->graph.link_count()) + tr(" links, ", " 条路段，") +
+                      std::to_string(network->graph.component_count()) + tr(" components (largest ", " 个连通分量（最大 ") +
+                      std::to_string(network->graph.component_nodes.empty() ? 0u : network->graph.component_nodes[0]) + tr(" nodes)", " 个节点）");
         progress.end(loaded);
-        progress.begin(network ? "snapping points to the network" : "straight-line mode (no network)");
+        progress.begin(network ? tr("snapping points to the network", "将点吸附到路网") : tr("straight-line mode (no network)", "直线距离模式（无路网）"));
         cov::TravelModel travel(*study, network.get(), study->report);
         const std::optional<cov::TargetsFile> targets = cov::load_study_targets(*study);
         progress.end();
         if (study->report.has_errors()) {
             print_report(study->report, flags_.verbose, flags_.quiet);
-            std::cerr << "error: the inputs have errors (see above); nothing was written\n";
+            print_error("the inputs have errors (see above); nothing was written");
             return cannot_run;
         }
-        progress.begin("computing coverage and indicators");
+        base::Counter searches;
+        travel.count_searches(&searches);
+        progress.begin(tr("computing coverage and indicators", "计算覆盖率和指标"), {{tr("searches", "搜索"), &searches}});
         cov::AnalysisOptions opts;
         opts.scenario = cov::Scenario::parse(scenario_);
         if (targets) opts.targets = &*targets;
@@ -98,8 +103,10 @@ public:
         }
         progress.end();
         cov::resolve_service_areas(*study, result);
-        progress.begin("writing outputs");
+        base::Counter rows;
+        progress.begin(tr("writing outputs", "写出结果"), {{tr("rows", "行"), &rows}});
         cov::RunInfo run;
+        run.rows_written = &rows;
         run.command = "analyze";
         run.argv = g_argv;
         run.travel = travel.describe();
@@ -108,30 +115,33 @@ public:
         study->report.append(cov::write_analysis_outputs(out_, *study, travel, result, run, baseline.get()));
         progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);
-        if (const std::string w = check_crs.warning(); !w.empty()) std::cerr << "warning: " << w << "\n";
+        if (const std::string w = check_crs.warning(); !w.empty()) std::cerr << tr("warning: ", "警告：") << w << "\n";
         double hh = 0, cov_main = 0;
         for (size_t t = 0; t < result.town_households.size(); ++t) {
             hh += result.town_households[t];
             if (!result.town_covered.empty()) cov_main += result.town_covered.back()[t];
         }
-        std::printf("%s: %zu towns, %.0f households, %.1f%% within %.0f min (%s)\n", project.name.c_str(), result.town_households.size(), hh,
-                    hh > 0 ? 100 * cov_main / hh : 0.0, result.circles_min.empty() ? 0.0 : result.circles_min.back(),
-                    travel.describe().c_str());
+        LC_PRINTF("%s: %zu towns, %.0f households, %.1f%% within %.0f min (%s)\n", "%s：%zu 个镇街，%.0f 户，%.1f%% 在 %.0f 分钟内（%s）\n",
+                  project.name.c_str(), result.town_households.size(), hh, hh > 0 ? 100 * cov_main / hh : 0.0,
+                  result.circles_min.empty() ? 0.0 : result.circles_min.back(), travel.describe(in_zh() ? "zh" : "en").c_str());
         if (result.targets) {
             size_t missed = 0, met = 0;
             for (const auto& ev : result.evals)
                 for (const auto& e : ev) missed += e.status == cov::Status::missed, met += e.status == cov::Status::met;
-            std::printf("indicators: %zu town-indicator pairs met, %zu missed (year %d)\n", met, missed, result.year);
+            LC_PRINTF("indicators: %zu town-indicator pairs met, %zu missed (year %d)\n", "指标：%zu 个镇街-指标达标，%zu 个未达标（%d 年）\n",
+                      met, missed, result.year);
         }
-        std::printf("outputs in %s: coverage.gpkg coverage.qgz compliance.csv compliance.json compliance.xlsx report.md report.html run.json equity.csv%s%s%s\n", out_.c_str(),
-                    result.has_capacity || !result.access_score.empty() ? " service.csv" : "", baseline ? " scenario_comparison.csv" : "",
-                    project.output.format == "shp" ? " shp/" : "");
+        LC_PRINTF("outputs in %s: coverage.gpkg coverage.qgz compliance.csv compliance.json compliance.xlsx report.md report.html run.json equity.csv%s%s%s%s\n",
+                  "结果在 %s：coverage.gpkg coverage.qgz compliance.csv compliance.json compliance.xlsx report.md report.html run.json equity.csv%s%s%s%s\n", out_.c_str(),
+                  result.has_capacity || !result.access_score.empty() ? " service.csv" : "", baseline ? " scenario_comparison.csv" : "",
+                  study->has_units() ? (result.targets ? " units.csv units_compliance.csv" : " units.csv") : "",
+                  project.output.format == "shp" ? " shp/" : "");
         return ok;
     }
 private:
     StudyFlags flags_;
     std::string out_, scenario_, targets_, service_areas_;
-    std::string lang_, format_, output_crs_, shapefile_encoding_;
+    std::string format_, output_crs_, shapefile_encoding_;
     int year_ = 0;
     double nearest_cutoff_ = 60;
 };

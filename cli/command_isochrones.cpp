@@ -48,9 +48,11 @@ public:
         if (!study->facilities) throw base::UserError("isochrones needs a facilities layer");
         if (project.straight_line() || !project.has_network())
             throw base::UserError("isochrones needs a road network ([network] path or --network)");
-        progress.begin("building the road network");
-        auto network = cov::load_network(project, study->metric_epsg, study->report);
-        progress.end(std::to_string(network->graph.node_count()) + " nodes, " + std::to_string(network->graph.link_count()) + " links");
+        base::Counter road_lines, graph_links;
+        progress.begin(tr("building the road network", "构建路网"), {{tr("road lines", "道路"), &road_lines}, {tr("graph links", "路段"), &graph_links}});
+        auto network = cov::load_network(project, study->metric_epsg, study->report, {nullptr, &road_lines, &graph_links});
+        progress.end(std::to_string(network->graph.node_count()) + tr(" nodes, ", " 个节点，") + std::to_string(network->graph.link_count()) +
+                     tr(" links", " 条路段"));
         cov::TravelModel travel(*study, network.get(), study->report);
         cov::IsochroneRequest req;
         req.rows = cov::scenario_main_facilities(*study, cov::Scenario::parse(scenario_));
@@ -60,21 +62,23 @@ public:
         req.buffer_m = project.output.buffer_m;
         const auto& rows = req.rows;
         const auto& minutes = req.minutes;
-        std::atomic<size_t> drawn{0};
-        req.done = &drawn;
-        progress.begin("service areas for " + std::to_string(rows.size()) + " facilities x " + std::to_string(minutes.size()) + " thresholds",
-                       rows.size() * minutes.size(), &drawn);
+        base::Counter drawn;
+        drawn.expect(rows.size() * minutes.size());
+        req.done = &drawn.done;
+        progress.begin(in_zh() ? std::to_string(rows.size()) + " 个设施 × " + std::to_string(minutes.size()) + " 个时间阈值的服务区"
+                               : "service areas for " + std::to_string(rows.size()) + " facilities x " + std::to_string(minutes.size()) + " thresholds",
+                       {{tr("polygons", "多边形"), &drawn}});
         const cov::Isochrones iso = cov::compute_isochrones(*study, *network, travel, req);
         progress.end();
-        progress.begin("writing " + out_);
+        progress.begin(tr("writing ", "写出 ") + out_);
         cov::write_isochrone_layer(out_, *study, travel, req, iso, dissolve_);
         progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);
-        std::printf("network: %zu nodes, %zu links, %zu components\n", network->graph.node_count(), network->graph.link_count(),
-                    network->graph.component_count());
-        std::printf("written: %s (layer service_areas, %zu facilities, thresholds", out_.c_str(), rows.size());
+        LC_PRINTF("network: %zu nodes, %zu links, %zu components\n", "路网：%zu 个节点，%zu 条路段，%zu 个连通分量\n", network->graph.node_count(),
+                  network->graph.link_count(), network->graph.component_count());
+        LC_PRINTF("written: %s (layer service_areas, %zu facilities, thresholds", "已写出：%s（图层 service_areas，%zu 个设施，时间阈值", out_.c_str(), rows.size());
         for (double m : minutes) std::printf(" %g", m);
-        std::printf(" min%s)\n", bands_ ? ", as bands" : "");
+        std::printf("%s%s\n", tr(" min", " 分钟"), bands_ ? tr(", as bands)", "，分环）") : tr(")", "）"));
         return ok;
     }
 

@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "base/error.hpp"
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "coverage/study/travel.hpp"
 #include "coverage/report/network_layers.hpp"
 #include "coverage/report/outputs.hpp"
@@ -27,9 +28,16 @@ public:
     int run() override {
         cov::Project project = flags_.load();
         if (!project.has_network()) throw base::UserError("no network given ([network] path or --network)");
+        Progress progress(flags_.quiet);
         cov::LoadOptions lo;
+        base::Counter features, road_lines, graph_links;
+        lo.progress.features = &features;
+        progress.begin(tr("reading layers", "读取图层"), {{tr("features", "要素"), &features}});
         auto study = cov::load_study(project, lo);
-        auto network = cov::load_network(project, study->metric_epsg, study->report);
+        progress.end();
+        progress.begin(tr("building the road network", "构建路网"), {{tr("road lines", "道路"), &road_lines}, {tr("graph links", "路段"), &graph_links}});
+        auto network = cov::load_network(project, study->metric_epsg, study->report, {nullptr, &road_lines, &graph_links});
+        progress.end();
         const net::Graph& g = network->graph;
         std::printf("network: %s [%s]\n  lines read %zu, used %zu, excluded by the '%s' profile %zu\n", network->lines.file.c_str(),
                     network->lines.layer.c_str(), network->lines.features_read, network->build.lines_used,
@@ -42,9 +50,11 @@ public:
         for (const auto& [cls, n] : network->lines.by_class) std::printf("  class %s: %zu lines\n", cls.c_str(), n);
         cov::TravelModel travel(*study, network.get(), study->report);
 
+        progress.begin(tr("writing ", "写出 ") + out_);
         cov::write_network_layers(out_, *study, *network, travel);
+        progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);
-        std::printf("written: %s (layers links, small_components, connectors)\n", out_.c_str());
+        LC_PRINTF("written: %s (layers links, small_components, connectors)\n", "已写出：%s（图层 links、small_components、connectors）\n", out_.c_str());
         return study->report.has_errors() ? cannot_run : ok;
     }
 

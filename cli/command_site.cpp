@@ -55,10 +55,15 @@ public:
     int run() override {
         Progress progress(flags_.quiet);
         cov::Project project = flags_.load();
-        progress.begin(project.straight_line() ? "reading layers" : "reading layers and building the road network (in parallel)");
-        auto [study, network] = cov::load_study_and_network(project);
+        cov::LoadOptions lo;
+        base::Counter features, road_lines, graph_links;
+        lo.progress = {&features, &road_lines, &graph_links};
+        progress.begin(project.straight_line() ? tr("reading layers", "读取图层")
+                                               : tr("reading layers and building the road network (in parallel)", "读取图层并构建路网（并行）"),
+                       {{tr("features", "要素"), &features}, {tr("road lines", "道路"), &road_lines}, {tr("graph links", "路段"), &graph_links}});
+        auto [study, network] = cov::load_study_and_network(project, lo);
         if (!study->demand) throw base::UserError("site needs a demand layer");
-        progress.end(network ? std::to_string(network->graph.node_count()) + " nodes" : std::string());
+        progress.end(network ? std::to_string(network->graph.node_count()) + tr(" nodes", " 个节点") : std::string());
         cov::TravelModel travel(*study, network.get(), study->report);
         req_.facility_types = project.travel.main_types;
         if (req_.facility_types.empty()) throw base::UserError("name the facility type with --facility-type (or [travel] main_types)");
@@ -67,9 +72,13 @@ public:
         if (per_town_max_ >= 0 && per_town_min_ > per_town_max_)
             throw base::UserError("--per-town-min " + std::to_string(per_town_min_) + " is more than --per-town-max " + std::to_string(per_town_max_));
         if (problem_ != "lscp" && k_ == 0) throw base::UserError("--add K is required for " + problem_);
-        progress.begin("candidates and their coverage sets");
+        base::Counter searches;
+        travel.count_searches(&searches);
+        progress.begin(tr("candidates and their coverage sets", "候选点及其覆盖集"), {{tr("searches", "搜索"), &searches}});
         cov::SiteStudy ss = cov::build_site_study(*study, travel, req_, cov::Scenario::parse(scenario_));
-        progress.end(std::to_string(ss.problem.candidate_count) + " candidates, " + std::to_string(ss.problem.cover_demand.size()) + " pairs");
+        travel.count_searches(nullptr);
+        progress.end(std::to_string(ss.problem.candidate_count) + tr(" candidates, ", " 个候选点，") + std::to_string(ss.problem.cover_demand.size()) +
+                     tr(" pairs", " 个覆盖对"));
         if (study->report.has_errors()) {
             print_report(study->report, flags_.verbose, flags_.quiet);
             return cannot_run;
@@ -90,12 +99,15 @@ public:
         }
         if (per_town_max_ >= 0) opt.group_max_sites.assign(groups, static_cast<uint32_t>(per_town_max_));
         if (!flags_.quiet)
-            std::fprintf(stderr, "siting %s (%s): %u candidates, %zu existing facilities, %zu households points, %.0f-minute circle\n",
-                         problem_.c_str(), solver_.c_str(), ss.problem.candidate_count, ss.existing_rows.size(), study->demand->size(), req_.minutes);
-        progress.begin("solving");
+            LC_EPRINTF("siting %s (%s): %u candidates, %zu existing facilities, %zu households points, %.0f-minute circle\n",
+                       "选址 %s（%s）：%u 个候选点，%zu 个现有设施，%zu 个住户点，%.0f 分钟圈\n", problem_.c_str(), solver_.c_str(),
+                       ss.problem.candidate_count, ss.existing_rows.size(), study->demand->size(), req_.minutes);
+        base::Counter steps;
+        opt.progress = &steps;
+        progress.begin(tr("solving", "求解"), {{tr("greedy picks and search iterations", "贪心选点和搜索迭代"), &steps}});
         const cov::SitingResult r = cov::solve(cov::parse_problem(problem_), cov::parse_solver(solver_), ss.problem, opt);
         progress.end(r.solver);
-        progress.begin("writing outputs");
+        progress.begin(tr("writing outputs", "写出结果"));
         cov::SiteRunInfo info;
         info.run.command = "site";
         info.run.argv = g_argv;
@@ -133,9 +145,10 @@ public:
         }
         progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);
-        std::printf("%s by %s: %zu sites chosen; households covered %.0f -> %.0f of %.0f (%.1f%% -> %.1f%%)\n", r.problem.c_str(), r.solver.c_str(),
-                    r.chosen.size(), r.before_weight, r.after_weight, r.total_weight, r.total_weight > 0 ? 100 * r.before_weight / r.total_weight : 0.0,
-                    r.total_weight > 0 ? 100 * r.after_weight / r.total_weight : 0.0);
+        LC_PRINTF("%s by %s: %zu sites chosen; households covered %.0f -> %.0f of %.0f (%.1f%% -> %.1f%%)\n",
+                  "%s（%s）：选出 %zu 个站点；覆盖住户 %.0f -> %.0f，共 %.0f（%.1f%% -> %.1f%%）\n", r.problem.c_str(), r.solver.c_str(), r.chosen.size(),
+                  r.before_weight, r.after_weight, r.total_weight, r.total_weight > 0 ? 100 * r.before_weight / r.total_weight : 0.0,
+                  r.total_weight > 0 ? 100 * r.after_weight / r.total_weight : 0.0);
         if (std::isfinite(r.bound)) std::printf("objective %.2f, bound %.2f, gap %.4f%s\n", r.objective, r.bound, r.gap, r.proven_optimal ? " (proven optimal)" : "");
         if (ss.existing_capacity_used)
             std::printf("existing facilities: %.0f households within reach, %.0f served within their capacity (nearest first); "
@@ -153,7 +166,8 @@ public:
         }
         std::printf("\n");
         if (!r.message.empty()) std::printf("note: %s\n", r.message.c_str());
-        std::printf("outputs in %s: sites.gpkg sites.csv marginal_curve.csv towns_before_after.csv report.html run.json\n", out_.c_str());
+        LC_PRINTF("outputs in %s: sites.gpkg sites.csv marginal_curve.csv towns_before_after.csv report.html run.json\n",
+                  "结果在 %s：sites.gpkg sites.csv marginal_curve.csv towns_before_after.csv report.html run.json\n", out_.c_str());
         return r.status == cov::SitingStatus::invalid ? error : ok;
     }
 

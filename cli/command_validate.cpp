@@ -115,7 +115,8 @@ public:
         if (targets) std::printf("targets: %s (%zu indicators)\n", targets->file.c_str(), targets->indicators.size());
         print_report(s.report, flags_.verbose, flags_.quiet);
         size_t errors = s.report.count(geo::Level::error), warnings = s.report.count(geo::Level::warning);
-        std::printf("%s: %zu errors, %zu warnings\n", errors ? "cannot run" : "ok", errors, warnings);
+        LC_PRINTF("%s: %zu errors, %zu warnings\n", "%s：%zu 个错误，%zu 个警告\n", errors ? tr("cannot run", "不能运行") : tr("ok", "可以运行"),
+                  errors, warnings);
         return errors ? cannot_run : ok;
     }
 

@@ -1,5 +1,6 @@
 #include "cli/common.hpp"
 #include "base/error.hpp"
+#include "geo/message_text.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -14,6 +15,12 @@ namespace fs = std::filesystem;
 namespace lc::cli {
 
 std::vector<std::string> g_argv;
+
+namespace {
+std::string g_lang = "en";
+}
+void set_language(const std::string& lang) { g_lang = lang == "zh" ? "zh" : "en"; }
+bool in_zh() { return g_lang == "zh"; }
 
 CLI::Validator number_in(double lo, double hi) {
     auto text = [](double v) {
@@ -46,6 +53,9 @@ void StudyFlags::add_to(CLI::App& app) {
     app.add_option("--network", network, "Road network: OSM .osm.pbf/.osm or a line layer");
     app.add_option("--minutes", minutes, "Circle thresholds in minutes, e.g. 5,10,15");
     app.add_option("--speed-kmh", speed_kmh, "Travel speed in km/h (walk default 4 km/h: 15 min = 1,000 m)")->check(number_in(0.1, 300));
+    app.add_option("--lang", lang, "Language of the printed messages and of the reports (report.html/report.md, gap texts, "
+                                   "QGIS titles): zh or en (default: [project] lang, else en)")
+        ->check(CLI::IsMember({"zh", "en"}));
     app.add_flag("-q,--quiet", quiet, "Print only errors and the final summary");
     app.add_flag("-v,--verbose", verbose, "Print every message, not only the first of each kind");
 }
@@ -85,7 +95,11 @@ cov::Project StudyFlags::load() const {
         else
             all.push_back(s);
     }
-    return cov::load_project(project, all);
+    if (!lang.empty()) set_language(lang);  // errors in reading the project follow --lang
+    cov::Project p = cov::load_project(project, all);
+    if (!lang.empty()) p.lang = lang;
+    set_language(p.lang);
+    return p;
 }
 
 void print_report(const geo::Report& report, bool verbose, bool quiet) {
@@ -95,25 +109,33 @@ void print_report(const geo::Report& report, bool verbose, bool quiet) {
     for (const auto& m : report.items()) {
         if (quiet && m.level != geo::Level::error) continue;
         if (shown[m.code]++ >= per_code) continue;
-        const char* tag = m.level == geo::Level::error ? "error" : m.level == geo::Level::warning ? "warning" : "note";
-        std::cerr << tag << ": " << m.format() << "\n";
-        if (shown[m.code] == per_code && total[m.code] > per_code)
-            std::cerr << "  ... and " << (total[m.code] - per_code) << " more '" << m.code << "' messages (--verbose lists all)\n";
+        const char* tag = m.level == geo::Level::error ? tr("error: ", "错误：")
+                          : m.level == geo::Level::warning ? tr("warning: ", "警告：") : tr("note: ", "提示：");
+        std::cerr << tag << geo::format_message(m, in_zh() ? "zh" : "en") << "\n";
+        if (shown[m.code] == per_code && total[m.code] > per_code) {
+            const std::string more = std::to_string(total[m.code] - per_code);
+            if (in_zh()) std::cerr << "  ……另有 " << more << " 条 '" << m.code << "' 消息（--verbose 列出全部）\n";
+            else std::cerr << "  ... and " << more << " more '" << m.code << "' messages (--verbose lists all)\n";
+        }
     }
+}
+
+void print_error(const std::string& english) {
+    std::cerr << tr("error: ", "错误：") << geo::error_text(english, in_zh() ? "zh" : "en") << "\n";
 }
 
 int guarded(const std::function<int()>& body) {
     try {
         return body();
     } catch (const geo::InputError& e) {
-        std::cerr << "error: " << e.what() << "\n";
+        std::cerr << tr("error: ", "错误：") << geo::format_message(e.message, in_zh() ? "zh" : "en") << "\n";
         return cannot_run;
     } catch (const base::UserError& e) {
-        std::cerr << "error: " << e.what() << "\n";
+        print_error(e.what());
         return cannot_run;
     } catch (const std::exception& e) {
         // Not caused by the inputs: a bug or a failing system (disk full, GDAL write error).
-        std::cerr << "internal error: " << e.what() << "\n";
+        std::cerr << tr("internal error: ", "内部错误：") << e.what() << "\n";
         return error;
     }
 }

@@ -268,7 +268,7 @@ const char* kind_name(GeomKind k) {
 }  // namespace
 
 Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Report& report, const std::string& id_field,
-                 const std::string& name_field, double densify_tolerance_m) {
+                 const std::string& name_field, double densify_tolerance_m, base::Counter* progress) {
     Layer out;
     out.file = opened.file();
     out.name = opened.name();
@@ -290,6 +290,7 @@ Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Repo
     OGRwkbGeometryType last_type = wkbUnknown;  // already in `types` (saves a set lookup per row)
     size_t wrong_type = 0, polygons_as_points = 0;
     const GIntBig count = layer->GetFeatureCount(FALSE);  // -1 unless the count is cheap
+    if (count > 0) base::expect(progress, static_cast<size_t>(count));
     if (count > 0) out.fid.reserve(count), out.attributes.reserve(count), out.geom.reserve(count), out.point.reserve(count), out.repaired.reserve(count);
     IdIndex seen_ids(count > 0 && id_idx >= 0 ? static_cast<size_t>(count) : 0);
 
@@ -461,6 +462,7 @@ Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Repo
         if (!metric.x.empty())
             ct->Transform(static_cast<int>(metric.x.size()), metric.x.data(), metric.y.data(), metric.z.data(), nullptr, metric.ok.data());
         for (size_t i = 0; i < batch.size(); ++i) handle(std::move(batch[i]), slots[i]);
+        base::count(progress, batch.size());
         if (!read_error.empty())
             fail(out.file, out.name, "read_error", "reading stopped after " + std::to_string(out.features_read) + " features: " + read_error);
     }

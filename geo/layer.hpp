@@ -11,6 +11,7 @@
 
 #include "geo/crs.hpp"
 #include "geo/geos.hpp"
+#include "base/counter.hpp"
 #include "geo/report.hpp"
 #include "geo/xy.hpp"
 
@@ -96,8 +97,11 @@ struct Layer {
 // densify_tolerance_m > 0: polygon edges get vertices (in the source CRS, before reprojecting)
 // until no reprojected edge strays from the edge the data draws by more than that; towns are
 // read so, which keeps a point's town the one it lies in in the data's own CRS.
+// `progress` (may be null) counts the features read, its total grows by the layer's feature count
+// where GDAL has it cheaply.
 Layer read_layer(const OpenedLayer& opened, GeomKind kind, int metric_epsg, Report& report,
-                 const std::string& id_field = "", const std::string& name_field = "", double densify_tolerance_m = 0);
+                 const std::string& id_field = "", const std::string& name_field = "", double densify_tolerance_m = 0,
+                 base::Counter* progress = nullptr);
 
 // Picks the metric CRS: "auto" (or empty) = from the centre of the given WGS84 extent,
 // otherwise an EPSG code as "EPSG:4547" or "4547".

@@ -424,7 +424,7 @@ void pack_rtree(const std::string& scratch, std::vector<BulkLayer::Entry> level,
 }  // namespace
 
 BulkLayer::BulkLayer(VectorOutput& out, const std::string& name, OGRwkbGeometryType type, int epsg, const std::string& scratch)
-    : ds_(out.dataset()), gpkg_(EQUAL(out.dataset()->GetDriver()->GetDescription(), "GPKG")), scratch_(scratch) {
+    : ds_(out.dataset()), rows_(out.rows_counter()), gpkg_(EQUAL(out.dataset()->GetDriver()->GetDescription(), "GPKG")), scratch_(scratch) {
     // No per-row index upkeep: begin() creates the index empty, finish() fills it.
     layer_ = out.create_layer(name, type, epsg, gpkg_ && type != wkbNone ? std::vector<std::string>{"SPATIAL_INDEX=NO"} : std::vector<std::string>{});
 }
@@ -461,6 +461,7 @@ void BulkLayer::write(OGRFeature* f) {
     f->SetFID(OGRNullFID);
     if (layer_->CreateFeature(f) != OGRERR_NONE)
         throw std::runtime_error(std::string("cannot write a feature to layer ") + layer_->GetName() + ": " + CPLGetLastErrorMsg());
+    base::count(rows_);
     // The dropped trigger's rule: rows with a non-empty geometry are indexed.
     const OGRGeometry* g = f->GetGeometryRef();
     if (!insert_trigger_.empty() && g && !g->IsEmpty()) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "base/counter.hpp"
+
 namespace lc::geo {
 
 // Removes stale temporaries and remembers live ones so a Ctrl-C handler can delete them.
@@ -70,10 +72,14 @@ public:
     void create_view_layer(const std::string& name, const std::string& source, const std::string& where_sql);
     void commit();  // also finishes any bulk layer left unfinished
     const std::string& path() const { return path_; }
+    // Progress (may be null): +1 per row written to a bulk layer of this output.
+    void count_rows(base::Counter* rows) { rows_ = rows; }
+    base::Counter* rows_counter() const { return rows_; }
 
 private:
     std::string path_, tmp_, driver_;
     GDALDataset* ds_ = nullptr;
+    base::Counter* rows_ = nullptr;
     bool committed_ = false;
     std::vector<std::unique_ptr<BulkLayer>> bulk_;
 };
@@ -110,6 +116,7 @@ private:
     void begin();
     GDALDataset* ds_;
     OGRLayer* layer_;
+    base::Counter* rows_;
     bool gpkg_, begun_ = false, finished_ = false;
     std::string scratch_;
     std::string rtree_;           // "rtree_<table>_<geometry column>"

@@ -572,6 +572,7 @@ Graph build_graph(const LineSet& lines, const BuildOptions& opts, BuildReport& r
     const size_t m0 = g.link_tail.size();
     g.geom_along_m.resize(g.geom_xy.size());
     g.link_length_m.resize(m0);
+    base::expect(opts.progress, m0);
     base::parallel_for(m0, 4096, [&](size_t b, size_t e, unsigned) {
         for (size_t l = b; l < e; ++l) {
             double along = 0;
@@ -583,6 +584,7 @@ Graph build_graph(const LineSet& lines, const BuildOptions& opts, BuildReport& r
             }
             g.link_length_m[l] = along;
         }
+        base::count(opts.progress, e - b);
     });
 
     // Costs from the data: a feature's given length (or time) is shared by its links in

@@ -6,6 +6,7 @@
 #include <limits>
 #include <vector>
 
+#include "base/counter.hpp"
 #include "geo/xy.hpp"
 
 namespace lc::net {
@@ -62,6 +63,7 @@ enum class Connectivity { endpoints, any_vertex, noding };
 struct BuildOptions {
     Connectivity connectivity = Connectivity::endpoints;
     double node_tolerance_m = 1.0;  // only used by noding
+    base::Counter* progress = nullptr;  // links measured (the costliest step), total once known
 };
 
 // What build_graph dropped or changed, so the caller can report it per input.

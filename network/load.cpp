@@ -276,8 +276,11 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
         f_time >= 0 ? ns.time_field : ""};
     CPLErrorReset();
     std::string stream_error;
+    if (!out.osm)  // OSM files have no cheap count
+        if (const GIntBig n = layer->GetFeatureCount(FALSE); n > 0) base::expect(ns.progress, static_cast<size_t>(n));
     try {
         geo::read_batches(layer, columns, [&](const geo::RowBatch& batch) {
+            base::count(ns.progress, batch.size());
             for (size_t r = 0; r < batch.size(); ++r) {
                 ++out.features_read;
                 WayRule rule;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/counter.hpp"
 #include "geo/layer.hpp"
 #include "geo/report.hpp"
 #include "network/graph.hpp"
@@ -32,6 +33,7 @@ struct NetworkSource {
     // Per-feature costs from the data (line layers): length in metres instead of the geodesic
     // length, travel time in minutes instead of length / speed. Empty = none.
     std::string length_field, time_field;
+    base::Counter* progress = nullptr;  // features read (total: the layer's count where cheap)
 };
 
 struct LoadedLines {

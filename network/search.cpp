@@ -265,7 +265,7 @@ NearestResult nearest_source(const Graph& g, Cost c, const std::vector<Endpoint>
 }
 
 std::vector<std::vector<Reach>> reach_per_source(const Graph& g, Cost c, const std::vector<Endpoint>& sources,
-                                                 const std::vector<Endpoint>& targets, double cutoff) {
+                                                 const std::vector<Endpoint>& targets, double cutoff, std::atomic<size_t>* done) {
     const ByLink tl(g, targets);
     struct Worker {
         SearchWorkspace ws;
@@ -326,6 +326,7 @@ std::vector<std::vector<Reach>> reach_per_source(const Graph& g, Cost c, const s
             for (uint32_t t : w.touched)
                 if (w.best[t] <= cutoff) list.push_back({t, static_cast<float>(w.best[t])});
         }
+        if (done) done->fetch_add(end - begin, std::memory_order_relaxed);
     });
     return out;
 }

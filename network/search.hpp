@@ -8,6 +8,8 @@
 // Cutoffs are inclusive: a target whose cost is <= cutoff is reached.
 // Ties: when two sources reach a target at exactly the same cost, the lower source index wins
 // (the search orders labels by (cost, source index), so this holds on every node, too).
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -112,13 +114,15 @@ NearestResult nearest_source(const Graph&, Cost, const std::vector<Endpoint>& so
                              const std::vector<Endpoint>& targets, double cutoff, SearchWorkspace&);
 
 // Which targets each source reaches within cutoff: one bounded search per source, in
-// parallel on all cores. Each list is sorted by target index.
+// parallel on all cores. Each list is sorted by target index. `done` (may be null): +1 per source
+// searched, for progress.
 struct Reach {
     uint32_t target;
     float cost;
 };
 std::vector<std::vector<Reach>> reach_per_source(const Graph&, Cost, const std::vector<Endpoint>& sources,
-                                                 const std::vector<Endpoint>& targets, double cutoff);
+                                                 const std::vector<Endpoint>& targets, double cutoff,
+                                                 std::atomic<size_t>* done = nullptr);
 
 // Every piece of link reachable from one source within cutoff, cut exactly where the budget
 // runs out (pgRouting drops partly reached links; we keep the reached part). Overlapping

@@ -328,6 +328,11 @@ geo::Report write_analysis_outputs(const std::string& final_dir, const Study& s,
     // second core while this thread writes coverage.gpkg.
     std::future<std::map<std::string, std::string>> input_hashes = std::async(std::launch::async, hash_inputs, run.inputs);
     geo::VectorOutput gpkg(outdir + "/coverage.gpkg");
+    gpkg.count_rows(run.rows_written);
+    // The rows the layers below write: towns, demand and facilities (skipped rows too), service areas.
+    base::expect(run.rows_written, nt + (s.demand ? nd + s.demand->skipped.size() : 0) +
+                                       (s.facilities ? s.facilities->size() + s.facilities->skipped.size() : 0) +
+                                       (s.facilities && p.output.service_areas != "no" ? r.circles_min.size() * r.main_rows.size() : 0));
     const ServiceView service = service_view(s, r);
     const ServiceView* sv = &service;
     // --- towns ---

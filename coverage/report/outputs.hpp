@@ -49,6 +49,7 @@ struct RunInfo {
     std::vector<std::string> argv;
     std::string travel;               // TravelModel::describe()
     std::vector<std::string> inputs;  // files to checksum
+    base::Counter* rows_written = nullptr;  // progress (may be null): rows of the GeoPackage layers
 };
 
 // Everything `analyze` writes into outdir: coverage.gpkg, compliance.csv/json, report.md, run.json

@@ -43,13 +43,14 @@ SitingResult solve_mclp(const SitingProblem& p, const SitingOptions& opt) {
 
     GroupCounter gc(lim, p.candidate_group);
     std::vector<uint32_t> S;
+    base::expect(opt.progress, lim.k);
     auto eligible = [&](uint32_t j) { return S.size() < lim.k && gc.eligible(j, lim.k - S.size()); };
     if (!capacitated) {
         CoverState st(p, b);
         lazy_greedy(p.candidate_count, [&](uint32_t j) { return st.gain(j); }, eligible,
                     [&](uint32_t j, double g) {
                         if (g <= b.tol && gc.need == 0) return false; // nothing left to gain
-                        S.push_back(j), st.add(j), gc.add(j);
+                        S.push_back(j), st.add(j), gc.add(j), base::count(opt.progress);
                         return S.size() < lim.k;
                     });
     } else {
@@ -57,7 +58,7 @@ SitingResult solve_mclp(const SitingProblem& p, const SitingOptions& opt) {
         lazy_greedy(p.candidate_count, [&](uint32_t j) { return st.gain(j); }, eligible,
                     [&](uint32_t j, const ServiceGain& g) {
                         if (g.served <= b.tol && gc.need == 0) return false;
-                        S.push_back(j), st.add(j), gc.add(j);
+                        S.push_back(j), st.add(j), gc.add(j), base::count(opt.progress);
                         return S.size() < lim.k;
                     });
     }

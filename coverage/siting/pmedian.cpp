@@ -166,6 +166,7 @@ void ils_median(const SitingProblem& p, const Baseline& b, const Limits& lim, co
     SitingOptions local = opt;
     local.swap_time_limit_s = std::max(0.0, deadline - clock.seconds());
     std::vector<uint8_t> banned(p.candidate_count, 0);
+    base::expect(opt.progress, opt.ils_iterations);
     for (uint32_t it = 0; it < opt.ils_iterations; ++it) {
         if (clock.seconds() > deadline || (opt.ils_work_limit && work > opt.ils_work_limit)) break;
         std::vector<uint32_t> trial = sites;
@@ -201,6 +202,7 @@ void ils_median(const SitingProblem& p, const Baseline& b, const Limits& lim, co
         work += pairs;
         const double c = median_cost(p, ts);
         ++r.ils_iterations;
+        base::count(opt.progress);
         if (c < best_cost - b.tol) best_cost = c, sites = trial, ++r.ils_improvements;
     }
 }
@@ -264,13 +266,14 @@ SitingResult solve_pmedian(const SitingProblem& p, const SitingOptions& opt) {
     MedianState st(p, eligible, P);
     GroupCounter gc(lim, p.candidate_group);
     std::vector<uint32_t> S;
+    base::expect(opt.progress, lim.k);
     lazy_greedy(
         p.candidate_count, [&](uint32_t j) { return st.gain(j); },
         [&](uint32_t j) { return S.size() < lim.k && gc.eligible(j, lim.k - S.size()); },
         [&](uint32_t j, double g) {
             if (g <= b.tol && gc.need == 0) return false;
             st.add(j, uint32_t(S.size()));
-            S.push_back(j), gc.add(j);
+            S.push_back(j), gc.add(j), base::count(opt.progress);
             return S.size() < lim.k;
         });
     if (S.size() < lim.k)

@@ -265,6 +265,7 @@ SearchOutcome search_coverage(const SitingProblem& p, const Baseline& b, const L
     const uint64_t W0 = s.work;
     std::vector<uint32_t> removed;
     const uint32_t max_remove = std::min<uint32_t>(K, 8), spread = 3;
+    base::expect(opt.progress, opt.ils_iterations);
     for (uint32_t it = 0; it < opt.ils_iterations && !timed_out; ++it) {
         if (best_value >= reachable - b.tol) break; // nothing left to cover
         if (opt.ils_work_limit > 0 && s.work - W0 >= opt.ils_work_limit) {
@@ -276,6 +277,7 @@ SearchOutcome search_coverage(const SitingProblem& p, const Baseline& b, const L
             break;
         }
         ++out.ils_iterations;
+        base::count(opt.progress);
         // Perturb: drop r slots (the first at random, the rest among the sites sharing demand
         // with it when there are, so the refill rearranges a neighbourhood), refill without the
         // dropped sites (first pick random among the `spread` best, then greedy), local search.

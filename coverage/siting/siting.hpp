@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "base/counter.hpp"
+
 namespace lc::cov {
 
 struct SitingProblem {
@@ -64,6 +66,9 @@ struct SitingOptions {
     double mip_time_limit_s = 60.0;         // exact solvers: CBC time limit
     double unreached_cost = -1.0;           // p-median: cost of eligible demand no chosen site
                                             // reaches; < 0 = 2 x the largest cover cost
+    // Progress (may be null): greedy picks and local-search iterations done (MCLP, p-median);
+    // the total grows by K, then by the iteration cap when the search starts.
+    base::Counter* progress = nullptr;
 };
 
 enum class SitingStatus : uint8_t {

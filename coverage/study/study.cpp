@@ -503,7 +503,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
 
     s->towns = std::make_unique<geo::Layer>(geo::read_layer(towns_src, geo::GeomKind::polygon, s->metric_epsg, s->report,
                                                                      pick(towns_src, p.towns.id, kTownIds), pick(towns_src, p.towns.name, kTownNames),
-                                                                     kBorderToleranceM));
+                                                                     kBorderToleranceM, opts.progress.features));
     s->towns->role = "towns";
     resolve_field(*s->towns, p.towns.id, kTownIds, s->town_id, "towns", "id", false, s->report);
     resolve_field(*s->towns, p.towns.name, kTownNames, s->town_name, "towns", "name", false, s->report);
@@ -534,7 +534,8 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
     if (opts.need_facilities && !p.facilities.src.path.empty()) {
         geo::OpenedLayer src(p.facilities.src, "facilities");
         s->facilities = std::make_unique<geo::Layer>(geo::read_layer(src, geo::GeomKind::point, s->metric_epsg, s->report,
-                                                                         pick(src, p.facilities.id, kFacIds), pick(src, p.facilities.name, kFacNames)));
+                                                                         pick(src, p.facilities.id, kFacIds), pick(src, p.facilities.name, kFacNames),
+                                                                         0, opts.progress.features));
         s->facilities->role = "facilities";
         auto& f = *s->facilities;
         resolve_field(f, p.facilities.id, kFacIds, s->fac_id, "facilities", "id", false, s->report);
@@ -565,7 +566,8 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
     if (opts.need_demand && !p.demand.src.path.empty()) {
         geo::OpenedLayer src(p.demand.src, "demand");
         geo::GeomKind kind = p.demand.kind == "points" ? geo::GeomKind::point : geo::GeomKind::polygon;
-        s->demand = std::make_unique<geo::Layer>(geo::read_layer(src, kind, s->metric_epsg, s->report, pick(src, p.demand.id, kDemIds)));
+        s->demand = std::make_unique<geo::Layer>(geo::read_layer(src, kind, s->metric_epsg, s->report, pick(src, p.demand.id, kDemIds), "", 0,
+                                                                     opts.progress.features));
         s->demand->role = "demand";
         auto& d = *s->demand;
         resolve_field(d, p.demand.id, kDemIds, s->dem_id, "demand", "id", false, s->report);

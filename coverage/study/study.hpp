@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/counter.hpp"
 #include "coverage/study/project.hpp"
 #include "geo/layer.hpp"
 #include "geo/report.hpp"
@@ -75,12 +76,20 @@ struct Study {
     }
 };
 
+// Counts of a long load, for the caller to show (each may be null).
+struct LoadProgress {
+    base::Counter* features = nullptr;    // features of the towns, facilities and demand layers read
+    base::Counter* road_lines = nullptr;  // road network features read (load_study_and_network)
+    base::Counter* graph_links = nullptr; // links of the road graph measured
+};
+
 struct LoadOptions {
     bool need_facilities = true;
     bool need_demand = true;
     // Called once the towns have fixed the metric CRS, before the other layers are read (e.g. to
     // start building the road network in parallel). Not called when the towns are unusable.
     std::function<void(int metric_epsg)> on_metric_crs;
+    LoadProgress progress;
 };
 
 // Reads everything the project names. Throws geo::InputError / std::runtime_error when the

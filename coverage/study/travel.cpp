@@ -47,7 +47,7 @@ StudyAndNetwork load_study_and_network(const Project& project, const LoadOptions
     std::exception_ptr network_error;
     if (metric_epsg >= 0) {
         try {
-            out.network = load_network(project, metric_epsg, network_report);
+            out.network = load_network(project, metric_epsg, network_report, opts.progress);
         } catch (...) {
             network_error = std::current_exception();
         }
@@ -64,7 +64,7 @@ StudyAndNetwork load_study_and_network(const Project& project, const LoadOptions
     return out;
 }
 
-std::unique_ptr<RoadNetwork> load_network(const Project& p, int metric_epsg, geo::Report& report) {
+std::unique_ptr<RoadNetwork> load_network(const Project& p, int metric_epsg, geo::Report& report, const LoadProgress& progress) {
     auto rn = std::make_unique<RoadNetwork>();
     net::NetworkSource ns;
     ns.src = p.network.src;
@@ -82,6 +82,7 @@ std::unique_ptr<RoadNetwork> load_network(const Project& p, int metric_epsg, geo
         ns.profile.allowed.insert(cls);
     }
     rn->profile = ns.profile;
+    ns.progress = progress.road_lines;
     rn->lines = net::read_network_lines(ns, metric_epsg, report);
     net::BuildOptions bo;
     std::string conn = p.network.connectivity;
@@ -91,6 +92,7 @@ std::unique_ptr<RoadNetwork> load_network(const Project& p, int metric_epsg, geo
     else if (conn == "noding") bo.connectivity = net::Connectivity::noding;
     else throw base::UserError("[network] connectivity must be endpoints, any_vertex or noding, got '" + conn + "'");
     bo.node_tolerance_m = p.network.node_tolerance_m;
+    bo.progress = progress.graph_links;
     rn->graph = net::build_graph(rn->lines.lines, bo, rn->build);
     rn->lines.lines.clear();
     if (rn->graph.link_count() == 0) {
@@ -251,6 +253,11 @@ NearestTable TravelModel::nearest(const std::vector<uint32_t>& rows, double cuto
     t.facility.assign(nd, -1);
     t.seconds.assign(nd, net::kInf);
     if (nd == 0 || rows.empty()) return t;
+    base::expect(searches_, 1);
+    struct Done {  // one search, counted when it returns
+        base::Counter* c;
+        ~Done() { base::count(c); }
+    } done{searches_};
     if (network_) {
         std::vector<net::Endpoint> src;
         src.reserve(rows.size());
@@ -307,9 +314,11 @@ std::vector<std::vector<net::Reach>> TravelModel::reach_from_points(const std::v
             src.push_back(endpoint(sn));
             if (status) status->push_back(net::to_string(sn.status));
         }
-        return net::reach_per_source(network_->graph, net::Cost::time, src, dem_end_, cutoff_s);
+        base::expect(searches_, src.size());
+        return net::reach_per_source(network_->graph, net::Cost::time, src, dem_end_, cutoff_s, searches_ ? &searches_->done : nullptr);
     }
     if (status) status->assign(points.size(), "ok");
+    base::expect(searches_, points.size());
     const double radius = cutoff_s * speed_mps_ / detour_;
     const auto& dp = study_.demand->point;
     std::vector<uint32_t> all(dp.size());
@@ -324,6 +333,7 @@ std::vector<std::vector<net::Reach>> TravelModel::reach_from_points(const std::v
             });
             std::sort(out[j].begin(), out[j].end(), [](const net::Reach& a, const net::Reach& c) { return a.target < c.target; });
         }
+        base::count(searches_, e - b);
     });
     return out;
 }
@@ -334,7 +344,9 @@ std::vector<std::vector<net::Reach>> TravelModel::reach_from_facilities(const st
         std::vector<net::Endpoint> src;
         src.reserve(rows.size());
         for (uint32_t r : rows) src.push_back(endpoint(fac_snap_[r]));
-        return net::reach_per_source(network_->graph, net::Cost::time, src, dem_end_, cutoff_s);  // sorted by target
+        base::expect(searches_, src.size());
+        return net::reach_per_source(network_->graph, net::Cost::time, src, dem_end_, cutoff_s,
+                                     searches_ ? &searches_->done : nullptr);  // sorted by target
     }
     std::vector<geo::XY> pts;
     pts.reserve(rows.size());

@@ -23,7 +23,8 @@ struct RoadNetwork {
 };
 
 // Reads and builds the project's network (throws geo::InputError on unusable input).
-std::unique_ptr<RoadNetwork> load_network(const Project& project, int metric_epsg, geo::Report& report);
+// progress.road_lines / graph_links (may be null) count the features read and the links built.
+std::unique_ptr<RoadNetwork> load_network(const Project& project, int metric_epsg, geo::Report& report, const LoadProgress& progress = {});
 
 // load_study, and with a network travel mode also load_network, at the same time: the network
 // is read and built in a second thread as soon as the towns have fixed the metric CRS (the two
@@ -75,6 +76,10 @@ public:
     // Seconds for a straight distance in metres (access legs, straight-line mode).
     double seconds_for_metres(double m) const { return m / speed_mps_; }
     const RoadNetwork* network() const { return network_; }
+    // Progress of the searches (may be null): nearest() counts as one search (one search from all
+    // its facilities), reach_from_points / reach_from_facilities as one per point or facility.
+    // The total grows as each call starts.
+    void count_searches(base::Counter* searches) const { searches_ = searches; }
     net::Endpoint endpoint(const net::Snap& s) const;
 
 private:
@@ -86,6 +91,7 @@ private:
     std::vector<net::Endpoint> dem_end_;
     // Search labels reused by nearest() (one per core): not thread-safe, like the rest.
     mutable std::vector<net::SearchWorkspace> search_pool_;
+    mutable base::Counter* searches_ = nullptr;
 };
 
 }  // namespace lc::cov

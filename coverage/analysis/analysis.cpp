@@ -103,6 +103,7 @@ std::optional<TargetsFile> load_study_targets(Study& study) {
     names.has_demand = s->demand != nullptr;
     if (s->demand)
         for (int i = 0; i < s->demand->defn->GetFieldCount(); ++i) names.demand_fields.push_back(s->demand->defn->GetFieldDefn(i)->GetNameRef());
+    names.has_units = s->units != nullptr;
     if (s->units)
         for (int i = 0; i < s->units->defn->GetFieldCount(); ++i) names.unit_fields.push_back(s->units->defn->GetFieldDefn(i)->GetNameRef());
     names.has_stats = !s->stats.file.empty();

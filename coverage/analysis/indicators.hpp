@@ -76,6 +76,7 @@ struct DataNames {
     std::vector<std::string> stat_columns;
     bool has_demand = false;
     std::vector<std::string> demand_fields;
+    bool has_units = false;
     std::vector<std::string> unit_fields;  // [units] layer: a statistic may be a figure per unit (its field)
 };
 // One plain message per name an indicator uses that the data lacks ("indicator m2: facilities

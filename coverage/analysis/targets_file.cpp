@@ -316,6 +316,8 @@ std::vector<std::string> check_against_data(const TargetsFile& tf, const DataNam
                                           {"population_stat", &ind.population_stat}, {"weight_stat", &ind.weight_stat}}) {
             if (column->empty()) continue;
             if (std::find(data.unit_fields.begin(), data.unit_fields.end(), *column) != data.unit_fields.end()) continue;  // a figure per unit
+            // Judged per unit: without units the indicator has no data (said in its gap text), not an error.
+            if (ind.share_of_units() && !data.has_units) continue;
             if (!data.has_stats)
                 errors.push_back(who + std::string(key) + " names the statistics column " + *column + " but the project has no [stats] table");
             else if (!columns.count(*column))

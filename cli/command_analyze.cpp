@@ -1,4 +1,5 @@
 // lifecircle analyze: coverage per household, town indicators against the plan's targets.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -134,7 +135,9 @@ public:
         LC_PRINTF("outputs in %s: coverage.gpkg coverage.qgz compliance.csv compliance.json compliance.xlsx report.md report.html run.json equity.csv%s%s%s%s\n",
                   "结果在 %s：coverage.gpkg coverage.qgz compliance.csv compliance.json compliance.xlsx report.md report.html run.json equity.csv%s%s%s%s\n", out_.c_str(),
                   result.has_capacity || !result.access_score.empty() ? " service.csv" : "", baseline ? " scenario_comparison.csv" : "",
-                  study->has_units() ? (result.targets ? " units.csv units_compliance.csv" : " units.csv") : "",
+                  (std::string(study->has_units() ? (result.targets ? " units.csv units_compliance.csv" : " units.csv") : "") +
+                   (std::any_of(result.housing.begin(), result.housing.end(), [](const auto& h) { return !h.empty(); }) ? " housing.csv" : ""))
+                      .c_str(),
                   project.output.format == "shp" ? " shp/" : "");
         return ok;
     }

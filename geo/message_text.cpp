@@ -30,6 +30,8 @@ const std::vector<MessageText>& message_texts() {
          "字符 {1} 不在 CP936（GBK）中：写为 '?'（coverage.gpkg 中保留原文）"},
         {"shapefile_text_cut", "{} bytes in {}, more than a DBF field holds ({}): cut to {} (coverage.gpkg has the whole text)",
          "按 {2} 编码为 {1} 字节，超过 DBF 字段上限（{3}）：截为 {4} 字节（coverage.gpkg 中保留全文）"},
+        {"housing_no_households", "has no positive household count: not judged", "没有有效的户数（须大于 0）：不参与考核"},
+        {"housing_no_year", "has no build year (1900-2200): not judged", "没有建成年份（1900—2200）：不参与考核"},
         {"unknown_town", "names town '{}', which the towns layer does not have", "所属镇街 '{1}' 不在镇街图层中"},
         {"unit_outside_towns", "lies in no town: the unit is left out of the unit tables", "不在任何镇街内：该村（社区）不列入村（社区）表"},
         {"unit_crosses_town_border", "belongs to town {} but {} of its area lies in town {}; {} households there count for that town, not for the unit",

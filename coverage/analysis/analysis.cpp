@@ -104,6 +104,9 @@ std::optional<TargetsFile> load_study_targets(Study& study) {
     if (s->demand)
         for (int i = 0; i < s->demand->defn->GetFieldCount(); ++i) names.demand_fields.push_back(s->demand->defn->GetFieldDefn(i)->GetNameRef());
     names.has_units = s->units != nullptr;
+    names.has_housing = s->housing != nullptr;
+    if (s->housing)
+        for (int i = 0; i < s->housing->defn->GetFieldCount(); ++i) names.housing_fields.push_back(s->housing->defn->GetFieldDefn(i)->GetNameRef());
     if (s->units)
         for (int i = 0; i < s->units->defn->GetFieldCount(); ++i) names.unit_fields.push_back(s->units->defn->GetFieldDefn(i)->GetNameRef());
     names.has_stats = !s->stats.file.empty();
@@ -383,6 +386,44 @@ std::vector<TownFacts> zone_facts(const Study& s, const AnalysisResult& r, const
     return facts;
 }
 
+// new_housing_compliance: every development judged on its own (m2 provided against the rule for
+// its households), then counted per town and unit as (meeting it, judged).
+void judge_housing(const Study& s, const TargetsFile& tf, AnalysisResult& r) {
+    r.housing.assign(tf.indicators.size(), {});
+    if (!s.housing) return;
+    const geo::Layer& h = *s.housing;
+    for (size_t k = 0; k < tf.indicators.size(); ++k) {
+        const Indicator& ind = tf.indicators[k];
+        if (ind.kind != "new_housing_compliance") continue;
+        const int field = h.field_index(ind.area_field);
+        auto& checks = r.housing[k];
+        checks.assign(h.size(), {});
+        for (auto& f : r.facts) f.developments[ind.id] = {0, 0};
+        for (auto& f : r.unit_facts) f.developments[ind.id] = {0, 0};
+        for (size_t i = 0; i < h.size(); ++i) {
+            AnalysisResult::DevelopmentCheck& c = checks[i];
+            const std::optional<int> year = s.housing_year[i];
+            if (!year || *year > r.year || (ind.built_from && *year < *ind.built_from)) continue;  // not new in the year
+            double provided = -1;  // none
+            if (field >= 0)
+                if (auto v = h.number(i, field)) provided = *v;
+            c.households = std::max(0.0, s.housing_households[i]);
+            if (!(s.housing_households[i] > 0) || provided < 0) {
+                c.status = Status::no_data;
+                continue;
+            }
+            c.provided_m2 = provided;
+            c.required_m2 = ind.per_100_households * s.housing_households[i] / 100;
+            c.status = c.provided_m2 >= c.required_m2 - 1e-9 ? Status::met : Status::missed;
+            const double met = c.status == Status::met ? 1 : 0;
+            if (const int t = s.housing_town[i].town; t >= 0) r.facts[t].developments[ind.id].first += met, r.facts[t].developments[ind.id].second += 1;
+            if (!s.housing_unit.empty())
+                if (const int u = s.housing_unit[i]; u >= 0)
+                    r.unit_facts[u].developments[ind.id].first += met, r.unit_facts[u].developments[ind.id].second += 1;
+        }
+    }
+}
+
 }  // namespace
 
 AnalysisResult analyze(const Study& s, const TravelModel& travel, const AnalysisOptions& opts) {
@@ -494,6 +535,7 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
     r.year = p.targets.year ? p.targets.year : (tf.default_year ? tf.default_year : tf.indicators.front().targets.rbegin()->first);
 
     const size_t nk = tf.indicators.size();
+    judge_housing(s, tf, r);
     if (s.has_units()) {
         r.unit_evals.assign(nk, std::vector<Evaluation>(nu));
         r.units_met.assign(nk, 0);

@@ -76,6 +76,15 @@ struct AnalysisResult {
     std::vector<std::vector<double>> unit_covered, remainder_covered;  // [circle][unit], [circle][town]
     std::vector<std::vector<Evaluation>> unit_evals;      // [indicator][unit]
     std::vector<double> units_met, units_judged;          // [indicator] over the city (units met / met or missed)
+
+    // new_housing_compliance: each development ([housing] row) judged by the indicator's rule:
+    // met / missed; no_data (no households or no m2 provided); no_target (not new in the year:
+    // built before built_from or after the evaluated year, or no build year).
+    struct DevelopmentCheck {
+        Status status = Status::no_target;
+        double households = 0, provided_m2 = 0, required_m2 = 0;
+    };
+    std::vector<std::vector<DevelopmentCheck>> housing;  // [indicator][development], empty for other kinds
 };
 
 // Gives each indicator its reader's words: its population group's ([demand] weights) and its

@@ -304,6 +304,28 @@ void gap_town_value(const Indicator&, const Ratio&, double target, bool, Evaluat
     e.gap_text_zh = "现值 " + fmt(*e.value, 2) + "，目标 " + fmt(target, 2);
 }
 
+// New housing (配建): the share of a town's new developments providing per_100_households m2 of
+// elderly facilities per 100 households (each judged on its own, in the analysis).
+Requirement check_housing(const Indicator& ind) {
+    if (ind.area_field.empty()) return {"area_field", "new_housing_compliance needs area_field (m2 provided, a field of the [housing] layer)"};
+    if (!(ind.per_100_households > 0)) return {"per_100_households", "new_housing_compliance needs per_100_households (m2 per 100 households, > 0)"};
+    return kFine;
+}
+Ratio measure_housing(const Indicator& ind, const TownFacts& f) {
+    Ratio r;
+    auto it = f.developments.find(ind.id);
+    if (it != f.developments.end()) r.num = it->second.first, r.den = it->second.second;
+    return r;
+}
+void gap_housing(const Indicator& ind, const Ratio& r, double target, bool strict, Evaluation& e) {
+    e.gap = units_needed(target * r.den - r.num, strict);
+    const std::string rule = fmt(ind.per_100_households, 0);
+    e.gap_text = fmt(r.num, 0) + " of " + fmt(r.den, 0) + " new developments provide " + rule + " m2 per 100 households; " + fmt(e.gap, 0) +
+                 " more must (see housing.csv)";
+    e.gap_text_zh = fmt(r.den, 0) + " 个新建住宅小区中 " + fmt(r.num, 0) + " 个达到每百户 " + rule + " 平方米，还需 " + fmt(e.gap, 0) +
+                    " 个达标（见 housing.csv）";
+}
+
 // How the city value is formed from the towns'.
 enum class CityValue {
     pooled,            // the city as one big town: sums of numerators over sums of denominators
@@ -332,6 +354,7 @@ constexpr IndicatorKind kKinds[] = {
     {"share_of_facilities", check_hosts, measure_hosts, gap_hosts, CityValue::pooled, false},
     {"town_value", check_town_value, measure_town_value, gap_town_value, CityValue::weighted_mean, false},
     {"city_total", check_city_total, measure_city_total, gap_city_total, CityValue::city_only, false},
+    {"new_housing_compliance", check_housing, measure_housing, gap_housing, CityValue::pooled, false},
 };
 
 const IndicatorKind* find_kind(const std::string& name) {
@@ -384,6 +407,7 @@ void describe_gap(const Indicator& ind, const Ratio& r, double target, int year,
     if (e.status == Status::no_data) {
         e.gap_text = kind.per_household ? "no households in the town" : "no data";
         e.gap_text_zh = kind.per_household ? "该镇街无住户数据" : "无数据";
+        if (ind.kind == "new_housing_compliance") e.gap_text = "no new development judged", e.gap_text_zh = "无可考核的新建住宅小区";
         return;
     }
     if (e.status == Status::met) {
@@ -454,6 +478,10 @@ CityRollup roll_up(const Indicator& ind, const std::vector<TownFacts>& towns, co
             all.hosts[k].second += v.second;
         }
         for (const auto& [k, v] : t.demand_sum) all.demand_sum[k] += v;
+        for (const auto& [k, v] : t.developments) {
+            all.developments[k].first += v.first;
+            all.developments[k].second += v.second;
+        }
         for (const auto& [k, v] : t.stats)
             if (v) all.stats[k] = all.stats[k].value_or(0) + *v;
     }

@@ -30,6 +30,11 @@ struct Indicator {
     // attribute_ratio: the reader's words for the numerator field ([labels]; default the field).
     std::string numerator_zh, numerator_en;
     double within_m = 0;
+    // new_housing_compliance: each development judged by area_field (m2 provided, a field of the
+    // [housing] layer) >= per_100_households m2 per 100 of its households; only developments
+    // built from built_from (if given) up to the evaluated year count.
+    double per_100_households = 0;
+    std::optional<int> built_from;
     // town_value only: the city value is the mean of the towns' values weighted by weight_stat
     // (a stats column; default the town's households), or their sum with city_value = "sum".
     std::string weight_stat, city_value;
@@ -76,6 +81,8 @@ struct DataNames {
     std::vector<std::string> stat_columns;
     bool has_demand = false;
     std::vector<std::string> demand_fields;
+    bool has_housing = false;
+    std::vector<std::string> housing_fields;
     bool has_units = false;
     std::vector<std::string> unit_fields;  // [units] layer: a statistic may be a figure per unit (its field)
 };
@@ -97,6 +104,7 @@ struct TownFacts {
     std::map<std::string, std::pair<double, double>> hosts;  // share_of_facilities id -> (hosts with a partner, hosts)
     std::map<std::string, std::optional<double>> stats;      // town statistics table values
     std::map<std::string, double> demand_sum;                // demand-layer field -> sum over the town's points
+    std::map<std::string, std::pair<double, double>> developments;  // new_housing_compliance id -> (meeting the rule, judged)
 };
 
 // The key under which TownFacts holds the count and sums of the facilities of `type` that pass

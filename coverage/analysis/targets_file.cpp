@@ -28,7 +28,7 @@ const std::set<std::string> kIndicatorKeys{"id", "name_zh", "name_en", "unit", "
                                            "population_stat", "attribute", "numerator", "denominator", "host_field",
                                            "within_m", "targets", "city_rollup", "weight_stat", "city_value",
                                            "population_field", "per", "filter", "facility_filter", "speed_kmh", "weight",
-                                           "unit_target", "form"};
+                                           "unit_target", "form", "per_100_households", "built_from"};
 const std::set<std::string> kRollupKeys{"kind", "target", "comparator"};
 const std::set<std::string> kMetaKeys{"plan", "default_year", "source", "note"};
 
@@ -216,6 +216,13 @@ TargetsFile load_targets(const std::string& path) {
         if ((!ind.weight_stat.empty() || !ind.city_value.empty()) && ind.kind != "town_value")
             bad(ind.weight_stat.empty() ? "city_value" : "weight_stat", "only for kind town_value");
         ind.within_m = number("within_m", false).value_or(0.0);
+        ind.per_100_households = number("per_100_households", false).value_or(0.0);
+        if (auto y = number("built_from", false)) {
+            if (*y != std::floor(*y) || *y < 1900 || *y > 2200) bad("built_from", "must be a year (1900-2200)");
+            ind.built_from = static_cast<int>(*y);
+        }
+        if ((t->contains("per_100_households") || t->contains("built_from")) && ind.kind != "new_housing_compliance")
+            bad(t->contains("built_from") ? "built_from" : "per_100_households", "only for kind new_housing_compliance");
         if (auto* tn = t->get("targets")) {
             auto* tg = tn->as_table();
             if (!tg) bad("targets", "expected { YEAR = number, ... }");
@@ -290,8 +297,9 @@ std::vector<std::string> check_against_data(const TargetsFile& tf, const DataNam
     const std::set<std::string> types(data.facility_types.begin(), data.facility_types.end());
     for (const auto& ind : tf.indicators) {
         const std::string who = "indicator " + ind.id + ": ";
+        const std::string none;  // new_housing_compliance's area_field is a field of the housing layer
         if (data.has_facilities) {
-            for (const auto& [key, field] : {std::pair<const char*, const std::string*>{"area_field", &ind.area_field},
+            for (const auto& [key, field] : {std::pair<const char*, const std::string*>{"area_field", ind.kind == "new_housing_compliance" ? &none : &ind.area_field},
                                              {"attribute", &ind.attribute}, {"numerator", &ind.numerator},
                                              {"denominator", &ind.denominator}, {"host_field", &ind.host_field}})
                 if (!field->empty() && !fields.count(*field))
@@ -311,6 +319,11 @@ std::vector<std::string> check_against_data(const TargetsFile& tf, const DataNam
             if (!dfields.count(ind.population_field))
                 errors.push_back(who + "the demand layer has no field " + ind.population_field + " (population_field)" +
                                  did_you_mean(ind.population_field, dfields) + "; fields are " + join_names(data.demand_fields));
+        }
+        if (ind.kind == "new_housing_compliance") {
+            if (!data.has_housing) errors.push_back(who + "kind new_housing_compliance needs a [housing] layer of residential developments");
+            else if (std::find(data.housing_fields.begin(), data.housing_fields.end(), ind.area_field) == data.housing_fields.end())
+                errors.push_back(who + "the housing layer has no field " + ind.area_field + " (area_field); fields are " + join_names(data.housing_fields));
         }
         for (const auto& [key, column] : {std::pair<const char*, const std::string*>{"stat", &ind.stat},
                                           {"population_stat", &ind.population_stat}, {"weight_stat", &ind.weight_stat}}) {

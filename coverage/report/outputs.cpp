@@ -18,6 +18,7 @@
 #include "coverage/report/workbook.hpp"
 #include "coverage/report/shapefile.hpp"
 #include "coverage/report/unit_tables.hpp"
+#include "coverage/report/housing_table.hpp"
 #include "coverage/report/styles.hpp"
 #include "coverage/report/qgis_project.hpp"
 #include "coverage/study/text.hpp"
@@ -649,6 +650,7 @@ geo::Report write_analysis_outputs(const std::string& final_dir, const Study& s,
     write_qgis_project({outdir + "/coverage.gpkg", outdir + "/coverage.qgz", p.lang, p.name_in(p.lang), r.circles_min, indicator_names, town_label});
     write_compliance_tables(outdir, s, travel, r);
     write_unit_tables(outdir, s, r);
+    write_housing_table(outdir, s, r);
     write_workbook(outdir, s, r);
     write_service_tables(outdir, s, r);
     if (baseline) write_scenario_comparison(outdir, s, r, *baseline);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "coverage/report/outputs.hpp"
+#include "coverage/report/housing_table.hpp"
 #include "coverage/report/service_tables.hpp"
 #include "coverage/report/words.hpp"
 #include "coverage/study/text.hpp"
@@ -109,6 +110,32 @@ void write_summary_md(const std::string& outdir, const Study& s, const TravelMod
             }
             md << "\n" << (zh ? "各村（社区）明细见 units.csv 与 units_compliance.csv。" : "Each village and community: units.csv and units_compliance.csv.") << "\n";
         }
+    }
+    // --- new housing: the developments failing each rule, largest shortfall first ---
+    for (size_t i : order) {
+        if (r.housing.empty() || r.housing[i].empty()) continue;
+        const auto& checks = r.housing[i];
+        std::vector<size_t> failing;
+        double judged = 0;
+        for (size_t d = 0; d < checks.size(); ++d) {
+            judged += checks[d].status == Status::met || checks[d].status == Status::missed;
+            if (checks[d].status == Status::missed) failing.push_back(d);
+        }
+        std::stable_sort(failing.begin(), failing.end(), [&](size_t a, size_t b) {
+            return checks[a].required_m2 - checks[a].provided_m2 > checks[b].required_m2 - checks[b].provided_m2;
+        });
+        md << "\n## " << inds[i].name(p.lang) << "\n\n"
+           << (zh ? "- 考核的新建住宅小区：" : "- New developments judged: ") << with_commas(judged) << (zh ? "；未达标：" : "; failing: ") << failing.size()
+           << "\n";
+        const size_t shown = std::min<size_t>(failing.size(), 20);
+        for (size_t k = 0; k < shown; ++k) {
+            const size_t d = failing[k];
+            const int t = s.housing_town[d].town;
+            md << "  - " << s.housing_label(d) << (t >= 0 ? (zh ? "（" : " (") + s.town_set->name(t) + (zh ? "）" : ")") : std::string()) << (zh ? "：" : ": ")
+               << development_note(checks[d], zh) << (zh ? "（" : " (") << with_commas(checks[d].households) << (zh ? " 户，应配 " : " households, needs ")
+               << with_commas(checks[d].required_m2, 1) << (zh ? " 平方米，现有 " : " m2, has ") << with_commas(checks[d].provided_m2, 1) << (zh ? " 平方米）\n" : " m2)\n");
+        }
+        if (failing.size() > shown) md << (zh ? "  - 其余见 housing.csv\n" : "  - the rest: housing.csv\n");
     }
     // --- reach, service, accessibility and equity ---
     const ServiceView sv = service_view(s, r);

@@ -26,6 +26,7 @@ inline const char* kind_text(const std::string& kind, const Tr& T) {
     if (kind == "share_of_facilities") return T("设施配套比例", "share of facilities");
     if (kind == "town_value") return T("镇街统计值", "town statistic");
     if (kind == "city_total") return T("全市总量", "city-wide total");
+    if (kind == "new_housing_compliance") return T("新建住宅配建达标率", "new housing meeting the rule");
     return T("其他", "other");
 }
 

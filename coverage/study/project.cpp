@@ -215,6 +215,12 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     r.num("units", "crossing_share", p.units.crossing_share);
     r.num("units", "assign_tolerance_m", p.units.assign_tolerance_m);
 
+    r.layer("housing", p.housing.src);
+    r.str("housing", "id", p.housing.id);
+    r.str("housing", "name", p.housing.name);
+    r.str("housing", "households", p.housing.households);
+    r.str("housing", "year", p.housing.year);
+
     r.str("stats", "path", p.stats.path);
     r.str("stats", "key", p.stats.key);
     r.str("stats", "join_on", p.stats.join_on);
@@ -381,7 +387,7 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
     if (!p.travel.mode.empty() && p.travel.mode != "network" && p.travel.mode != "straight")
         r.bad("travel", "mode", "must be network or straight");
 
-    for (auto* src : {&p.towns.src, &p.units.src, &p.facilities.src, &p.demand.src, &p.network.src}) src->path = p.resolve(src->path);
+    for (auto* src : {&p.towns.src, &p.units.src, &p.housing.src, &p.facilities.src, &p.demand.src, &p.network.src}) src->path = p.resolve(src->path);
     p.stats.path = p.resolve(p.stats.path);
     p.targets.path = p.resolve(p.targets.path);
     return p;

@@ -44,6 +44,13 @@ struct Project {
     } units;
     bool has_units() const { return !units.src.path.empty(); }
 
+    // [housing]: optional residential developments (new housing), judged one by one against a
+    // per-100-households rule by indicators of kind new_housing_compliance.
+    struct Housing {
+        geo::LayerSource src;
+        std::string id, name, households = "households", year = "built_year";
+    } housing;
+
     struct Stats {  // optional town statistics table (CSV), joined by town id or name
         std::string path, key = "code", join_on = "id";
     } stats;

@@ -427,6 +427,40 @@ void load_units(Study& s) {
     }
 }
 
+// [housing]: the developments, their towns (and units), households and build years. A
+// development without a usable household count or year is reported; it is not judged.
+void load_housing(Study& s) {
+    const Project& p = s.project;
+    geo::OpenedLayer src(p.housing.src, "housing");
+    s.housing = std::make_unique<geo::Layer>(geo::read_layer(src, geo::GeomKind::point, s.metric_epsg, s.report, pick(src, p.housing.id, kFacIds),
+                                                             pick(src, p.housing.name, kFacNames)));
+    geo::Layer& h = *s.housing;
+    h.role = "housing";
+    resolve_field(h, p.housing.id, kFacIds, s.housing_id, "housing", "id", false, s.report);
+    resolve_field(h, p.housing.name, kFacNames, s.housing_name, "housing", "name", false, s.report);
+    int households = -1, year = -1;
+    resolve_field(h, p.housing.households, {}, households, "housing", "households", true, s.report);
+    resolve_field(h, p.housing.year, {}, year, "housing", "year", true, s.report);
+    if (h.size()) check_near_towns(s, h.file, h.name, "developments lie", {h.min_x, h.min_y, h.max_x, h.max_y});
+    s.housing_households.assign(h.size(), -1);
+    s.housing_year.assign(h.size(), std::nullopt);
+    for (size_t i = 0; i < h.size(); ++i) {
+        auto message = [&](int field, const char* code, const std::string& text) {
+            geo::Message m = h.message(geo::Level::warning, i, field, code, text);
+            m.feature = s.housing_label(i);
+            return m;
+        };
+        const std::optional<double> hh = h.number(i, households, &s.report);
+        if (!hh || *hh <= 0) s.report.add(message(households, "housing_no_households", "has no positive household count: not judged"));
+        else s.housing_households[i] = *hh;
+        const std::optional<double> y = h.number(i, year, &s.report);
+        if (!y || *y != std::floor(*y) || *y < 1900 || *y > 2200) s.report.add(message(year, "housing_no_year", "has no build year (1900-2200): not judged"));
+        else s.housing_year[i] = static_cast<int>(*y);
+    }
+    s.housing_town = s.town_set->assign_all(h.point, p.towns.assign_tolerance_m);
+    report_outside(s, h, s.housing_town, s.housing_id);
+}
+
 // Rows of a layer in units, by the nesting rule (Study::dem_unit).
 std::vector<int> units_of(const Study& s, const geo::Layer& layer, const std::vector<geo::TownSet::Assignment>& town_of) {
     const auto in_unit = s.unit_set->assign_all(layer.point, s.project.units.assign_tolerance_m);
@@ -585,6 +619,10 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         if (s->has_units()) s->dem_unit = units_of(*s, d, s->dem_town);
     }
     if (s->has_units()) report_unit_crossings(*s);
+    if (!p.housing.src.path.empty()) {
+        load_housing(*s);
+        if (s->has_units()) s->housing_unit = units_of(*s, *s->housing, s->housing_town);
+    }
     return s;
 }
 

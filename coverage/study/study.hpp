@@ -70,6 +70,16 @@ struct Study {
     std::vector<UnitCrossing> unit_crossings;
     bool has_units() const { return unit_set != nullptr; }
 
+    // [housing] (new residential developments), when the project has them: per development its
+    // town and unit (by the same rules as demand rows), households and build year (none: unknown).
+    std::unique_ptr<geo::Layer> housing;
+    int housing_id = -1, housing_name = -1;
+    std::vector<geo::TownSet::Assignment> housing_town;
+    std::vector<int> housing_unit;
+    std::vector<double> housing_households;          // < 0: missing or negative (reported, not judged)
+    std::vector<std::optional<int>> housing_year;
+    std::string housing_label(size_t row) const { return housing->label(row, housing_id, housing_name); }
+
     // A facility's id as outputs show it: the id field's text, else the feature id.
     std::string facility_id(size_t row) const {
         return fac_id >= 0 ? facilities->text(row, fac_id) : std::to_string(facilities->fid[row]);

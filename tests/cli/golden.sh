@@ -17,7 +17,7 @@ runs=(
   "small_service|service.csv equity.csv report.md demand.csv|analyze tests/data/fixtures/small/project.toml -q --set facilities.capacity_area=floor_area_m2 --set facilities.m2_per_place=10 --out"
   "liechtenstein_analyze|compliance.csv compliance.json report.md service.csv equity.csv|analyze data/liechtenstein/project.toml -q --out"
   "liechtenstein_site|sites.csv marginal_curve.csv towns_before_after.csv|site data/liechtenstein/project.toml --facility-type kindergarten --add 3 -q --out"
-  "dongguan_2023|compliance.csv report.md service.csv equity.csv units.csv|analyze data/dongguan/project.toml -q --year 2023 --out"
+  "dongguan_2023|compliance.csv report.md service.csv equity.csv units.csv housing.csv|analyze data/dongguan/project.toml -q --year 2023 --out"
   # Annual monitoring: one run per plan year (facilities planned up to that year), then compare.
   "dongguan_y2021||analyze data/dongguan/project.toml -q --year 2021 --scenario 2021 --out"
   "dongguan_y2022||analyze data/dongguan/project.toml -q --year 2022 --scenario 2022 --out"

@@ -26,7 +26,7 @@ lang, files = sys.argv[1], sys.argv[2:]
 codes = ["elderly_institution", "elderly_service_complex", "day_care", "elderly_canteen", "community_service_centre",
          "community_service_station", "social_work_station", "minors_protection_station", "nursing_beds", "floor_area_m2",
          "planned_2025", "no-target", "no-data", "per_population", "coverage_share", "share_of_units_met", "social_workers",
-         "town_value", "count_at_least"]
+         "town_value", "count_at_least", "new_housing_compliance", "elderly_m2", "not-judged"]
 if lang == "zh":
     codes += ["existing", "met", "missed", "households", "straight line", "detour factor"]
 bad = 0

@@ -113,6 +113,14 @@ std::optional<TargetsFile> load_study_targets(Study& study) {
     names.stat_columns = s->stats.columns;
     for (const auto& e : check_against_data(*targets, names)) s->report.error(p.targets.path, "", "targets_vs_data", e);
     for (const auto& e : resolve_indicator_words(*targets, p)) s->report.error(p.targets.path, "", "unknown_weight", e);
+    // An indicator judged on a layer the project lacks has no data: said once, here.
+    for (const auto& ind : targets->indicators) {
+        if (ind.kind == "new_housing_compliance" && !s->housing)
+            s->report.warn(p.targets.path, "", "no_housing_layer", "indicator " + ind.id + " judges new developments but the project has no [housing] layer: no data");
+        if (ind.share_of_units() && !s->units)
+            s->report.warn(p.targets.path, "", "no_units_layer",
+                           "indicator " + ind.id + " is a share of villages and communities but the project has no [units] layer: no data");
+    }
     // Distance circles and circles at their own speed assume that time is distance / speed: true on
     // foot (and in a straight line), not on a network with class speeds.
     const bool uniform = p.straight_line() || (p.network.profile == "walk" && p.network.speeds.empty() && p.network.time_field.empty());

@@ -321,8 +321,8 @@ std::vector<std::string> check_against_data(const TargetsFile& tf, const DataNam
                                  did_you_mean(ind.population_field, dfields) + "; fields are " + join_names(data.demand_fields));
         }
         if (ind.kind == "new_housing_compliance") {
-            if (!data.has_housing) errors.push_back(who + "kind new_housing_compliance needs a [housing] layer of residential developments");
-            else if (std::find(data.housing_fields.begin(), data.housing_fields.end(), ind.area_field) == data.housing_fields.end())
+            // Without a [housing] layer the indicator has no data (load_study_targets warns), not an error.
+            if (data.has_housing && std::find(data.housing_fields.begin(), data.housing_fields.end(), ind.area_field) == data.housing_fields.end())
                 errors.push_back(who + "the housing layer has no field " + ind.area_field + " (area_field); fields are " + join_names(data.housing_fields));
         }
         for (const auto& [key, column] : {std::pair<const char*, const std::string*>{"stat", &ind.stat},

@@ -59,13 +59,8 @@ public:
         if (!output_crs_.empty()) project.output.crs = output_crs_;
         if (!service_areas_.empty()) project.output.service_areas = service_areas_;
         cov::OutputCrs check_crs(project.output.crs, 4326);  // a bad CRS fails now, not after the analysis
-        cov::LoadOptions lo;
-        base::Counter features, road_lines, graph_links;
-        lo.progress = {&features, &road_lines, &graph_links};
-        progress.begin(project.straight_line() ? tr("reading layers", "读取图层")
-                                               : tr("reading layers and building the road network (in parallel)", "读取图层并构建路网（并行）"),
-                       {{tr("features", "要素"), &features}, {tr("road lines", "道路"), &road_lines}, {tr("graph links", "路段"), &graph_links}});
-        auto [study, network] = cov::load_study_and_network(project, lo);
+        LoadCounts counts;
+        auto [study, network] = load_with_progress(project, progress, counts);
         cov::require_analysis_layers(*study);
         if (!study->facilities || !study->demand) {
             print_report(study->report, flags_.verbose, flags_.quiet);

@@ -55,13 +55,8 @@ public:
     int run() override {
         Progress progress(flags_.quiet);
         cov::Project project = flags_.load();
-        cov::LoadOptions lo;
-        base::Counter features, road_lines, graph_links;
-        lo.progress = {&features, &road_lines, &graph_links};
-        progress.begin(project.straight_line() ? tr("reading layers", "读取图层")
-                                               : tr("reading layers and building the road network (in parallel)", "读取图层并构建路网（并行）"),
-                       {{tr("features", "要素"), &features}, {tr("road lines", "道路"), &road_lines}, {tr("graph links", "路段"), &graph_links}});
-        auto [study, network] = cov::load_study_and_network(project, lo);
+        LoadCounts counts;
+        auto [study, network] = load_with_progress(project, progress, counts);
         if (!study->demand) throw base::UserError("site needs a demand layer");
         progress.end(network ? std::to_string(network->graph.node_count()) + tr(" nodes", " 个节点") : std::string());
         cov::TravelModel travel(*study, network.get(), study->report);

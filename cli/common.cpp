@@ -1,4 +1,5 @@
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "base/error.hpp"
 #include "geo/message_text.hpp"
 
@@ -122,6 +123,15 @@ void print_report(const geo::Report& report, bool verbose, bool quiet) {
 
 void print_error(const std::string& english) {
     std::cerr << tr("error: ", "错误：") << geo::error_text(english, in_zh() ? "zh" : "en") << "\n";
+}
+
+cov::StudyAndNetwork load_with_progress(const cov::Project& project, Progress& progress, LoadCounts& c) {
+    cov::LoadOptions lo;
+    lo.progress = {&c.features, &c.road_lines, &c.graph_links};
+    progress.begin(project.straight_line() ? tr("reading layers", "读取图层")
+                                           : tr("reading layers and building the road network (in parallel)", "读取图层并构建路网（并行）"),
+                   {{tr("features", "要素"), &c.features}, {tr("road lines", "道路"), &c.road_lines}, {tr("graph links", "路段"), &c.graph_links}});
+    return cov::load_study_and_network(project, lo);
 }
 
 int guarded(const std::function<int()>& body) {

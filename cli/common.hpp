@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "coverage/study/project.hpp"
+#include "coverage/study/travel.hpp"
 #include "geo/report.hpp"
 
 namespace lc::cli {
@@ -53,6 +54,15 @@ void print_report(const geo::Report& report, bool verbose, bool quiet);
 
 // "error: TEXT" (错误：……) on stderr, in the run's language.
 void print_error(const std::string& english);
+
+class Progress;
+// The counts of the reading step; the caller keeps them alive until it ends the step.
+struct LoadCounts {
+    base::Counter features, road_lines, graph_links;
+};
+// Starts the progress step "reading layers (and building the road network)" with `counts` and
+// reads the study and the network in parallel; the caller ends the step with its own summary.
+cov::StudyAndNetwork load_with_progress(const cov::Project& project, Progress& progress, LoadCounts& counts);
 
 // Runs `body`, turning input errors into clear messages and exit codes.
 int guarded(const std::function<int()>& body);

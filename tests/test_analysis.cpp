@@ -335,3 +335,117 @@ TEST_CASE("facility filters on counting kinds give the numbers of a run on pre-f
     CHECK_THROWS_WITH(cov::load_targets(targets), Catch::Contains("facility_filter"));
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("demand filters on area per 100 households and per population give the numbers of a run on a pre-filtered layer",
+          "[analysis][filter]") {
+    // Floor area per 100 households (its households) and beds per 1,000 older people (the
+    // population field) with filter "households >= 500", against the same indicators on a run
+    // whose demand layer is filtered up front ([demand] where): per town, per village /
+    // community and for the city. The Dongguan sample has units and a population field.
+    const std::string project = std::string(LC_SOURCE_DIR) + "/data/dongguan/project.toml";
+    const auto dir = std::filesystem::temp_directory_path() / ("lc_dfilter_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string targets = (dir / "targets.toml").string();
+    auto write = [&](const std::string& filter) {
+        std::ofstream t(targets);
+        const std::string f = filter.empty() ? "" : "filter = \"" + filter + "\"\n";
+        t << "[meta]\ndefault_year = 2025\n\n"
+             "[[indicator]]\nid = \"m2\"\nkind = \"area_per_100_households\"\nunit = \"m2_per_100_households\"\n"
+             "facility_types = [\"day_care\", \"elderly_service_complex\", \"elderly_canteen\"]\narea_field = \"floor_area_m2\"\n"
+          << f << "targets = { 2025 = 20 }\n\n"
+             "[[indicator]]\nid = \"beds\"\nkind = \"per_population\"\nunit = \"per_1000\"\nfacility_types = [\"elderly_institution\"]\n"
+             "attribute = \"beds\"\npopulation_field = \"elderly_60plus\"\nper = 1000\n"
+          << f << "targets = { 2025 = 35 }\n\n"
+             "[[indicator]]\nid = \"places\"\nkind = \"per_population\"\nunit = \"per_1000\"\nfacility_types = [\"day_care\"]\n"
+             "population_field = \"population\"\nper = 10000\n"
+          << f << "facility_filter = \"capacity >= 20\"\ntargets = { 2025 = 1 }\n";
+    };
+    auto run_with = [&](const std::vector<std::string>& sets) {
+        Run r;
+        r.study = cov::load_study(cov::load_project(project, sets));
+        r.travel = std::make_unique<cov::TravelModel>(*r.study, nullptr, r.study->report);
+        r.result = cov::analyze(*r.study, *r.travel, cov::AnalysisOptions{});
+        return r;
+    };
+    write("households >= 500");
+    Run filtered = run_with({"targets.path=" + targets});
+    write("");
+    Run prefiltered = run_with({"targets.path=" + targets, "demand.where=households >= 500"});
+    Run plain = run_with({"targets.path=" + targets});
+    REQUIRE(filtered.study->has_units());
+    const size_t nt = filtered.study->town_set->size(), nu = filtered.study->unit_set->size();
+    REQUIRE(nt == prefiltered.study->town_set->size());
+    REQUIRE(nu == prefiltered.study->unit_set->size());
+    REQUIRE(prefiltered.study->demand->size() < filtered.study->demand->size());  // the filter drops rows
+    auto same = [](const cov::Evaluation& x, const cov::Evaluation& y) {
+        REQUIRE(x.value.has_value() == y.value.has_value());
+        if (x.value) CHECK(*x.value == Approx(*y.value).epsilon(1e-12));
+        CHECK(x.status == y.status);
+        CHECK(x.gap == Approx(y.gap).epsilon(1e-12));
+        CHECK(x.gap_text == y.gap_text);
+    };
+    for (const char* id : {"m2", "beds", "places"}) {
+        const size_t a = filtered.indicator(id), b = prefiltered.indicator(id);
+        size_t valued = 0;
+        for (size_t t = 0; t < nt; ++t) {
+            INFO(id << " town " << t);
+            same(filtered.result.evals[a][t], prefiltered.result.evals[b][t]);
+            valued += filtered.result.evals[a][t].value.has_value();
+        }
+        CHECK(valued >= 10);
+        for (size_t u = 0; u < nu; ++u) {
+            INFO(id << " unit " << u);
+            same(filtered.result.unit_evals[a][u], prefiltered.result.unit_evals[b][u]);
+        }
+        INFO(id << " city");
+        REQUIRE(filtered.result.city[a].pooled.value);
+        same(filtered.result.city[a].pooled, prefiltered.result.city[b].pooled);
+        CHECK(filtered.result.city[a].towns_met == prefiltered.result.city[b].towns_met);
+        CHECK(filtered.result.units_met[a] == prefiltered.result.units_met[b]);
+        // The filter changed the number (else the test would prove nothing).
+        CHECK(*filtered.result.city[a].pooled.value != Approx(*plain.result.city[plain.indicator(id)].pooled.value));
+    }
+    // A filter on a rate whose population is a statistics column is refused: the demand rows do
+    // not make that population.
+    {
+        std::ofstream t(targets);
+        t << "[[indicator]]\nid = \"p\"\nkind = \"per_population\"\nunit = \"per_1000\"\nfacility_types = [\"day_care\"]\n"
+             "population_stat = \"population_2020\"\nfilter = \"households >= 500\"\ntargets = { 2025 = 1 }\n";
+    }
+    CHECK_THROWS_WITH(cov::load_targets(targets), Catch::Contains("key 'filter': only for kinds that count demand rows"));
+    {
+        std::ofstream t(targets);
+        t << "[[indicator]]\nid = \"n\"\nkind = \"count_at_least\"\nunit = \"count\"\nfacility_types = [\"day_care\"]\n"
+             "filter = \"households >= 500\"\ntargets = { 2025 = 1 }\n";
+    }
+    CHECK_THROWS_WITH(cov::load_targets(targets), Catch::Contains("key 'filter': only for kinds that count demand rows"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a demand filter on area per 100 households counts the households of the rows passing it", "[analysis][filter]") {
+    // By hand on the fixture, filter "households >= 50": town A keeps D1 (100) and D2 (50), not
+    // D3 (30): 300 m2 of F1 per 150 households = 200 per 100; town B keeps D4 (80), not D5 (40):
+    // F2's 1,000 m2 per 80 households = 1,250 per 100. City: 1,300 m2 per 230 households.
+    // per_population over the same rows: 1 day-care centre per 150 households of A, x 1000.
+    const auto dir = std::filesystem::temp_directory_path() / ("lc_dfilter_small_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string targets = (dir / "targets.toml").string();
+    std::ofstream(targets) << "[[indicator]]\nid = \"m2\"\nkind = \"area_per_100_households\"\nunit = \"m2_per_100_households\"\n"
+                              "facility_types = [\"day_care\", \"elderly_service_complex\"]\narea_field = \"floor_area_m2\"\n"
+                              "filter = \"households >= 50\"\ntargets = { 2025 = 250 }\n\n"
+                              "[[indicator]]\nid = \"dc\"\nkind = \"per_population\"\nunit = \"per_1000\"\nfacility_types = [\"day_care\"]\n"
+                              "population_field = \"households\"\nfilter = \"households >= 50\"\ntargets = { 2025 = 10 }\n";
+    Run r = run("", {"targets.path=" + targets});
+    const auto& m2 = r.result.evals[r.indicator("m2")];
+    CHECK(*m2[0].value == Approx(300.0 / 150 * 100));
+    CHECK(m2[0].status == cov::Status::missed);
+    CHECK(m2[0].gap == Approx(250.0 * 150 / 100 - 300));  // 75 m2 more
+    CHECK(m2[0].gap_text.find("needs 75 m2 more") == 0);
+    CHECK(*m2[1].value == Approx(1000.0 / 80 * 100));
+    CHECK(*r.result.city[r.indicator("m2")].pooled.value == Approx(1300.0 / 230 * 100));
+    const auto& dc = r.result.evals[r.indicator("dc")];
+    CHECK(*dc[0].value == Approx(1.0 / 150 * 1000));
+    CHECK(*dc[1].value == 0);  // no day-care centre in B, 80 households pass
+    CHECK(*r.result.city[r.indicator("dc")].pooled.value == Approx(1.0 / 230 * 1000));
+    std::filesystem::remove_all(dir);
+}

@@ -256,7 +256,8 @@ bool kind_counts_households(const Indicator& ind) { return ind.kind == "coverage
 // What each indicator counts row by row, whatever zones (towns, units) it is then summed over.
 struct IndicatorRows {
     const std::vector<double>* weight = nullptr;  // coverage_share: the weight counted (households or a group)
-    std::vector<uint8_t> dem_counts;              // coverage_share: rows in its base (a demand filter), empty = all
+    std::vector<uint8_t> dem_counts;              // rows passing a demand filter (coverage_share, area_per_100_households,
+                                                  // per_population with population_field), empty = all
     bool own_base = false;                        // a filter or a group: the base is its own sum
     std::vector<uint8_t> fac_ok;                  // counting kinds with a facility_filter: rows passing it
     std::vector<int8_t> host;                     // share_of_facilities: -1 not a host, 0 host alone, 1 host with a partner
@@ -325,6 +326,10 @@ std::vector<IndicatorRows> indicator_rows(const Study& s, const TravelModel& tra
             // keys of their own (filtered_key), so the indicator counts only those.
             ir.fac_ok = rows_matching(p.facilities.src, *s.facilities, ind.facility_filter, "indicator " + ind.id + ": facility_filter");
         }
+        // A demand filter on a per-household or per-population kind: its base (households, the
+        // population field) is summed over the rows passing it (TownFacts::base_weight).
+        if (ind.kind != "coverage_share" && !ind.filter.empty() && s.demand)
+            ir.dem_counts = rows_matching(p.demand.src, *s.demand, ind.filter, "indicator " + ind.id + ": filter");
     }
     return rows;
 }
@@ -369,6 +374,17 @@ std::vector<TownFacts> zone_facts(const Study& s, const AnalysisResult& r, const
                 if (z < 0) continue;
                 if (cov[d]) facts[z].covered_households[ind.id] += (*ir.weight)[d];
                 if (ir.own_base && (ir.dem_counts.empty() || ir.dem_counts[d])) facts[z].base_weight[ind.id] += (*ir.weight)[d];
+            }
+        } else if (!ir.dem_counts.empty() && (ind.kind == "area_per_100_households" || !ind.population_field.empty())) {
+            // The households (area_per_100_households) or the population field (per_population)
+            // of the rows passing the demand filter, as a run on the filtered layer counts them.
+            const int field = ind.population_field.empty() || !s.demand ? -1 : s.demand->field_index(ind.population_field);
+            for (auto& z : facts) z.base_weight[ind.id] = 0;
+            for (size_t d = 0; d < nd; ++d) {
+                if (dem_zone[d] < 0 || !ir.dem_counts[d]) continue;
+                if (ind.population_field.empty()) facts[dem_zone[d]].base_weight[ind.id] += s.dem_weight_value[d];
+                else if (field >= 0)
+                    if (auto v = s.demand->number(d, field)) facts[dem_zone[d]].base_weight[ind.id] += *v;
             }
         } else if (ind.kind == "share_of_facilities") {
             for (size_t f = 0; f < nf; ++f) {
@@ -559,7 +575,8 @@ AnalysisResult analyze(const Study& s, const TravelModel& travel, const Analysis
                     e.target.reset();
                     e.gap_text = "judged per town, not per village or community";
                     e.gap_text_zh = "按镇街考核，不按村（社区）考核";
-                } else if (e.status == Status::no_data && !(r.unit_facts[u].households > 0) && kind_counts_households(unit)) {
+                } else if (e.status == Status::no_data && kind_counts_households(unit)) {
+                    // No households in its base: the unit's, or those passing the indicator's demand filter.
                     e.gap_text = "no households in the village or community";
                     e.gap_text_zh = "该村（社区）无住户数据";
                 }

@@ -145,7 +145,8 @@ Requirement check_area(const Indicator& ind) {
 Ratio measure_area(const Indicator& ind, const TownFacts& f) {
     Ratio r;
     r.num = sum_types(f, ind, ind.area_field);
-    r.den = f.households;
+    auto only = f.base_weight.find(ind.id);  // a demand filter: the households of its rows
+    r.den = only == f.base_weight.end() ? f.households : only->second;
     r.scale = 100;
     return r;
 }
@@ -228,6 +229,10 @@ Requirement check_per_population(const Indicator& ind) {
 }
 std::optional<double> population_of(const Indicator& ind, const TownFacts& f) {
     if (!ind.population_field.empty()) {
+        if (!ind.filter.empty()) {  // the population of the rows passing the demand filter
+            auto it = f.base_weight.find(ind.id);
+            return it == f.base_weight.end() ? 0.0 : it->second;
+        }
         auto it = f.demand_sum.find(ind.population_field);
         return it == f.demand_sum.end() ? std::optional<double>(0.0) : std::optional<double>(it->second);
     }

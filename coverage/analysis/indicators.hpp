@@ -20,9 +20,10 @@ struct Indicator {
     // field summed over the town's points (population_field); `per` people (default 1,000).
     std::string population_field;
     double per = 0;
-    // coverage_share: OGR SQL attribute filters (evaluated by GDAL on the source layers): only the
-    // demand rows passing `filter` count (numerator and denominator), only the facilities passing
-    // `facility_filter` cover. Empty = all.
+    // OGR SQL attribute filters (evaluated by GDAL on the source layers): only the demand rows
+    // passing `filter` count (coverage_share: numerator and denominator; area_per_100_households:
+    // the households; per_population with population_field: the population), only the facilities
+    // passing `facility_filter` cover or are counted. Empty = all.
     std::string filter, facility_filter;
     // coverage_share: the population group counted ([demand] weights name; empty = households),
     // and the words for it, filled in from the project when the targets are loaded.
@@ -97,7 +98,9 @@ struct TownFacts {
     double households = 0;
     // coverage_share indicator id -> weight covered (households, or the indicator's group)
     std::map<std::string, double> covered_households;
-    // coverage_share id with a demand filter or its own group -> the weight it counts (its base)
+    // indicator id -> the base it counts when that is its own: coverage_share with a demand filter
+    // or a population group (the weight of its rows); area_per_100_households and per_population
+    // (population_field) with a demand filter (the households / the field's sum over the rows passing it)
     std::map<std::string, double> base_weight;
     std::map<std::string, double> count;                // facility type -> active facilities in the town
     std::map<std::string, std::map<std::string, double>> attribute_sum;  // type -> attribute -> sum over the town

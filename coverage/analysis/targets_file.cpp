@@ -193,7 +193,10 @@ TargetsFile load_targets(const std::string& path) {
         ind.population_field = text("population_field");
         ind.filter = text("filter");
         ind.facility_filter = text("facility_filter");
-        if (!ind.filter.empty() && ind.kind != "coverage_share") bad("filter", "only for kind coverage_share (for now)");
+        if (!ind.filter.empty() && ind.kind != "coverage_share" && ind.kind != "area_per_100_households" &&
+            !(ind.kind == "per_population" && !ind.population_field.empty()))
+            bad("filter", "only for kinds that count demand rows: coverage_share, area_per_100_households and per_population with "
+                          "population_field (a statistics column cannot be filtered by demand rows)");
         if (!ind.facility_filter.empty() && (ind.kind == "share_of_facilities" || ind.kind == "town_value" || ind.facility_types.empty()))
             bad("facility_filter", "only for kinds that count facility_types (coverage_share, count_at_least, area_per_100_households, "
                                    "per_10k_population, per_population, attribute_ratio, city_total)");

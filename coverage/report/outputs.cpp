@@ -294,7 +294,9 @@ std::string json_run_info(const Study& s, const RunInfo& run, const std::string&
                         {"dwelling_m2", p.demand.dwelling_m2}};
     {
         nlohmann::ordered_json groups = nlohmann::ordered_json::object();
-        for (const auto& g : p.demand.weights) groups[g.name] = {{"field", g.field}, {"zh", g.zh}, {"en", g.en}};
+        for (const auto& g : p.demand.weights)
+            groups[g.name] = g.stat.empty() ? nlohmann::ordered_json{{"field", g.field}, {"zh", g.zh}, {"en", g.en}}
+                                            : nlohmann::ordered_json{{"stat", g.stat}, {"zh", g.zh}, {"en", g.en}};
         params["demand"]["weights"] = groups;
     }
     params["network"] = {{"path", p.network.src.path}, {"format", p.network.format}, {"profile", p.network.profile},

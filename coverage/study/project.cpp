@@ -256,7 +256,8 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
         for (auto& [k, v] : *t) {
             Project::WeightGroup g;
             g.name = std::string(k.str());
-            const std::string what = g.name + ": expected a demand field name, or { field = \"...\", zh = \"...\", en = \"...\" }";
+            const std::string what = g.name + ": expected a demand field name, or { field = \"...\", zh = \"...\", en = \"...\" }, or " +
+                                     "{ stat = \"...\" } (a town-statistics column spread over the town's households)";
             if (g.name == "households") r.bad("demand", "weights", "households: is the [demand] weight itself; name the other groups");
             if (auto f = v.value<std::string>()) {
                 g.field = *f;
@@ -264,13 +265,15 @@ Project load_project(const std::string& path, const std::vector<std::string>& ov
                 for (auto& [gk, gv] : *gt) {
                     const std::string key(gk.str());
                     auto text = gv.value<std::string>();
-                    if (!text || (key != "field" && key != "zh" && key != "en")) r.bad("demand", "weights", what);
-                    (key == "field" ? g.field : key == "zh" ? g.zh : g.en) = *text;
+                    if (!text || (key != "field" && key != "stat" && key != "zh" && key != "en")) r.bad("demand", "weights", what);
+                    (key == "field" ? g.field : key == "stat" ? g.stat : key == "zh" ? g.zh : g.en) = *text;
                 }
             } else {
                 r.bad("demand", "weights", what);
             }
-            if (g.field.empty()) r.bad("demand", "weights", what);
+            if (!g.field.empty() && !g.stat.empty())
+                r.bad("demand", "weights", g.name + ": give field (a demand field per row) or stat (a town-statistics column spread over the town's households), not both");
+            if (g.field.empty() && g.stat.empty()) r.bad("demand", "weights", what);
             // Words for the groups the plan counts; any other group reads as people.
             const std::string lower = [&] { std::string l = g.name; for (auto& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch))); return l; }();
             const bool elderly = lower.find("elder") != std::string::npos || lower.find("older") != std::string::npos || lower.find("60") != std::string::npos;

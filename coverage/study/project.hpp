@@ -67,9 +67,11 @@ struct Project {
     } facilities;
 
     // A further population group counted on the demand rows besides the households of `weight`
-    // ([demand] weights): its field, and the words a reader sees for it ("名老年人" / "older people").
+    // ([demand] weights): its field, or `stat`, a town-statistics column whose figure per town is
+    // spread over the town's demand rows in proportion to their households (exactly one of the
+    // two); and the words a reader sees for it ("名老年人" / "older people").
     struct WeightGroup {
-        std::string name, field, zh, en;
+        std::string name, field, stat, zh, en;
     };
     // [labels]: what a reader sees for a code of the data (a facility type, a field, a status or
     // scenario name), e.g. day_care = { zh = "社区日间照料中心", en = "day-care centre" }.

@@ -266,6 +266,54 @@ std::vector<double> weight_column(Study& s, int field, const std::string& unit) 
     return out;
 }
 
+// [demand] weights with `stat`: the column must be one of the statistics table's, with numbers.
+void check_group_stat(const Study& s, const Project::WeightGroup& g) {
+    const std::string where = (s.project.file.empty() ? std::string("settings") : s.project.file) + ": [demand] weights: " + g.name + ": stat '" + g.stat + "'";
+    if (s.stats.file.empty()) throw base::UserError(where + " needs the town statistics table ([stats] path)");
+    if (std::find(s.stats.columns.begin(), s.stats.columns.end(), g.stat) == s.stats.columns.end()) {
+        std::string names;
+        for (const auto& c : s.stats.columns) names += (names.empty() ? "" : ", ") + c;
+        throw base::UserError(where + " is not a column of " + s.stats.file + "; its columns are: " + names);
+    }
+    for (size_t t = 0; t < s.town_set->size(); ++t)
+        if (s.stats.number(t, g.stat)) return;
+    throw base::UserError(where + ": column of " + s.stats.file + " holds no number for any town");
+}
+
+// [demand] weights with `stat`: each town's figure spread over its demand rows in proportion to
+// their households, so that the town's rows sum to its figure. A town with a figure but no
+// households cannot place its people (reported); a town with households but no figure (a missing
+// row or a blank or negative cell) gives its rows 0 (reported); rows in no town get 0.
+std::vector<double> spread_group_stat(Study& s, const Project::WeightGroup& g) {
+    const size_t nd = s.demand->size(), nt = s.town_set->size();
+    std::vector<double> households(nt, 0.0), per_household(nt, 0.0);
+    for (size_t i = 0; i < nd; ++i)
+        if (s.dem_town[i].town >= 0) households[static_cast<size_t>(s.dem_town[i].town)] += s.dem_weight_value[i];
+    for (size_t t = 0; t < nt; ++t) {
+        const std::string town = s.town_set->id(t) + " " + s.town_set->name(t);
+        const auto v = s.stats.number(t, g.stat);
+        if (!v || *v < 0) {
+            if (households[t] > 0)
+                s.report.warn(s.stats.file, "", "weight_stat_missing",
+                              "town " + town + " has households but no figure in column '" + g.stat + "' ([demand] weights." + g.name +
+                                  "): its demand rows count 0 " + g.en);
+            continue;
+        }
+        if (!(households[t] > 0)) {
+            if (*v > 0)
+                s.report.warn(s.stats.file, "", "weight_stat_unplaced",
+                              "town " + town + " has " + fixed(*v, *v == std::floor(*v) ? 0 : 2) + " in column '" + g.stat + "' ([demand] weights." + g.name +
+                                  ") but no households to spread them over: these " + g.en + " are counted nowhere");
+            continue;
+        }
+        per_household[t] = *v / households[t];
+    }
+    std::vector<double> out(nd, 0.0);
+    for (size_t i = 0; i < nd; ++i)
+        if (s.dem_town[i].town >= 0) out[i] = s.dem_weight_value[i] * per_household[static_cast<size_t>(s.dem_town[i].town)];
+    return out;
+}
+
 void report_outside(Study& s, const geo::Layer& layer, const std::vector<geo::TownSet::Assignment>& a, int id_field) {
     size_t outside = 0, nearest = 0, overlap = 0;
     for (size_t i = 0; i < a.size(); ++i) {
@@ -598,6 +646,8 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         if (s->has_units()) s->fac_unit = units_of(*s, f, s->fac_town);
     }
     if (opts.need_demand && !p.demand.src.path.empty()) {
+        for (const auto& g : p.demand.weights)
+            if (!g.stat.empty()) check_group_stat(*s, g);  // before the demand layer is read
         geo::OpenedLayer src(p.demand.src, "demand");
         geo::GeomKind kind = p.demand.kind == "points" ? geo::GeomKind::point : geo::GeomKind::polygon;
         s->demand = std::make_unique<geo::Layer>(geo::read_layer(src, kind, s->metric_epsg, s->report, pick(src, p.demand.id, kDemIds), "", 0,
@@ -609,6 +659,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
             resolve_field(d, p.demand.weight, {"households", "hh", "weight", "population", "pop", "户数"}, s->dem_weight, "demand", "weight", true, s->report);
         compute_demand_weight(*s);
         for (const auto& g : p.demand.weights) {
+            if (!g.stat.empty()) continue;  // spread from the statistics once the rows have their towns
             int field = -1;
             resolve_field(d, g.field, {}, field, "demand", "weights." + g.name, true, s->report);
             s->dem_group_weight[g.name] = weight_column(*s, field, g.en);
@@ -616,6 +667,8 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         if (d.size()) check_near_towns(*s, d.file, d.name, "demand rows lie", {d.min_x, d.min_y, d.max_x, d.max_y});
         s->dem_town = s->town_set->assign_all(d.point, p.towns.assign_tolerance_m);
         report_outside(*s, d, s->dem_town, s->dem_id);
+        for (const auto& g : p.demand.weights)
+            if (!g.stat.empty()) s->dem_group_weight[g.name] = spread_group_stat(*s, g);
         if (s->has_units()) s->dem_unit = units_of(*s, d, s->dem_town);
     }
     if (s->has_units()) report_unit_crossings(*s);

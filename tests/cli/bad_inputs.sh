@@ -146,6 +146,12 @@ expect 2 "demand_nan_text\.geojson \[demand_nan_text\] feature 1 field 'househol
 expect 2 "feature 1 field 'households': value '12 households' is not a number" -- validate $small --set demand.path=$bad/demand_text_weight.geojson
 expect 0 "feature 1 field 'households': negative value -5: counted as 0" -- validate $small --set demand.path=$bad/demand_negative_weight.geojson
 expect 2 "field 'nosuch': field named by \[demand\] weight does not exist; the layer has: id, households" -- validate $small --set demand.weight=nosuch
+# Population groups ([demand] weights): a field or a statistics column spread over the households, not both.
+expect 2 "project_weight_field_and_stat\.toml: \[demand\] weights: elderly: give field \(a demand field per row\) or stat .*not both" -- validate $bad/project_weight_field_and_stat.toml
+expect 2 "project_weight_field_and_stat\.toml: \[demand\] weights: elderly: give field" -- analyze $bad/project_weight_field_and_stat.toml --out "$out/a"
+expect 2 "project_weight_stat_unknown\.toml: \[demand\] weights: elderly: stat 'elderly_60plus' is not a column of .*stats\.csv; its columns are: code, population, workers" -- validate $bad/project_weight_stat_unknown.toml
+expect 2 "project_weight_stat_unknown\.toml: \[demand\] weights: elderly: stat 'elderly_60plus' is not a column" -- analyze $bad/project_weight_stat_unknown.toml --out "$out/a"
+expect 0 "ok: 0 errors" -- validate $small --set demand.weights.elderly.stat=population
 # Layers that are not in the same place as the towns, or degrees under a projected CRS: exit 2,
 # not "0 households, 0%".
 expect 2 "demand_far\.geojson \[demand_far\]: the demand rows lie 7998 km from the towns .*Is the CRS right\?" -- validate $small --set demand.path=$bad/demand_far.geojson

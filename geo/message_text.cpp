@@ -169,6 +169,9 @@ const std::vector<MessageText>& message_texts() {
         {"user_error", "compare needs at least two run folders (the --out folders of analyze runs)", "compare 至少需要两个运行结果文件夹（analyze 的 --out 文件夹）"},
 
         // Parts of texts (a value of a row above, e.g. the "what" of a project key).
+        // The source CRS of a layer in validate's listing (geo::CrsSpec::describe()).
+        {"phrase", "GCJ02 (Chinese web-map datum, converted to WGS84)", "GCJ02（国内网络地图坐标，已转换为 WGS84）"},
+        {"phrase", "BD09 (Baidu datum, converted to WGS84)", "BD09（百度地图坐标，已转换为 WGS84）"},
         {"phrase", "unknown key", "未知的键"},
         {"phrase", "unknown key; did you mean {}?", "未知的键；是否想写 {1}？"},
         {"phrase", "; did you mean {}?", "；是否想写 {1}？"},

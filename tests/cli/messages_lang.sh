@@ -78,6 +78,12 @@ for n in text snap; do
     refuse "$out/${n}_zh.out" '(features read|source CRS|metric CRS|extent|total area|overlaps|total weight|straight line|nodes [0-9]|snapped beyond|indicators\))' "zh $n: English listing"
     refuse "$out/${n}_en.out" '(读取要素|源坐标系|米制坐标系|范围（米制）|总面积|总权重|路网：|节点 [0-9]|直线距离|目标文件)' "en $n: Chinese listing"
 done
+# analyze's warning on GCJ-02 output.
+run "gcj_zh" 0 -- analyze $small --lang zh --set output.crs=GCJ02 --out "$out/gcj_zh"
+run "gcj_en" 0 -- analyze $small --lang en --set output.crs=GCJ02 --out "$out/gcj_en"
+check "$out/gcj_zh.err" "^警告：GIS 图层采用 GCJ-02 坐标，用于国内网络底图：与 WGS 84 数据.*叠加时约偏移 300–700 米；图层的坐标系已如此命名，QGIS 不会替您纠偏$" "zh: output CRS warning"
+check "$out/gcj_en.err" "^warning: the GIS layers are in GCJ-02, for Chinese web basemaps: .* about 300-700 m off; their CRS is named so, QGIS will not shift them for you$" "en: output CRS warning"
+refuse "$out/gcj_zh.err" "the GIS layers are in" "zh: output CRS warning in English"
 # Without --lang the project's lang decides (the fixture says en).
 run "default" 2 -- validate $small --set demand.weight=nosuch
 check "$out/default.err" "^error: .*field 'nosuch': field named by" "default: the project's lang"

@@ -10,6 +10,7 @@
 #include "cli/progress.hpp"
 #include "coverage/analysis/analysis.hpp"
 #include "coverage/report/outputs.hpp"
+#include "geo/message_text.hpp"
 
 namespace lc::cli {
 namespace {
@@ -111,7 +112,8 @@ public:
         study->report.append(cov::write_analysis_outputs(out_, *study, travel, result, run, baseline.get()));
         progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);
-        if (const std::string w = check_crs.warning(); !w.empty()) std::cerr << tr("warning: ", "警告：") << w << "\n";
+        if (const std::string w = check_crs.warning(); !w.empty())
+            std::cerr << tr("warning: ", "警告：") << geo::message_text(cov::OutputCrs::kWarningCode, w, in_zh() ? "zh" : "en") << "\n";
         double hh = 0, cov_main = 0;
         for (size_t t = 0; t < result.town_households.size(); ++t) {
             hh += result.town_households[t];

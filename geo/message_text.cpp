@@ -178,7 +178,17 @@ const std::vector<MessageText>& message_texts() {
         {"user_error", "--town-targets applies to set cover (--target-share / --problem lscp)", "--town-targets 只用于集合覆盖（--target-share / --problem lscp）"},
         {"user_error", "compare needs at least two run folders (the --out folders of analyze runs)", "compare 至少需要两个运行结果文件夹（analyze 的 --out 文件夹）"},
 
+        // coverage/report: OutputCrs::warning(), printed by analyze
+        {"output_crs_shift",
+         "the GIS layers are in {}, for Chinese web basemaps: overlaid with WGS 84 data (GPS, OpenStreetMap, most GIS layers) they are about "
+         "300-700 m off; their CRS is named so, QGIS will not shift them for you",
+         "GIS 图层采用 {1} 坐标，用于国内网络底图：与 WGS 84 数据（GPS、OpenStreetMap、多数 GIS 图层）叠加时约偏移 300–700 米；"
+         "图层的坐标系已如此命名，QGIS 不会替您纠偏"},
+
         // Parts of texts (a value of a row above, e.g. the "what" of a project key).
+        // The source CRS of a layer in validate's listing (geo::CrsSpec::describe()).
+        {"phrase", "GCJ02 (Chinese web-map datum, converted to WGS84)", "GCJ02（国内网络地图坐标，已转换为 WGS84）"},
+        {"phrase", "BD09 (Baidu datum, converted to WGS84)", "BD09（百度地图坐标，已转换为 WGS84）"},
         {"phrase", "unknown key", "未知的键"},
         {"phrase", "unknown key; did you mean {}?", "未知的键；是否想写 {1}？"},
         {"phrase", "; did you mean {}?", "；是否想写 {1}？"},

@@ -641,13 +641,17 @@ geo::Report write_analysis_outputs(const std::string& final_dir, const Study& s,
         areas.finish();
     }
     // QGIS default styles (layer_styles table), shared classes/colours with report.html, field
-    // aliases and town labels; the same styles again in coverage.qgz, the project over the layers.
-    std::map<std::string, std::string> indicator_names;
-    for (const Indicator& ind : inds) indicator_names[ind.id] = ind.name(p.lang);
+    // aliases and town labels, the aliases and layer titles also in the GeoPackage's own tables
+    // (gpkg_data_columns, gpkg_contents); the same styles again in coverage.qgz, the project over the layers.
+    std::map<std::string, std::string> indicator_names, other_indicator_names;  // the other: for the GeoPackage's bilingual aliases
+    for (const Indicator& ind : inds) {
+        indicator_names[ind.id] = ind.name(p.lang);
+        other_indicator_names[ind.id] = ind.name(p.lang == "zh" ? "en" : "zh");
+    }
     std::string town_label;
     for (int field : {s.town_name, s.town_id})
         if (town_label.empty() && field >= 0) town_label = s.towns->defn->GetFieldDefn(field)->GetNameRef();
-    write_gpkg_styles(gpkg.dataset(), r.circles_min, p.lang, indicator_names, town_label);
+    write_gpkg_styles(gpkg.dataset(), r.circles_min, p.lang, indicator_names, town_label, other_indicator_names);
     gpkg.commit();
     write_qgis_project({outdir + "/coverage.gpkg", outdir + "/coverage.qgz", p.lang, p.name_in(p.lang), r.circles_min, indicator_names, town_label});
     write_compliance_tables(outdir, s, travel, r);

@@ -20,8 +20,10 @@ public:
     // is, never EPSG:4326).
     int epsg() const { return epsg_; }
     std::string describe() const;
-    // Non-empty for GCJ-02 / BD-09 output: what a reader must know before overlaying the layers.
+    // Non-empty for GCJ-02 / BD-09 output: what a reader must know before overlaying the layers
+    // (English; its Chinese text is the row of kWarningCode in geo/message_text.cpp).
     std::string warning() const;
+    static constexpr const char* kWarningCode = "output_crs_shift";
     geo::GeomPtr convert(const GEOSGeometry* metric) const;  // new geometry in the output CRS
     // Metric points to the output CRS in place, in one batch (as convert() does point by point);
     // throws if a point cannot be transformed.

@@ -75,13 +75,11 @@ void write_qgis_project(const QgisProjectInput& in) {
     const std::string gpkg_name = std::filesystem::path(in.gpkg_path).filename().string();
     // Drawing order, top first: points over areas, towns under them, every household hidden by
     // default (hundreds of thousands of points).
+    // Titles as gpkg_contents.identifier holds them (layer_title).
     const std::vector<ProjectLayer> wanted = {
-        {"facilities", zh ? "设施" : "Facilities", true},
-        {"uncovered", zh ? "服务圈外的住户" : "Households outside the circle", true},
-        {"service_areas", zh ? "服务圈范围" : "Service areas", true},
-        {"units", zh ? "村（社区）覆盖率" : "Coverage by village or community", false},
-        {"towns", zh ? "镇街覆盖率" : "Coverage by town", true},
-        {"demand", zh ? "全部住户点" : "All households", false},
+        {"facilities", layer_title("facilities", zh), true},   {"uncovered", layer_title("uncovered", zh), true},
+        {"service_areas", layer_title("service_areas", zh), true}, {"units", layer_title("units", zh), false},
+        {"towns", layer_title("towns", zh), true},             {"demand", layer_title("demand", zh), false},
     };
     struct Present {
         ProjectLayer spec;

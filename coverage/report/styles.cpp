@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -492,12 +493,40 @@ std::string layer_sld(OGRLayer* layer, const std::vector<double>& circles_min, c
     o << "      </FeatureTypeStyle>\n    </UserStyle>\n  </NamedLayer>\n</StyledLayerDescriptor>\n";
     return o.str();
 }
+std::string layer_title(const std::string& table, bool zh) {
+    static const std::map<std::string, std::pair<const char*, const char*>> titles{
+        {"facilities", {"设施", "Facilities"}},
+        {"uncovered", {"服务圈外的住户", "Households outside the circle"}},
+        {"service_areas", {"服务圈范围", "Service areas"}},
+        {"units", {"村（社区）覆盖率", "Coverage by village or community"}},
+        {"towns", {"镇街覆盖率", "Coverage by town"}},
+        {"demand", {"全部住户点", "All households"}},
+        {"sites", {"建议选址", "Proposed sites"}},
+        {"links", {"路网路段", "Network links"}},
+        {"small_components", {"孤立路网片段", "Small network components"}},
+        {"connectors", {"接入路网连线", "Connectors to the network"}},
+    };
+    auto it = titles.find(table);
+    return it == titles.end() ? "" : zh ? it->second.first : it->second.second;
+}
+
 namespace {
+std::string sql_literal(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+// Runs one SQL statement that returns no rows; throws with `what` on failure.
+void run_sql(GDALDataset* ds, const std::string& sql, const std::string& what) {
+    CPLErrorReset();
+    if (OGRLayer* r = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr)) ds->ReleaseResultSet(r);
+    if (CPLGetLastErrorType() >= CE_Failure) throw std::runtime_error(what + ": " + CPLGetLastErrorMsg());
+}
+
 // Is `name` a table or view of the GeoPackage (gpkg_contents)?
 bool has_table(GDALDataset* ds, const std::string& name) {
-    std::string sql = "SELECT COUNT(*) FROM gpkg_contents WHERE table_name = '";
-    for (char c : name) sql += c == '\'' ? std::string("''") : std::string(1, c);
-    sql += "'";
+    const std::string sql = "SELECT COUNT(*) FROM gpkg_contents WHERE table_name = " + sql_literal(name);
     OGRLayer* r = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
     bool found = false;
     if (r) {
@@ -509,10 +538,59 @@ bool has_table(GDALDataset* ds, const std::string& name) {
     }
     return found;
 }
+
+// The GeoPackage Schema extension (GeoPackage 1.2.1, clause F.9): the tables as the standard
+// defines them, each registered in gpkg_extensions once.
+void ensure_schema_extension(GDALDataset* ds) {
+    const std::string what = "cannot add the GeoPackage schema extension (field aliases)";
+    run_sql(ds,
+            "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, "
+            "definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))",
+            what);
+    run_sql(ds,
+            "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, title TEXT, "
+            "description TEXT, mime_type TEXT, constraint_name TEXT, CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), "
+            "CONSTRAINT gdc_tn UNIQUE (table_name, name))",
+            what);
+    run_sql(ds,
+            "CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (constraint_name TEXT NOT NULL, constraint_type TEXT NOT NULL, "
+            "value TEXT, min NUMERIC, min_is_inclusive BOOLEAN, max NUMERIC, max_is_inclusive BOOLEAN, description TEXT, "
+            "CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value))",
+            what);
+    for (const char* table : {"gpkg_data_columns", "gpkg_data_column_constraints"})
+        run_sql(ds,
+                std::string("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) SELECT '") + table +
+                    "', NULL, 'gpkg_schema', 'http://www.geopackage.org/spec121/#extension_schema', 'read-write' WHERE NOT EXISTS "
+                    "(SELECT 1 FROM gpkg_extensions WHERE table_name = '" + table + "' AND extension_name = 'gpkg_schema')",
+                what);
+}
+
+// One layer's title and field aliases, in both languages, into gpkg_contents and gpkg_data_columns.
+void write_layer_schema(GDALDataset* ds, const std::string& table, OGRLayer* fields, bool zh,
+                        const std::map<std::string, std::string>& indicator_names, const std::map<std::string, std::string>& other_indicator_names) {
+    const std::string what = "cannot store the field aliases of layer " + table;
+    if (const std::string title = layer_title(table, zh); !title.empty())
+        run_sql(ds, "UPDATE gpkg_contents SET identifier = " + sql_literal(title) + ", description = " + sql_literal(layer_title(table, !zh)) +
+                        " WHERE table_name = " + sql_literal(table), what);
+    OGRFeatureDefn* d = fields->GetLayerDefn();
+    std::set<std::string> names;  // gpkg_data_columns names are unique per table (gdc_tn)
+    for (int i = 0; i < d->GetFieldCount(); ++i) {
+        const std::string column = d->GetFieldDefn(i)->GetNameRef();
+        std::string name = field_alias(column, zh, indicator_names);
+        if (name.empty()) continue;  // an input field: its own name is what the data calls it
+        if (!names.insert(name).second) names.insert(name += " (" + column + ")");
+        const std::string other = field_alias(column, !zh, other_indicator_names);
+        const std::string o = other.empty() ? "NULL" : sql_literal(other);
+        run_sql(ds, "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, description, mime_type, constraint_name) "
+                    "VALUES (" + sql_literal(table) + ", " + sql_literal(column) + ", " + sql_literal(name) + ", " + o + ", " + o + ", NULL, NULL)",
+                what);
+    }
+}
 }  // namespace
 
 void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, const std::string& lang,
-                       const std::map<std::string, std::string>& indicator_names, const std::string& town_label_field) {
+                       const std::map<std::string, std::string>& indicator_names, const std::string& town_label_field,
+                       const std::map<std::string, std::string>& other_indicator_names) {
     if (!ds) throw std::runtime_error("write_gpkg_styles: no dataset");
     OGRLayer* styles = ds->GetLayerByName("layer_styles");
     if (!styles) {
@@ -541,6 +619,7 @@ void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, 
     const bool zh = lang == "zh";
     if (styles->StartTransaction() != OGRERR_NONE)
         throw std::runtime_error(std::string("cannot write the QGIS styles: ") + CPLGetLastErrorMsg());
+    bool schema = false;  // the Schema extension's tables, made when the first layer needs them
     for (const char* lname : {"towns", "units", "service_areas", "uncovered", "facilities", "demand", "sites", "links", "small_components", "connectors"}) {
         OGRLayer* layer = ds->GetLayerByName(lname);
         // "uncovered" is a view of the demand rows, created by SQL: the open dataset does not
@@ -548,6 +627,14 @@ void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, 
         const bool view = !layer && std::string(lname) == "uncovered" && has_table(ds, lname);
         if (view) layer = ds->GetLayerByName("demand");
         if (!layer) continue;
+        try {
+            if (!schema) ensure_schema_extension(ds);
+            schema = true;
+            write_layer_schema(ds, lname, layer, zh, indicator_names, other_indicator_names);
+        } catch (...) {
+            if (styles->RollbackTransaction() != OGRERR_NONE) { /* the error thrown says enough */ }
+            throw;
+        }
         const std::string qml = layer_qml(layer, circles_min, lang, view ? lname : "", indicator_names, town_label_field);
         if (qml.empty()) continue;
         OGRFeature* f = OGRFeature::CreateFeature(styles->GetLayerDefn());

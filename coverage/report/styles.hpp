@@ -38,9 +38,22 @@ std::string circle_colour(size_t index, size_t count);
 // `lang` picks the legend labels and the fields' reader names (QGIS aliases: "15 分钟覆盖率" for
 // coverage_share_15, "<indicator name>（数值）" for <id>_value, from `indicator_names`, id ->
 // name in that language); the towns are labelled with `town_label_field` where the layer has it.
-// Throws std::runtime_error on failure.
+// In the same transaction it stores the titles and aliases in the GeoPackage itself, for GIS
+// software that does not read QGIS styles (GDAL 3.6's GPKG driver neither writes nor reads field
+// alternative names, so this is SQL): the Schema extension (`gpkg_schema`: gpkg_data_columns and
+// an empty gpkg_data_column_constraints, registered in gpkg_extensions) gets one row per field
+// with a reader's name, `name` in `lang`, `title` and `description` in the other language (newer
+// GDAL releases read `name` as the field's alternative name, `description` as its comment); every
+// layer's gpkg_contents row gets its title (layer_title) as `identifier` in `lang` and as
+// `description` in the other language. `other_indicator_names`: id -> name in the other
+// language. Throws std::runtime_error on failure.
 void write_gpkg_styles(GDALDataset* ds, const std::vector<double>& circles_min, const std::string& lang,
-                       const std::map<std::string, std::string>& indicator_names = {}, const std::string& town_label_field = "");
+                       const std::map<std::string, std::string>& indicator_names = {}, const std::string& town_label_field = "",
+                       const std::map<std::string, std::string>& other_indicator_names = {});
+
+// The reader's title of a layer lifecircle writes ("镇街覆盖率" / "Coverage by town" for towns), as
+// the QGIS project names it and gpkg_contents.identifier holds it; "" for a layer it does not know.
+std::string layer_title(const std::string& table, bool zh);
 
 // A layer's cartography as data: the one definition of classes, colours and labels that both
 // writers read, QML (QGIS) and SLD 1.0 (QGIS, GeoServer, ArcGIS Pro). Sizes in millimetres.

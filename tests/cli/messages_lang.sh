@@ -57,6 +57,33 @@ for n in text field key file snap; do
     refuse "$out/${n}_zh.err" "^(error|warning|note): " "zh $n: English tag"
     refuse "$out/${n}_en.err" "^(错误|警告|提示)：" "en $n: Chinese tag"
 done
+# validate's per-layer listing on stdout follows the language too; names and numbers stay.
+for l in '镇街：.*towns\.geojson \[towns\]$' '^  读取要素 [0-9]+ 个，可用 [0-9]+ 个，跳过 [0-9]+ 个；几何类型 ' '^  源坐标系：.*\(EPSG:32632\)$' \
+         '^  米制坐标系：EPSG:[0-9]+$' '^  范围（米制）：x [0-9.-]+ \.\. [0-9.-]+，y ' '^  镇街：2 个，总面积 [0-9.]+ 平方公里（合并后 [0-9.]+ 平方公里）$' \
+         '^  镇街之间的重叠：无$' '^  外轮廓内的空隙（不属于任何镇街）：[0-9]+ 处，共 ' '^设施：.*facilities\.geojson' '^  类型 day_care：[0-9]+ 个$' \
+         '^需求：.*demand_text_weight\.geojson' '^  总权重（户数）：[0-9]+$' '^出行：直线距离 × 1\.30（无路网）$' '^目标文件：.*targets\.toml（[0-9]+ 个指标）$'; do
+    check "$out/text_zh.out" "$l" "zh: validate listing"
+done
+for l in '^towns: .*towns\.geojson \[towns\]$' '^  features read [0-9]+, usable [0-9]+, skipped [0-9]+; geometry ' '^  source CRS: .*\(EPSG:32632\)$' \
+         '^  extent \(metric\): x ' '^  towns: 2, total area [0-9.]+ km2 \(union ' '^  overlaps between towns: none$' '^  type day_care: [0-9]+$' \
+         '^  total weight \(households\): [0-9]+$' '^travel: straight line x 1\.30 \(no road network\)$' '^targets: .*\([0-9]+ indicators\)$'; do
+    check "$out/text_en.out" "$l" "en: validate listing"
+done
+check "$out/snap_zh.out" '^路网：.*liechtenstein.* \[[a-z_]+\]$' "zh: validate network"
+check "$out/snap_zh.out" '^  节点 [0-9]+ 个，路段 [0-9]+ 条，连通分量 [0-9]+ 个（最大的 [0-9]+ 个节点）$' "zh: validate graph"
+check "$out/snap_zh.out" '^  吸附距离超过 20 米的需求权重：[0-9.]+%；不在路网上（超过 60 米）：[0-9.]+%$' "zh: validate snapping"
+check "$out/snap_en.out" '^  nodes [0-9]+, links [0-9]+, components [0-9]+ \(largest [0-9]+ nodes\)$' "en: validate graph"
+check "$out/snap_en.out" '^  demand weight snapped beyond 20 m: [0-9.]+%; off the network \(beyond 60 m\): [0-9.]+%$' "en: validate snapping"
+for n in text snap; do
+    refuse "$out/${n}_zh.out" '(features read|source CRS|metric CRS|extent|total area|overlaps|total weight|straight line|nodes [0-9]|snapped beyond|indicators\))' "zh $n: English listing"
+    refuse "$out/${n}_en.out" '(读取要素|源坐标系|米制坐标系|范围（米制）|总面积|总权重|路网：|节点 [0-9]|直线距离|目标文件)' "en $n: Chinese listing"
+done
+# analyze's warning on GCJ-02 output.
+run "gcj_zh" 0 -- analyze $small --lang zh --set output.crs=GCJ02 --out "$out/gcj_zh"
+run "gcj_en" 0 -- analyze $small --lang en --set output.crs=GCJ02 --out "$out/gcj_en"
+check "$out/gcj_zh.err" "^警告：GIS 图层采用 GCJ-02 坐标，用于国内网络底图：与 WGS 84 数据.*叠加时约偏移 300–700 米；图层的坐标系已如此命名，QGIS 不会替您纠偏$" "zh: output CRS warning"
+check "$out/gcj_en.err" "^warning: the GIS layers are in GCJ-02, for Chinese web basemaps: .* about 300-700 m off; their CRS is named so, QGIS will not shift them for you$" "en: output CRS warning"
+refuse "$out/gcj_zh.err" "the GIS layers are in" "zh: output CRS warning in English"
 # Without --lang the project's lang decides (the fixture says en).
 run "default" 2 -- validate $small --set demand.weight=nosuch
 check "$out/default.err" "^error: .*field 'nosuch': field named by" "default: the project's lang"

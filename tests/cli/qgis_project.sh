@@ -23,6 +23,15 @@ run() {  # run NAME LABEL_FIELD ALIAS -- analyze args...
 }
 run dongguan_zh name_zh "15 分钟覆盖率" -- data/dongguan/project.toml --set travel.circles_min=5,10,15
 run liechtenstein_en name "share within 15 min" -- data/liechtenstein/project.toml --lang en
+# The Dongguan GeoPackage's own aliases (gpkg_schema.py, as tests/cli/gpkg_schema.sh): indicator
+# fields named in both languages from the targets file, the units layer titled.
+if /usr/bin/python3 tests/cli/gpkg_schema.py "$out/dongguan_zh/coverage.gpkg" \
+    "towns.home_care_circle_15min_value=15分钟居家养老服务圈覆盖率（数值）|Households within the 15-minute home elderly-care circle (value)" \
+    "units=村（社区）覆盖率|Coverage by village or community" > "$out/dongguan_zh.schema.log" 2>&1; then
+    passes=$((passes + 1))
+else
+    echo "FAIL: dongguan_zh: GeoPackage aliases:"; head -8 "$out/dongguan_zh.schema.log"; fails=$((fails + 1))
+fi
 # The other GeoPackages: sites (labelled with their rank), the network's layers, isochrones.
 layers() {  # layers NAME COMMAND... -- qgis_layers.py args
     local name=$1; shift

@@ -447,8 +447,9 @@ def generate():
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["code", "name_zh", "population_2020", "urban_population", "community_workers",
-                "registered_volunteers"])
+                "registered_volunteers", "charity_spaces", "lottery_outlets"])
     stats = {}
+    rows = []
     for row in csv.DictReader(io.StringIO(open(os.path.join(DATA, "census2020.csv"), encoding="utf-8").read())):
         c = row["code"]
         p = pop[c]
@@ -460,14 +461,21 @@ def generate():
         workers = half_up(up / 10_000.0 * rng.gauss(18.5, 2.6))
         vols = half_up(p * rng.uniform(0.115, 0.175))
         stats[c] = (up, workers, vols)
-        w.writerow([c, row["name_zh"], p, up, workers, vols])
+        rows.append([c, row["name_zh"], p, up, workers, vols])
+    # City totals of the main indicator table (#15 慈善空间, #19 福利彩票销售网点数), per town. A
+    # generator of their own, so the columns above keep the values they had before these existed.
+    rng_totals = random.Random(SEED + 15)
+    for r in rows:
+        charity = 1 if rng_totals.random() < 0.3 else 0
+        lottery = half_up(r[2] / 10_000.0 * rng_totals.uniform(0.85, 1.15))
+        w.writerow(r + [charity, lottery])
 
     return {
         "demand.geojson": geojson_text("dongguan_demand_synthetic", demand_features),
         "facilities.geojson": geojson_text("dongguan_facilities_synthetic", fac_features),
         "town_stats.csv": out.getvalue(),
         # GDAL sidecar: column types for the CSV driver (otherwise every column is a String)
-        "town_stats.csvt": '"String","String","Integer","Integer","Integer","Integer"\n',
+        "town_stats.csvt": '"String","String","Integer","Integer","Integer","Integer","Integer","Integer"\n',
     }, {
         "codes": codes, "name": name, "hh": hh, "fam_pop": fam_pop, "pop": pop,
         "demand_sums": demand_sums, "fac": fac, "station_ratio": station_ratio, "gaps": gaps,

@@ -420,6 +420,9 @@ geo::Report write_analysis_outputs(const std::string& final_dir, const Study& s,
                         }});
         cols.push_back({"households", OFTReal, [&](OGRFeature* f, int i, size_t u) { f->SetField(i, round_to(r.unit_facts[u].households, 3)); }});
         for (size_t c = 0; c < labels.size(); ++c)
+            cols.push_back({"covered_households_" + labels[c], OFTReal,
+                            [&, c](OGRFeature* f, int i, size_t u) { f->SetField(i, round_to(r.unit_covered[c][u], 3)); }});
+        for (size_t c = 0; c < labels.size(); ++c)
             cols.push_back({"coverage_share_" + labels[c], OFTReal, [&, c](OGRFeature* f, int i, size_t u) {
                                 std::optional<double> share;
                                 if (r.unit_facts[u].households > 0) share = r.unit_covered[c][u] / r.unit_facts[u].households;

@@ -44,8 +44,12 @@ void html_units_section(std::ostream& o, const Study& s, const AnalysisResult& r
             const std::string& own = s.town_set->name(s.unit_town[c.unit]);
             const std::string& other = s.town_set->name(c.other_town);
             o << "<li>" << html_escape(s.unit_set->name(c.unit)) << T("（属", " (of ") << html_escape(own) << T("）：", "): ")
-              << value_text("share", c.area_share) << T(" 面积位于", " of its area lies in ") << html_escape(other) << T("，该处 ", "; ")
-              << with_commas(c.weight_elsewhere) << T(" 户计入", " households there count for ") << html_escape(other) << "</li>\n";
+              << value_text("share", c.area_share) << T(" 面积位于", " of its area lies in ") << html_escape(other);
+            if (c.weight_elsewhere > 0)
+                o << T("，该处 ", "; ") << with_commas(c.weight_elsewhere) << T(" 户计入", " households there count for ") << html_escape(other);
+            else
+                o << T("，该处无住户", "; no households there");
+            o << "</li>\n";
         }
         o << "</ul>\n";
     }

@@ -47,7 +47,14 @@ void write_summary_md(const std::string& outdir, const Study& s, const TravelMod
            << (c.pooled.target ? c.pooled.comparator + " " : std::string()) << (c.pooled.target ? fixed(*c.pooled.target, decimals_for(ind)) : "") << " | "
            << (c.pooled.value ? fixed(*c.pooled.value, decimals_for(ind)) : "—") << " | "
            << (c.towns_with_data > 0 ? fixed(c.towns_met, 0) + "/" + fixed(c.towns_with_data, 0) : std::string("—"))
-           << (c.rollup_status ? std::string(zh ? "（" : " (") + status_text(*c.rollup_status, Tr{zh}) + (zh ? "）" : ")") : "") << " |\n";
+           // The city's own target on the share of towns (city_rollup), so "21/33 met" reads against it.
+           << (c.rollup_status ? std::string(zh ? "（" : " (") +
+                                     (c.rollup_target ? std::string(zh ? "目标 " : "target ") + (c.rollup_comparator == ">=" ? "" : c.rollup_comparator + " ") +
+                                                            fixed(*c.rollup_target * 100, 0) + (zh ? "% 的镇街，" : "% of towns, ")
+                                                      : std::string()) +
+                                     status_text(*c.rollup_status, Tr{zh}) + (zh ? "）" : ")")
+                               : "")
+           << " |\n";
     }
     md << "\n## " << (zh ? "未达标镇街（按差距排序）" : "Towns missing targets (largest gap first)") << "\n";
     for (size_t i : order) {
@@ -92,7 +99,9 @@ void write_summary_md(const std::string& outdir, const Study& s, const TravelMod
             for (const auto& c : s.unit_crossings)
                 md << "  - " << s.unit_set->name(c.unit) << (zh ? "（属" : " (of ") << s.town_set->name(s.unit_town[c.unit]) << (zh ? "）：" : "): ")
                    << fixed(100 * c.area_share, 1) << (zh ? "% 面积位于" : "% of its area lies in ") << s.town_set->name(c.other_town)
-                   << (zh ? "，该处 " : "; ") << with_commas(c.weight_elsewhere) << (zh ? " 户计入" + s.town_set->name(c.other_town) : " households there count for that town")
+                   << (c.weight_elsewhere > 0 ? (zh ? "，该处 " : "; ") + with_commas(c.weight_elsewhere) +
+                                                    (zh ? " 户计入" + s.town_set->name(c.other_town) : std::string(" households there count for that town"))
+                                              : std::string(zh ? "，该处无住户" : "; no households there"))
                    << "\n";
             }
         if (!r.unit_evals.empty()) {

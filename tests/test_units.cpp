@@ -14,6 +14,7 @@
 
 using namespace lc;
 using lc::testing::DrawnStudy;
+using lc::testing::index_of;
 
 namespace {
 
@@ -70,13 +71,6 @@ lc::testing::DrawnRun run_units(bool with_town_field, const std::string& name) {
     DrawnStudy d = units_map();
     draw_units(d, with_town_field);
     return lc::testing::run_drawn(d, name, {}, "", "\n[targets]\npath = \"targets.toml\"\nyear = 2025\n", {{"targets.toml", kTargets}});
-}
-
-size_t index_of(const geo::TownSet& set, const std::string& id) {
-    for (size_t i = 0; i < set.size(); ++i)
-        if (set.id(i) == id) return i;
-    FAIL("no " << id);
-    return 0;
 }
 
 }  // namespace

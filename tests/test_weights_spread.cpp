@@ -12,6 +12,7 @@
 
 using namespace lc;
 using lc::testing::DrawnStudy;
+using lc::testing::index_of;
 
 namespace {
 
@@ -60,13 +61,6 @@ targets = { 2025 = 0.5 }
 )";
 
 const std::string kExtra = "\n[stats]\npath = \"stats.csv\"\nkey = \"code\"\n\n[targets]\npath = \"targets.toml\"\nyear = 2025\n";
-
-size_t index_of(const geo::TownSet& set, const std::string& id) {
-    for (size_t i = 0; i < set.size(); ++i)
-        if (set.id(i) == id) return i;
-    FAIL("no " << id);
-    return 0;
-}
 
 }  // namespace
 

@@ -281,12 +281,14 @@ Requirement check_hosts(const Indicator& ind) {
     if (ind.facility_types.empty() || ind.with_types.empty()) return {"with_types", "share_of_facilities needs facility_types and with_types"};
     return kFine;
 }
-Ratio measure_hosts(const Indicator& ind, const TownFacts& f) {
+// A ratio kept as (numerator, denominator) per indicator id, as hosts and developments are.
+Ratio pair_ratio(const std::map<std::string, std::pair<double, double>>& by_id, const std::string& id) {
     Ratio r;
-    auto it = f.hosts.find(ind.id);
-    if (it != f.hosts.end()) r.num = it->second.first, r.den = it->second.second;
+    auto it = by_id.find(id);
+    if (it != by_id.end()) r.num = it->second.first, r.den = it->second.second;
     return r;
 }
+Ratio measure_hosts(const Indicator& ind, const TownFacts& f) { return pair_ratio(f.hosts, ind.id); }
 void gap_hosts(const Indicator&, const Ratio& r, double target, bool strict, Evaluation& e) {
     e.gap = units_needed(target * r.den - r.num, strict);
     e.gap_text = fmt(r.num, 0) + " of " + fmt(r.den, 0) + " have one; " + fmt(e.gap, 0) + " more needed";
@@ -316,12 +318,7 @@ Requirement check_housing(const Indicator& ind) {
     if (!(ind.per_100_households > 0)) return {"per_100_households", "new_housing_compliance needs per_100_households (m2 per 100 households, > 0)"};
     return kFine;
 }
-Ratio measure_housing(const Indicator& ind, const TownFacts& f) {
-    Ratio r;
-    auto it = f.developments.find(ind.id);
-    if (it != f.developments.end()) r.num = it->second.first, r.den = it->second.second;
-    return r;
-}
+Ratio measure_housing(const Indicator& ind, const TownFacts& f) { return pair_ratio(f.developments, ind.id); }
 void gap_housing(const Indicator& ind, const Ratio& r, double target, bool strict, Evaluation& e) {
     e.gap = units_needed(target * r.den - r.num, strict);
     const std::string rule = fmt(ind.per_100_households, 0);

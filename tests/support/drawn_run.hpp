@@ -33,6 +33,14 @@ struct DrawnRun {
     double town_share(size_t circle, size_t town) const { return result.town_covered[circle][town] / result.town_households[town]; }
 };
 
+// The index of the town (or village / community) with id `id` in a TownSet.
+inline size_t index_of(const geo::TownSet& set, const std::string& id) {
+    for (size_t i = 0; i < set.size(); ++i)
+        if (set.id(i) == id) return i;
+    FAIL("no " << id);
+    return 0;
+}
+
 // A fresh scratch folder for one run (name it after the test).
 inline std::string drawn_scratch(const std::string& name) {
     auto dir = std::filesystem::temp_directory_path() / ("lc_drawn_" + std::to_string(::getpid()) + "_" + name);

@@ -23,7 +23,8 @@ public:
                "straight line), every town's indicators against the targets file, and the gaps. Writes coverage.gpkg, "
                "compliance.csv/json/xlsx, equity.csv, report.md, report.html and run.json into --out; with a facility "
                "capacity (--capacity-field) or an accessibility method (--access) also service.csv: households within reach, served "
-               "and accessibility per town.";
+               "and accessibility per town; with [units] (villages / communities) units.csv and units_compliance.csv, with [housing] "
+               "(new developments) housing.csv.";
     }
     void setup(CLI::App& app) override {
         flags_.add_to(app);

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -509,25 +510,30 @@ void load_housing(Study& s) {
     report_outside(s, h, s.housing_town, s.housing_id);
 }
 
-// Rows of a layer in units, by the nesting rule (Study::dem_unit).
-std::vector<int> units_of(const Study& s, const geo::Layer& layer, const std::vector<geo::TownSet::Assignment>& town_of) {
-    const auto in_unit = s.unit_set->assign_all(layer.point, s.project.units.assign_tolerance_m);
+// Rows of a layer in units, by the nesting rule (Study::dem_unit); `in_unit` gets the unit
+// polygon each row lies in, whatever its town.
+std::vector<int> units_of(const Study& s, const geo::Layer& layer, const std::vector<geo::TownSet::Assignment>& town_of,
+                          std::vector<geo::TownSet::Assignment>* in_unit = nullptr) {
+    std::vector<geo::TownSet::Assignment> inside = s.unit_set->assign_all(layer.point, s.project.units.assign_tolerance_m);
     std::vector<int> unit(layer.size(), -1);
     for (size_t i = 0; i < layer.size(); ++i) {
-        const int u = in_unit[i].town;
+        const int u = inside[i].town;
         if (u >= 0 && town_of[i].town >= 0 && s.unit_town[u] == town_of[i].town) unit[i] = u;
     }
+    if (in_unit) *in_unit = std::move(inside);
     return unit;
 }
 
-// Each crossing unit's demand that lies in the other town (counted there), then one message each.
-void report_unit_crossings(Study& s) {
+// Each crossing unit's demand that lies in the other town (counted there; `dem_in_unit` from
+// units_of), then one message each.
+void report_unit_crossings(Study& s, const std::vector<geo::TownSet::Assignment>& dem_in_unit) {
     const geo::Layer& u = *s.units;
-    if (s.demand) {
-        const auto in_unit = s.unit_set->assign_all(s.demand->point, s.project.units.assign_tolerance_m);
-        for (auto& c : s.unit_crossings)
-            for (size_t d = 0; d < s.demand->size(); ++d)
-                if (in_unit[d].town == static_cast<int>(c.unit) && s.dem_town[d].town == c.other_town) c.weight_elsewhere += s.dem_weight_value[d];
+    std::multimap<int, size_t> crossings_of;  // unit -> its crossings
+    for (size_t k = 0; k < s.unit_crossings.size(); ++k) crossings_of.emplace(static_cast<int>(s.unit_crossings[k].unit), k);
+    for (size_t d = 0; d < dem_in_unit.size(); ++d) {
+        auto [lo, hi] = crossings_of.equal_range(dem_in_unit[d].town);
+        for (auto it = lo; it != hi; ++it)
+            if (s.dem_town[d].town == s.unit_crossings[it->second].other_town) s.unit_crossings[it->second].weight_elsewhere += s.dem_weight_value[d];
     }
     for (const auto& c : s.unit_crossings) {
         const geo::TownSet& towns = *s.town_set;
@@ -645,6 +651,7 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         report_outside(*s, f, s->fac_town, s->fac_id);
         if (s->has_units()) s->fac_unit = units_of(*s, f, s->fac_town);
     }
+    std::vector<geo::TownSet::Assignment> dem_in_unit;  // [units]: the unit polygon of each demand row
     if (opts.need_demand && !p.demand.src.path.empty()) {
         for (const auto& g : p.demand.weights)
             if (!g.stat.empty()) check_group_stat(*s, g);  // before the demand layer is read
@@ -669,9 +676,9 @@ std::unique_ptr<Study> load_study(const Project& project, const LoadOptions& opt
         report_outside(*s, d, s->dem_town, s->dem_id);
         for (const auto& g : p.demand.weights)
             if (!g.stat.empty()) s->dem_group_weight[g.name] = spread_group_stat(*s, g);
-        if (s->has_units()) s->dem_unit = units_of(*s, d, s->dem_town);
+        if (s->has_units()) s->dem_unit = units_of(*s, d, s->dem_town, &dem_in_unit);
     }
-    if (s->has_units()) report_unit_crossings(*s);
+    if (s->has_units()) report_unit_crossings(*s, dem_in_unit);
     if (!p.housing.src.path.empty()) {
         load_housing(*s);
         if (s->has_units()) s->housing_unit = units_of(*s, *s->housing, s->housing_town);

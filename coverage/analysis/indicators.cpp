@@ -558,8 +558,7 @@ Evaluation evaluate_share_of_units(const Indicator& ind, double met, double judg
     e.comparator = ind.comparator_for(year);
     if (!e.target) {
         e.status = Status::no_target;
-        e.gap_text = "no target for " + std::to_string(year);
-        e.gap_text_zh = std::to_string(year) + " 年无目标值";
+        say_no_target(year, e);
         return e;
     }
     if (!(judged > 0)) {

@@ -1,4 +1,6 @@
 // lifecircle site: where should the next facilities go (location-allocation).
+#include <future>
+#include <map>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -97,6 +99,10 @@ public:
             LC_EPRINTF("siting %s (%s): %u candidates, %zu existing facilities, %zu households points, %.0f-minute circle\n",
                        "选址 %s（%s）：%u 个候选点，%zu 个现有设施，%zu 个住户点，%.0f 分钟圈\n", problem_.c_str(), solver_.c_str(),
                        ss.problem.candidate_count, ss.existing_rows.size(), study->demand->size(), req_.minutes);
+        // The solver runs on one core: the inputs are checksummed for run.json on the other meanwhile.
+        const std::vector<std::string> inputs{project.file, project.towns.src.path, project.facilities.src.path, project.demand.src.path,
+                                              project.network.src.path, req_.candidates_path};
+        std::shared_future<std::map<std::string, std::string>> input_hashes = cov::start_hashing_inputs(inputs);
         base::Counter steps;
         opt.progress = &steps;
         progress.begin(tr("solving", "求解"), {{tr("greedy picks and search iterations", "贪心选点和搜索迭代"), &steps}});
@@ -107,8 +113,8 @@ public:
         info.run.command = "site";
         info.run.argv = g_argv;
         info.run.travel = travel.describe();
-        info.run.inputs = {project.file, project.towns.src.path, project.facilities.src.path, project.demand.src.path, project.network.src.path,
-                           req_.candidates_path};
+        info.run.inputs = inputs;
+        info.run.input_hashes = input_hashes;
         info.request = req_;
         info.problem = problem_;
         info.minutes = req_.minutes;

@@ -171,6 +171,10 @@ std::map<std::string, std::string> hash_inputs(const std::vector<std::string>& p
     return out;
 }
 
+std::shared_future<std::map<std::string, std::string>> start_hashing_inputs(const std::vector<std::string>& paths) {
+    return std::async(std::launch::async, hash_inputs, paths).share();
+}
+
 namespace {
 
 
@@ -267,6 +271,7 @@ std::string json_run_info(const Study& s, const RunInfo& run, const std::string&
     j["command"] = run.command;
     j["argv"] = run.argv;
     j["project_file"] = s.project.file;
+    if (!hashes && run.input_hashes.valid()) hashes = &run.input_hashes.get();
     nlohmann::ordered_json inputs = nlohmann::ordered_json::array();
     std::set<std::string> seen;
     for (const auto& path : run.inputs) {
@@ -329,7 +334,8 @@ geo::Report write_analysis_outputs(const std::string& final_dir, const Study& s,
 
     // Checksumming the inputs for run.json is plain file reading (~90 MB for a city): done on the
     // second core while this thread writes coverage.gpkg.
-    std::future<std::map<std::string, std::string>> input_hashes = std::async(std::launch::async, hash_inputs, run.inputs);
+    std::shared_future<std::map<std::string, std::string>> input_hashes =
+        run.input_hashes.valid() ? run.input_hashes : start_hashing_inputs(run.inputs);
     geo::VectorOutput gpkg(outdir + "/coverage.gpkg");
     gpkg.count_rows(run.rows_written);
     // The rows the layers below write: towns, demand and facilities (skipped rows too), service areas.
@@ -724,8 +730,7 @@ geo::Report write_analysis_outputs(const std::string& final_dir, const Study& s,
                                 {"city_mean", r.city_access ? nlohmann::ordered_json(round_to(*r.city_access, 12)) : nlohmann::ordered_json()}};
     res["messages"] = {{"errors", s.report.count(geo::Level::error)},
                        {"warnings", s.report.count(geo::Level::warning) + output_report.count(geo::Level::warning)}};
-    const std::map<std::string, std::string> hashes = input_hashes.get();
-    geo::write_text_atomic(outdir + "/run.json", json_run_info(s, run, res.dump(), &hashes));
+    geo::write_text_atomic(outdir + "/run.json", json_run_info(s, run, res.dump(), &input_hashes.get()));
     // --- report.html (always drawn in the metric CRS) ---
     geo::write_text_atomic(outdir + "/report.html", html.get());
     staged.commit();

@@ -1,5 +1,6 @@
 #pragma once
 // Writing results: GeoPackage layers for GIS, CSV/JSON tables, a Markdown summary and run.json.
+#include <future>
 #include <map>
 #include <string>
 #include <vector>
@@ -52,6 +53,10 @@ struct RunInfo {
     std::string travel;               // TravelModel::describe()
     std::vector<std::string> inputs;  // files to checksum
     base::Counter* rows_written = nullptr;  // progress (may be null): rows of the GeoPackage layers
+    // Checksums of `inputs` started early by the caller (start_hashing_inputs), so that hashing
+    // large inputs runs on a core the caller leaves idle (site's single-threaded solver) instead
+    // of on the path to run.json. Not valid: the writer hashes the inputs itself.
+    std::shared_future<std::map<std::string, std::string>> input_hashes;
 };
 
 // Everything `analyze` writes into outdir: coverage.gpkg, compliance.csv/json, report.md, run.json
@@ -68,6 +73,8 @@ std::string sha256_file(const std::string& path);
 
 // SHA-256 (hex, "" if unreadable) of each distinct input file.
 std::map<std::string, std::string> hash_inputs(const std::vector<std::string>& paths);
+// hash_inputs(paths) on another thread.
+std::shared_future<std::map<std::string, std::string>> start_hashing_inputs(const std::vector<std::string>& paths);
 
 // run.json; `hashes` (from hash_inputs) saves checksumming the inputs again.
 std::string json_run_info(const Study& study, const RunInfo& run, const std::string& extra_json = "{}",

@@ -90,23 +90,30 @@ void write_site_outputs(const std::string& final_dir, const Study& s, const Trav
         geo::commit_transaction(layer);
     }
     {
-        OGRLayer* layer = gpkg.create_layer("uncovered", s.project.demand.kind == "points" ? wkbPoint : wkbMultiPolygon, crs.epsg());
+        // Up to every household point: a bulk layer (its spatial index packed at the end, one
+        // feature reused), not GDAL's row-by-row R-tree upkeep.
+        geo::BulkLayer& uncovered = gpkg.create_bulk_layer("uncovered", s.project.demand.kind == "points" ? wkbPoint : wkbMultiPolygon, crs.epsg());
+        OGRLayer* layer = uncovered.layer();
         auto names = copy_schema(layer, s.demand->defn.get(), {"town", "weight"});
         geo::add_field(layer, names[0], OFTString);
         geo::add_field(layer, names[1], OFTReal);
+        const int town_col = layer->GetLayerDefn()->GetFieldIndex(names[0].c_str());
+        const int weight_col = layer->GetLayerDefn()->GetFieldIndex(names[1].c_str());
+        geo::FeaturePtr f(OGRFeature::CreateFeature(layer->GetLayerDefn()));
         geo::start_transaction(layer);
         for (size_t d = 0; d < s.demand->size(); ++d) {
             if (covered_after[d] || s.dem_weight_value[d] <= 0) continue;
-            OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
             const OGRFeature* src = s.demand->attributes[d].get();
+            for (int i = 0; i < f->GetFieldCount(); ++i) f->UnsetField(i);  // as in a fresh feature
             for (int i = 0; i < src->GetFieldCount(); ++i)
                 if (src->IsFieldSetAndNotNull(i)) f->SetField(i, src->GetRawFieldRef(i));
-            if (s.dem_town[d].town >= 0) f->SetField(names[0].c_str(), s.town_set->id(s.dem_town[d].town).c_str());
-            f->SetField(names[1].c_str(), s.dem_weight_value[d]);
-            write_feature(layer, f, s.demand->geom[d].get(), crs);
-            OGRFeature::DestroyFeature(f);
+            if (s.dem_town[d].town >= 0) f->SetField(town_col, s.town_set->id(s.dem_town[d].town).c_str());
+            f->SetField(weight_col, s.dem_weight_value[d]);
+            f->SetGeometryDirectly(to_output_geometry(s.demand->geom[d].get(), layer->GetGeomType(), crs));
+            uncovered.write(f.get());
         }
         geo::commit_transaction(layer);
+        uncovered.finish();
     }
     write_gpkg_styles(gpkg.dataset(), s.project.travel.circles_min, s.project.lang);  // sites labelled with their rank
     gpkg.commit();

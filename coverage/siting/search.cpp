@@ -35,7 +35,7 @@ struct Rng {
 // touching the coverage lists. extra is slot-major: an update walks one slot's row in the
 // (ascending) order of a reverse list. It is sparse (on the benchmark, 20,000 candidates and
 // K = 100, about 8,400 of the 2 M entries are nonzero), so each row keeps the list of entries
-// written since it was last zeroed, and the best-swap scan and the row resets visit only those.
+// written since it was last zeroed, and the best-swap scan, snapshots and resets visit only those.
 //
 // `work` is the deterministic effort budget that decides where the ILS stops
 // (opt.ils_work_limit): every step charges what the dense version of it charged (whole rows and
@@ -84,13 +84,15 @@ struct CoverSearch {
     bool in(uint32_t j) const { return pos_of[j] != kNone; }
 
     // Everything add/remove change, for going back to a plan at the cost of a copy (cheaper than
-    // undoing the swaps one by one).
+    // undoing the swaps one by one). Of extra only the touched entries are kept (the rest are
+    // 0); the work charged is still that of copying the whole table.
     struct Snapshot {
         std::vector<uint32_t> cnt, sites, pos_of, group_count;
         std::vector<uint64_t> sum;
-        std::vector<double> gain, loss, extra;
-        std::vector<uint8_t> mark;
+        std::vector<double> gain, loss;
         std::vector<std::vector<uint32_t>> touched;
+        std::vector<double> values; // extra at the touched entries, slot after slot
+        std::vector<double> extra;  // dense_swap_reference only: the whole table
         uint32_t placed = 0;
         uint64_t need = 0;
         double value = 0;
@@ -98,13 +100,24 @@ struct CoverSearch {
     void save(Snapshot& t) {
         work += extra.size() / 4 + cnt.size();
         t.cnt = cnt, t.sites = sites, t.pos_of = pos_of, t.group_count = gc.count, t.sum = sum;
-        t.gain = gain, t.loss = loss, t.extra = extra, t.mark = mark, t.touched = touched;
+        t.gain = gain, t.loss = loss, t.touched = touched;
+        t.values.clear();
+        for (uint32_t q = 0; q < K; ++q)
+            for (uint32_t a : touched[q]) t.values.push_back(extra[size_t(q) * m + a]);
+        if (dense_swap_reference) t.extra = extra;
         t.placed = gc.placed, t.need = gc.need, t.value = value;
     }
     void restore(const Snapshot& t) {
         work += extra.size() / 4 + cnt.size();
         cnt = t.cnt, sites = t.sites, pos_of = t.pos_of, gc.count = t.group_count, sum = t.sum;
-        gain = t.gain, loss = t.loss, extra = t.extra, mark = t.mark, touched = t.touched;
+        gain = t.gain, loss = t.loss;
+        for (uint32_t q = 0; q < K; ++q)
+            for (uint32_t a : touched[q]) extra[size_t(q) * m + a] = 0, mark[size_t(q) * m + a] = 0;
+        touched = t.touched;
+        size_t k = 0;
+        for (uint32_t q = 0; q < K; ++q)
+            for (uint32_t a : touched[q]) extra[size_t(q) * m + a] = t.values[k++], mark[size_t(q) * m + a] = 1;
+        if (dense_swap_reference) extra = t.extra; // the earlier copy (the same table)
         gc.placed = t.placed, gc.need = t.need, value = t.value;
     }
 

@@ -137,8 +137,9 @@ uint32_t swap_coverage_scan(const SitingProblem& p, const Baseline& b, const Lim
 inline constexpr uint64_t kDenseSwapLimit = uint64_t(1) << 24; // 128 MiB (plus 16 MiB of marks)
 
 // Tests only: when set, search_coverage runs its earlier code where it was made faster (the
-// dense scan of the whole move table for each swap, whole-table snapshots and row resets): the
-// reference the tests hold the faster code to, which must make the same choices.
+// dense scan of the whole move table for each swap, whole-table snapshots and row resets, the
+// first refill pick by sorting, GroupCounter asked even when no limit binds): the reference the
+// tests hold the faster code to, which must make the same choices.
 extern bool dense_swap_reference;
 
 struct SearchOutcome {

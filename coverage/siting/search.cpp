@@ -54,6 +54,10 @@ struct CoverSearch {
     std::vector<std::vector<uint32_t>> touched;
     std::vector<uint32_t> sites, pos_of; // slot -> site (kNone if empty), site -> slot
     GroupCounter gc;
+    // No group limit can bind: every group's maximum is at least its candidate count and no
+    // group has a minimum. Then a candidate outside the plan is always eligible and every swap
+    // keeps the limits (GroupCounter would say the same, at the cost of four lookups).
+    bool free_limits = true;
     double value = 0; // newly covered weight
     uint64_t work = 0; // effort so far, in move-table and reverse-list entries touched
 
@@ -79,9 +83,17 @@ struct CoverSearch {
             }
         for (uint32_t i = 0; i < n; ++i)
             if (b.covered0[i]) cnt[i] = CoverState::kAlready;
+        std::vector<uint32_t> available(lim.max.size(), 0);
+        for (uint32_t g : p.candidate_group) ++available[g];
+        for (size_t g = 0; g < available.size(); ++g)
+            if (lim.min[g] > 0 || lim.max[g] < available[g]) free_limits = false;
+        if (dense_swap_reference) free_limits = false;
     }
 
     bool in(uint32_t j) const { return pos_of[j] != kNone; }
+    // GroupCounter's tests for j outside the plan (and, for can_swap, out in it).
+    bool eligible(uint32_t j, uint64_t slots) const { return free_limits || gc.eligible(j, slots); }
+    bool can_swap(uint32_t j, uint32_t out) const { return free_limits || gc.can_swap(j, out); }
 
     // Everything add/remove change, for going back to a plan at the cost of a copy (cheaper than
     // undoing the swaps one by one). Of extra only the touched entries are kept (the rest are
@@ -231,7 +243,7 @@ struct CoverSearch {
                 const double e = extra[size_t(q) * m + a];
                 exact = std::max(exact, e - loss[q]);
                 const double d = G - loss[q] + e;
-                if (d > best_a && gc.can_swap(a, sites[q])) best_a = d, q_a = q;
+                if (d > best_a && can_swap(a, sites[q])) best_a = d, q_a = q;
             }
             if (G + exact <= best) continue;
             if (q_a != kNone) best = best_a, in_a = a, out_q = q_a;
@@ -285,13 +297,14 @@ struct CoverSearch {
     // Fills the empty slots greedily (largest gain, ties to the lowest index), keeping the group
     // limits; candidates marked in `tabu` only if nothing else is eligible.
     // The first pick is random among the `spread` best (perturbation), the rest greedy.
+    std::vector<uint32_t> refill_top;
     void refill(const std::vector<uint8_t>& tabu, uint32_t spread, Rng& rng) {
         std::vector<uint32_t> empty;
         for (uint32_t q = 0; q < K; ++q)
             if (sites[q] == kNone) empty.push_back(q);
         for (size_t t = 0; t < empty.size(); ++t) {
             const uint64_t slots = empty.size() - t;
-            if (t == 0 && spread > 1) {
+            if (t == 0 && spread > 1 && dense_swap_reference) { // the earlier pick: sort all
                 std::vector<std::pair<double, uint32_t>> top;
                 for (uint32_t a = 0; a < m; ++a)
                     if (!in(a) && !tabu[a] && gc.eligible(a, slots)) top.push_back({-gain[a], a});
@@ -301,12 +314,33 @@ struct CoverSearch {
                     add(top[rng.below(uint32_t(T))].second, empty[t]);
                     continue;
                 }
+            } else if (t == 0 && spread > 1) {
+                // The `spread` largest gains, ties to the lowest index, in that order: the head
+                // of all eligible candidates sorted by (-gain, index), kept in one pass (a later
+                // candidate goes before a kept one only on a strictly larger gain).
+                std::vector<uint32_t>& top = refill_top;
+                top.clear();
+                for (uint32_t a = 0; a < m; ++a) {
+                    if (in(a) || tabu[a] || !eligible(a, slots)) continue;
+                    const double g = gain[a];
+                    if (top.size() == spread) {
+                        if (!(g > gain[top.back()])) continue;
+                        top.back() = a;
+                    } else {
+                        top.push_back(a);
+                    }
+                    for (size_t i = top.size() - 1; i > 0 && g > gain[top[i - 1]]; --i) std::swap(top[i], top[i - 1]);
+                }
+                if (!top.empty()) {
+                    add(top[rng.below(uint32_t(top.size()))], empty[t]);
+                    continue;
+                }
             }
             uint32_t pick = kNone, fallback = kNone;
             double best = -1, best_fb = -1;
             work += m;
             for (uint32_t a = 0; a < m; ++a) {
-                if (in(a) || !gc.eligible(a, slots)) continue;
+                if (in(a) || !eligible(a, slots)) continue;
                 if (tabu[a]) {
                     if (gain[a] > best_fb) best_fb = gain[a], fallback = a;
                 } else if (gain[a] > best) {

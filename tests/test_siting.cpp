@@ -1,5 +1,6 @@
 // Siting solvers checked against brute-force enumeration on small random instances.
 #include "coverage/siting/siting.hpp"
+#include "coverage/siting/internal.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -299,6 +300,80 @@ TEST_CASE("MCLP: iterated local search keeps group limits and meets brute force 
         CHECK(ils.objective == Approx(f(ils.chosen)));
         CHECK(swap_optimal(p, ils.chosen, f, mn, mx));
     }
+}
+
+namespace {
+
+// The problem again with some candidates repeated (right after themselves or later on): equal
+// columns, so equal swap values to break by index.
+SitingProblem with_duplicates(const SitingProblem& p, std::mt19937& rng, double share) {
+    SitingProblem q = p;
+    q.candidate_count = 0, q.candidate_group.clear(), q.cover_demand.clear(), q.cover_cost.clear();
+    q.cover_first.assign(1, 0);
+    auto copy = [&](uint32_t j) {
+        q.candidate_group.push_back(p.candidate_group[j]);
+        for (uint32_t e = p.cover_first[j]; e < p.cover_first[j + 1]; ++e)
+            q.cover_demand.push_back(p.cover_demand[e]), q.cover_cost.push_back(p.cover_cost[e]);
+        q.cover_first.push_back(uint32_t(q.cover_demand.size()));
+        ++q.candidate_count;
+    };
+    std::uniform_real_distribution<double> U(0, 1);
+    for (uint32_t j = 0; j < p.candidate_count; ++j) {
+        copy(j);
+        if (U(rng) < share) copy(j);
+        if (U(rng) < share) copy(uint32_t(rng() % (j + 1)));
+    }
+    return q;
+}
+
+} // namespace
+
+TEST_CASE("MCLP: swap search and ILS choose as the earlier dense scan did with ties", "[siting]") {
+    // detail::dense_swap_reference runs the search's earlier code (each swap picked by scanning
+    // the whole move table): the faster search must take the same swaps, so the same plan,
+    // counts and work-limit stop. Weights of 1 to 3 and repeated candidates make many equal
+    // swap values, which the rule (first entering candidate, then first slot, strictly better
+    // than the best so far) must break alike; some seeds use tenths, whose running sums round.
+    struct Reset {
+        ~Reset() { detail::dense_swap_reference = false; }
+    } reset;
+    uint32_t compared = 0, with_swaps = 0;
+    for (uint32_t seed = 300; seed < 360; ++seed) {
+        std::mt19937 rng(seed);
+        const uint32_t m0 = 40 + rng() % 200, nd = 200 + rng() % 700, k = 3 + rng() % 18;
+        const double radius = 0.06 + 0.01 * (rng() % 8);
+        SitingProblem p = random_problem(seed, m0, nd, 3, radius, seed % 3 == 0, false);
+        for (double& w : p.demand_weight) w = double(1 + rng() % 3) * (seed % 4 == 1 ? 0.1 : 1.0);
+        p = with_duplicates(p, rng, 0.15);
+        REQUIRE(validate(p).empty());
+        SitingOptions o = options(k);
+        o.ils_iterations = 150, o.seed = seed;
+        if (seed % 5 == 2) { // group limits: the limit checks of every swap and refill
+            std::vector<uint32_t> available(3, 0);
+            for (uint32_t g : p.candidate_group) ++available[g];
+            o.group_min_sites.assign(3, 0), o.group_max_sites.assign(3, 0);
+            for (uint32_t g = 0; g < 3; ++g) {
+                o.group_min_sites[g] = std::min<uint32_t>(available[g], k / 4);
+                o.group_max_sites[g] = std::min<uint32_t>(available[g], k / 2 + 1);
+            }
+        }
+        if (seed % 7 == 3) o.ils_work_limit = 20000; // stops mid-way: the work charged must agree
+        INFO("seed " << seed << " candidates " << p.candidate_count << " k " << k);
+        detail::dense_swap_reference = true;
+        const SitingResult ref = solve_mclp(p, o);
+        detail::dense_swap_reference = false;
+        const SitingResult r = solve_mclp(p, o);
+        CHECK(r.chosen == ref.chosen);
+        CHECK(r.marginal == ref.marginal);
+        CHECK(r.objective == ref.objective);
+        CHECK(r.swaps == ref.swaps);
+        CHECK(r.ils_iterations == ref.ils_iterations);
+        CHECK(r.ils_improvements == ref.ils_improvements);
+        CHECK(r.message == ref.message);
+        ++compared, with_swaps += ref.swaps > 0;
+    }
+    CHECK(compared == 60);
+    CHECK(with_swaps >= 50);
 }
 
 TEST_CASE("MCLP: per-group minimum and maximum sites", "[siting]") {

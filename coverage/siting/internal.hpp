@@ -134,7 +134,13 @@ uint32_t swap_coverage_scan(const SitingProblem& p, const Baseline& b, const Lim
 
 // Move table entries (candidates x sites, 8 bytes each) above which search_coverage falls back
 // to swap_coverage_scan.
-inline constexpr uint64_t kDenseSwapLimit = uint64_t(1) << 24; // 128 MiB (twice with ILS)
+inline constexpr uint64_t kDenseSwapLimit = uint64_t(1) << 24; // 128 MiB (plus 16 MiB of marks)
+
+// Tests only: when set, search_coverage runs its earlier code where it was made faster (the
+// dense scan of the whole move table for each swap, whole-table snapshots and row resets, the
+// first refill pick by sorting, GroupCounter asked even when no limit binds): the reference the
+// tests hold the faster code to, which must make the same choices.
+extern bool dense_swap_reference;
 
 struct SearchOutcome {
     uint32_t swaps = 0;             // improving swaps, local search and ILS together

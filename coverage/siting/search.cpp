@@ -10,6 +10,8 @@
 
 namespace lc::cov::detail {
 
+bool dense_swap_reference = false;
+
 namespace {
 
 // Deterministic on every platform (std distributions are not): splitmix64.
@@ -31,7 +33,13 @@ struct Rng {
 // enters or leaves (a point changes only when its cover count moves between 0, 1 and 2), through
 // the reverse coverage lists, so choosing the best of all m x K swaps costs O(m K) without
 // touching the coverage lists. extra is slot-major: an update walks one slot's row in the
-// (ascending) order of a reverse list, and the best-swap scan streams it.
+// (ascending) order of a reverse list. It is sparse (on the benchmark, 20,000 candidates and
+// K = 100, about 8,400 of the 2 M entries are nonzero), so each row keeps the list of entries
+// written since it was last zeroed, and the best-swap scan, snapshots and resets visit only those.
+//
+// `work` is the deterministic effort budget that decides where the ILS stops
+// (opt.ils_work_limit): every step charges what the dense version of it charged (whole rows and
+// the whole table), not what it now touches, so the search stops where it always did.
 struct CoverSearch {
     const SitingProblem& p;
     const Baseline& b;
@@ -40,15 +48,23 @@ struct CoverSearch {
     std::vector<uint32_t> cnt;           // chosen sites covering each point (kAlready if already)
     std::vector<uint64_t> sum;           // sum of their indices (the sole one when cnt == 1)
     std::vector<double> gain, loss, extra;
+    // mark[q*m + a] = 1 where extra's entry was added to since row q was last zeroed, and
+    // touched[q] lists those a: every other entry of the row is exactly 0.
+    std::vector<uint8_t> mark;
+    std::vector<std::vector<uint32_t>> touched;
     std::vector<uint32_t> sites, pos_of; // slot -> site (kNone if empty), site -> slot
     GroupCounter gc;
+    // No group limit can bind: every group's maximum is at least its candidate count and no
+    // group has a minimum. Then a candidate outside the plan is always eligible and every swap
+    // keeps the limits (GroupCounter would say the same, at the cost of four lookups).
+    bool free_limits = true;
     double value = 0; // newly covered weight
     uint64_t work = 0; // effort so far, in move-table and reverse-list entries touched
 
     CoverSearch(const SitingProblem& prob, const Baseline& base, const Limits& lim, uint32_t k)
         : p(prob), b(base), m(prob.candidate_count), K(k), cnt(prob.demand_count, 0),
           sum(prob.demand_count, 0), gain(m, 0), loss(k, 0), extra(size_t(m) * k, 0),
-          sites(k, kNone), pos_of(m, kNone), gc(lim, prob.candidate_group) {
+          mark(size_t(m) * k, 0), touched(k), sites(k, kNone), pos_of(m, kNone), gc(lim, prob.candidate_group) {
         const uint32_t n = p.demand_count;
         auto relevant = [&](uint32_t i) { return !b.covered0[i] && p.demand_weight[i] > 0; };
         rfirst.assign(size_t(n) + 1, 0);
@@ -67,16 +83,28 @@ struct CoverSearch {
             }
         for (uint32_t i = 0; i < n; ++i)
             if (b.covered0[i]) cnt[i] = CoverState::kAlready;
+        std::vector<uint32_t> available(lim.max.size(), 0);
+        for (uint32_t g : p.candidate_group) ++available[g];
+        for (size_t g = 0; g < available.size(); ++g)
+            if (lim.min[g] > 0 || lim.max[g] < available[g]) free_limits = false;
+        if (dense_swap_reference) free_limits = false;
     }
 
     bool in(uint32_t j) const { return pos_of[j] != kNone; }
+    // GroupCounter's tests for j outside the plan (and, for can_swap, out in it).
+    bool eligible(uint32_t j, uint64_t slots) const { return free_limits || gc.eligible(j, slots); }
+    bool can_swap(uint32_t j, uint32_t out) const { return free_limits || gc.can_swap(j, out); }
 
     // Everything add/remove change, for going back to a plan at the cost of a copy (cheaper than
-    // undoing the swaps one by one).
+    // undoing the swaps one by one). Of extra only the touched entries are kept (the rest are
+    // 0); the work charged is still that of copying the whole table.
     struct Snapshot {
         std::vector<uint32_t> cnt, sites, pos_of, group_count;
         std::vector<uint64_t> sum;
-        std::vector<double> gain, loss, extra;
+        std::vector<double> gain, loss;
+        std::vector<std::vector<uint32_t>> touched;
+        std::vector<double> values; // extra at the touched entries, slot after slot
+        std::vector<double> extra;  // dense_swap_reference only: the whole table
         uint32_t placed = 0;
         uint64_t need = 0;
         double value = 0;
@@ -84,18 +112,31 @@ struct CoverSearch {
     void save(Snapshot& t) {
         work += extra.size() / 4 + cnt.size();
         t.cnt = cnt, t.sites = sites, t.pos_of = pos_of, t.group_count = gc.count, t.sum = sum;
-        t.gain = gain, t.loss = loss, t.extra = extra;
+        t.gain = gain, t.loss = loss, t.touched = touched;
+        t.values.clear();
+        for (uint32_t q = 0; q < K; ++q)
+            for (uint32_t a : touched[q]) t.values.push_back(extra[size_t(q) * m + a]);
+        if (dense_swap_reference) t.extra = extra;
         t.placed = gc.placed, t.need = gc.need, t.value = value;
     }
     void restore(const Snapshot& t) {
         work += extra.size() / 4 + cnt.size();
         cnt = t.cnt, sites = t.sites, pos_of = t.pos_of, gc.count = t.group_count, sum = t.sum;
-        gain = t.gain, loss = t.loss, extra = t.extra;
+        gain = t.gain, loss = t.loss;
+        for (uint32_t q = 0; q < K; ++q)
+            for (uint32_t a : touched[q]) extra[size_t(q) * m + a] = 0, mark[size_t(q) * m + a] = 0;
+        touched = t.touched;
+        size_t k = 0;
+        for (uint32_t q = 0; q < K; ++q)
+            for (uint32_t a : touched[q]) extra[size_t(q) * m + a] = t.values[k++], mark[size_t(q) * m + a] = 1;
+        if (dense_swap_reference) extra = t.extra; // the earlier copy (the same table)
         gc.placed = t.placed, gc.need = t.need, value = t.value;
     }
 
     void add(uint32_t j, uint32_t q) {
         double* row_q = &extra[size_t(q) * m];
+        uint8_t* mark_q = &mark[size_t(q) * m];
+        std::vector<uint32_t>& touched_q = touched[q];
         for (uint32_t e = p.cover_first[j]; e < p.cover_first[j + 1]; ++e) {
             const uint32_t i = p.cover_demand[e];
             const uint32_t c = cnt[i];
@@ -108,10 +149,12 @@ struct CoverSearch {
                 for (uint32_t t = rfirst[i]; t < rfirst[i + 1]; ++t) {
                     const uint32_t a = rcand[t];
                     gain[a] -= w, row_q[a] += w;
+                    if (!mark_q[a]) mark_q[a] = 1, touched_q.push_back(a);
                 }
             } else { // its sole coverer gets company
                 const uint32_t r = pos_of[sum[i] - j];
                 loss[r] -= w;
+                // (Entries added to when the point came to be covered by r alone: marked.)
                 double* row_r = &extra[size_t(r) * m];
                 for (uint32_t t = rfirst[i]; t < rfirst[i + 1]; ++t) row_r[rcand[t]] -= w;
             }
@@ -137,22 +180,81 @@ struct CoverSearch {
                 const uint32_t r = pos_of[sum[i]];
                 loss[r] += w;
                 double* row_r = &extra[size_t(r) * m];
-                for (uint32_t t = rfirst[i]; t < rfirst[i + 1]; ++t) row_r[rcand[t]] += w;
+                uint8_t* mark_r = &mark[size_t(r) * m];
+                std::vector<uint32_t>& touched_r = touched[r];
+                for (uint32_t t = rfirst[i]; t < rfirst[i + 1]; ++t) {
+                    const uint32_t a = rcand[t];
+                    row_r[a] += w;
+                    if (!mark_r[a]) mark_r[a] = 1, touched_r.push_back(a);
+                }
             }
         }
-        // Slot q's column and loss are now zero up to rounding: make them exactly zero.
+        // Slot q's row and loss are now zero up to rounding: make them exactly zero. Only the
+        // touched entries can be nonzero; the work charged is still the whole row's.
         loss[q] = 0;
-        std::fill_n(&extra[size_t(q) * m], m, 0.0);
+        double* row_q = &extra[size_t(q) * m];
+        uint8_t* mark_q = &mark[size_t(q) * m];
+        for (uint32_t a : touched[q]) row_q[a] = 0, mark_q[a] = 0;
+        touched[q].clear();
+        if (dense_swap_reference) std::fill_n(row_q, m, 0.0); // the earlier reset (a no-op)
         work += m + (p.cover_first[j + 1] - p.cover_first[j]);
         sites[q] = kNone, pos_of[j] = kNone;
         gc.remove(j);
     }
 
     // Best swap over all (entering, slot) pairs; false if none gains more than the tolerance.
-    // top[a] = max over slots of extra - loss bounds a's best delta, group limits aside; only
-    // candidates whose bound beats the best so far get the exact (limit-checked) look.
-    std::vector<double> top;
+    // The first pair in (candidate, slot) order with the largest delta, strictly above the best
+    // before it, among the candidates a whose bound gain[a] + top[a] beats that best, where
+    // top[a] = max over slots of extra - loss (group limits aside).
+    //
+    // The dense scan (best_swap_dense) built top[] from the whole table; here
+    //   max(t0, up[a]) >= top[a],  t0 = max over slots of 0 - loss[q],
+    // with up[a] the max over a's touched entries only: an untouched entry is exactly 0, so its
+    // slot's term is exactly 0 - loss[q] <= t0 (and rounding is monotone, so gain[a] + that
+    // bound >= gain[a] + top[a] as computed). A candidate failing it fails the dense bound; one
+    // passing it gets top[a] computed
+    // exactly as the dense scan did, in the same loop as its deltas, and is looked at only if
+    // that bound passes. The exact test matters: gain + (extra - loss) rounds differently from
+    // the delta (gain - loss) + extra, so the dense bound can fall an ulp below a delta and skip
+    // the candidate; skipping it alike keeps the choices bit-identical.
+    std::vector<double> top; // best_swap_dense's
+    std::vector<double> up;  // -inf but at the touched entries' candidates during best_swap
     bool best_swap(uint32_t& in_a, uint32_t& out_q) {
+        double t0 = -std::numeric_limits<double>::infinity();
+        for (uint32_t q = 0; q < K; ++q) t0 = std::max(t0, 0.0 - loss[q]);
+        if (up.empty()) up.assign(m, -std::numeric_limits<double>::infinity());
+        for (uint32_t q = 0; q < K; ++q) {
+            const double* row = &extra[size_t(q) * m];
+            const double lq = loss[q];
+            double* u = up.data();
+            for (uint32_t a : touched[q]) u[a] = std::max(u[a], row[a] - lq);
+        }
+        work += uint64_t(m) * K / 4; // the dense pass's charge, though only touched entries were read
+        double best = b.tol;
+        in_a = out_q = kNone;
+        for (uint32_t a = 0; a < m; ++a) {
+            const double G = gain[a];
+            if (G + std::max(t0, up[a]) <= best || in(a)) continue;
+            // The dense scan's loop over the slots, with its updates of best held back until
+            // its bound (exact) is known to pass.
+            double exact = -std::numeric_limits<double>::infinity(), best_a = best;
+            uint32_t q_a = kNone;
+            for (uint32_t q = 0; q < K; ++q) {
+                const double e = extra[size_t(q) * m + a];
+                exact = std::max(exact, e - loss[q]);
+                const double d = G - loss[q] + e;
+                if (d > best_a && can_swap(a, sites[q])) best_a = d, q_a = q;
+            }
+            if (G + exact <= best) continue;
+            if (q_a != kNone) best = best_a, in_a = a, out_q = q_a;
+        }
+        for (uint32_t q = 0; q < K; ++q)
+            for (uint32_t a : touched[q]) up[a] = -std::numeric_limits<double>::infinity();
+        return in_a != kNone;
+    }
+
+    // The previous scan, kept as the reference the one above must match (tests only).
+    bool best_swap_dense(uint32_t& in_a, uint32_t& out_q) {
         top.assign(m, -std::numeric_limits<double>::infinity());
         for (uint32_t q = 0; q < K; ++q) {
             const double* row = &extra[size_t(q) * m];
@@ -184,7 +286,7 @@ struct CoverSearch {
                 timed_out = true;
                 break;
             }
-            if (!best_swap(a, q)) break;
+            if (!(dense_swap_reference ? best_swap_dense(a, q) : best_swap(a, q))) break;
             remove(q);
             add(a, q);
             ++moves;
@@ -195,13 +297,14 @@ struct CoverSearch {
     // Fills the empty slots greedily (largest gain, ties to the lowest index), keeping the group
     // limits; candidates marked in `tabu` only if nothing else is eligible.
     // The first pick is random among the `spread` best (perturbation), the rest greedy.
+    std::vector<uint32_t> refill_top;
     void refill(const std::vector<uint8_t>& tabu, uint32_t spread, Rng& rng) {
         std::vector<uint32_t> empty;
         for (uint32_t q = 0; q < K; ++q)
             if (sites[q] == kNone) empty.push_back(q);
         for (size_t t = 0; t < empty.size(); ++t) {
             const uint64_t slots = empty.size() - t;
-            if (t == 0 && spread > 1) {
+            if (t == 0 && spread > 1 && dense_swap_reference) { // the earlier pick: sort all
                 std::vector<std::pair<double, uint32_t>> top;
                 for (uint32_t a = 0; a < m; ++a)
                     if (!in(a) && !tabu[a] && gc.eligible(a, slots)) top.push_back({-gain[a], a});
@@ -211,12 +314,33 @@ struct CoverSearch {
                     add(top[rng.below(uint32_t(T))].second, empty[t]);
                     continue;
                 }
+            } else if (t == 0 && spread > 1) {
+                // The `spread` largest gains, ties to the lowest index, in that order: the head
+                // of all eligible candidates sorted by (-gain, index), kept in one pass (a later
+                // candidate goes before a kept one only on a strictly larger gain).
+                std::vector<uint32_t>& top = refill_top;
+                top.clear();
+                for (uint32_t a = 0; a < m; ++a) {
+                    if (in(a) || tabu[a] || !eligible(a, slots)) continue;
+                    const double g = gain[a];
+                    if (top.size() == spread) {
+                        if (!(g > gain[top.back()])) continue;
+                        top.back() = a;
+                    } else {
+                        top.push_back(a);
+                    }
+                    for (size_t i = top.size() - 1; i > 0 && g > gain[top[i - 1]]; --i) std::swap(top[i], top[i - 1]);
+                }
+                if (!top.empty()) {
+                    add(top[rng.below(uint32_t(top.size()))], empty[t]);
+                    continue;
+                }
             }
             uint32_t pick = kNone, fallback = kNone;
             double best = -1, best_fb = -1;
             work += m;
             for (uint32_t a = 0; a < m; ++a) {
-                if (in(a) || !gc.eligible(a, slots)) continue;
+                if (in(a) || !eligible(a, slots)) continue;
                 if (tabu[a]) {
                     if (gain[a] > best_fb) best_fb = gain[a], fallback = a;
                 } else if (gain[a] > best) {

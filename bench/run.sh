@@ -8,7 +8,8 @@
 #   LC_BENCH_SEED     generator seed (default 20250601); data is regenerated when it changes
 #   LC_BENCH_REPS     repetitions of each timed run (default 3; the best is reported)
 #   LC_BENCH_STEPS    which steps to run (default "network analyze site shapes"; add "quality"
-#                     for bench_siting_quality, CBC vs greedy, ~3 min, and its --scale run)
+#                     for bench_siting_quality, CBC vs greedy, ~3 min, and its --scale run, and
+#                     "province" for the province-scale study of issue 13, below)
 #   LC_BENCH_QUALITY  1 = same as adding "quality" to LC_BENCH_STEPS
 #   LC_BENCH_GEN_ARGS extra generator options for a smaller study, e.g. "--nodes 300000
 #                     --demand 100000" (default none: the full size); data is regenerated when
@@ -16,6 +17,12 @@
 # The "shapes" step also writes the study as one feature per street segment in EPSG:32650
 # (into $LC_BENCH_DIR/segments-32650) and times analyze (15-minute circle) on both shapes
 # against bench/networkx_baseline.py, checking that both give the same coverage share.
+# The opt-in "province" step (LC_BENCH_STEPS="province", not in the default list: it takes
+# minutes, ~2 GB of disk and ~14 GB of memory) generates LC_BENCH_CITIES (default 21) translated
+# copies of the study (gen_dongguan_network --cities; LC_BENCH_GEN_ARGS sizes apply per city)
+# into LC_BENCH_PROVINCE_DIR (default $LC_BENCH_DIR/province) and times analyze (15-minute
+# circle, no service areas) LC_BENCH_PROVINCE_REPS times (default 1) against the issue's target
+# (<= 5 min, <= 16 GiB peak); it is skipped when less memory or disk is free than it needs.
 # A step that fails is reported (FAILED, with its last error line) and the others still run.
 set -uo pipefail
 
@@ -54,9 +61,10 @@ gen() {
   if [ ! -f "$dir/project.toml" ] || [ ! -f "$dir/dongguan_bench.gpkg" ] || ! grep -q "\"seed\": $SEED," "$dir/gen.json" 2>/dev/null ||
      [ "$(cat "$dir/gen.args" 2>/dev/null || echo "--seed $SEED")" != "$args" ]; then
     echo "== generating data into $dir ($args)"
-    rm -f "$dir/gen.args"
+    rm -f "$dir/gen.args" "$dir/gen.time"
+    mkdir -p "$dir"
     # shellcheck disable=SC2086
-    "$BUILD/gen_dongguan_network" "$dir" $args && echo "$args" >"$dir/gen.args"
+    ${TIME:+"$TIME" -v -o "$dir/gen.time"} "$BUILD/gen_dongguan_network" "$dir" $args && echo "$args" >"$dir/gen.args"
   else
     echo "== data present in $dir: $(cat "$dir/gen.json")"
   fi
@@ -216,7 +224,51 @@ if step shapes; then
   [ "$CHECK_FAILED" = 1 ] && echo "CHECK FAILED: the coverage shares differ by more than $SHARE_TOL (or a run failed)"
 fi
 
-# --- 5. siting quality (optional: CBC runs take minutes) ---------------------------------------------------
+# --- 5. province scale (optional: minutes, ~14 GB of memory) ------------------------------------------------
+# gen_dongguan_network --cities N (default 21 cities of ~1.0 M graph nodes and 300,000 homes
+# each), then analyze with the 15-minute circle, timed under GNU time, against issue 13's target.
+PROVINCE_WALL_S=300; PROVINCE_PEAK_MIB=16384  # <= 5 min, <= 16 GiB
+if step province; then
+  PROVDATA=${LC_BENCH_PROVINCE_DIR:-$DATA/province}
+  CITIES=${LC_BENCH_CITIES:-21}
+  PREPS=${LC_BENCH_PROVINCE_REPS:-1}
+  echo
+  echo "== province: $CITIES cities ($PROVDATA)"
+  avail_mib=$(awk '/MemAvailable/{print int($2/1024)}' /proc/meminfo)
+  mkdir -p "$PROVDATA"
+  disk_mib=$(df -Pm "$PROVDATA" | awk 'NR==2{print $4}')
+  # Needs (21 cities, full size): ~2 GB for the study and ~1 GB for coverage.gpkg; peak ~13.3 GiB.
+  need_mem=$((CITIES * 700)); need_disk=$((CITIES * 150))
+  [ -n "$GEN_ARGS" ] && need_mem=2000 && need_disk=500  # a smaller study: no estimate, a floor
+  if [ "$avail_mib" -lt "$need_mem" ] || [ "$disk_mib" -lt "$need_disk" ]; then
+    echo "SKIPPED: $avail_mib MiB of memory and $disk_mib MiB of disk free; the step wants about $need_mem MiB and $need_disk MiB"
+  else
+    gen "$PROVDATA" --cities "$CITIES"
+    if [ -f "$PROVDATA/gen.time" ]; then
+      echo "generator (when the data was made): wall $(awk '/Elapsed \(wall clock\)/{print $NF}' "$PROVDATA/gen.time"), peak RSS $(awk -F: '/Maximum resident set size/{print int($2/1024)}' "$PROVDATA/gen.time") MiB"
+    fi
+    echo "| run | wall s | CPU s | peak MiB | stages (s, from its stderr) | target (<= $PROVINCE_WALL_S s, <= $PROVINCE_PEAK_MIB MiB) |"
+    echo "|---|---|---|---|---|---|"
+    for r in $(seq 1 "$PREPS"); do
+      rm -rf "$PROVDATA/out"
+      read -r wall rss < <(timed "$LOGS/province$r" "$BUILD/lifecircle" analyze "$PROVDATA/project.toml" --minutes 15 \
+        --nearest-cutoff 15 --service-areas no --out "$PROVDATA/out")
+      if [[ "$wall" == FAILED* ]]; then
+        echo "| $r | $wall | $(cpu_s "$LOGS/province$r") | $rss | $(stages "$LOGS/province$r.err") — $(grep -m1 -i error "$LOGS/province$r.err") | MISS |"
+        break
+      fi
+      verdict=$(awk -v w="$wall" -v m="$rss" -v tw="$PROVINCE_WALL_S" -v tm="$PROVINCE_PEAK_MIB" 'BEGIN{print (w<=tw && m<=tm) ? "PASS" : "MISS"}')
+      echo "| $r | $wall | $(cpu_s "$LOGS/province$r") | $rss | $(stages "$LOGS/province$r.err") | $verdict |"
+    done
+    [ -f "$LOGS/province1.out" ] && grep -m1 'households' "$LOGS/province1.out"
+    if [ -d "$PROVDATA/out" ]; then
+      bad=$(grep -l -E '\bnan\b|\binf\b' "$PROVDATA"/out/*.csv "$PROVDATA"/out/*.json 2>/dev/null)
+      [ -n "$bad" ] && echo "nan/inf in: $bad" || echo "no nan/inf in the CSV/JSON outputs"
+    fi
+  fi
+fi
+
+# --- 6. siting quality (optional: CBC runs take minutes) ---------------------------------------------------
 if step quality; then
   echo
   echo "== bench_siting_quality"

@@ -175,8 +175,18 @@ std::shared_future<std::map<std::string, std::string>> start_hashing_inputs(cons
     return std::async(std::launch::async, hash_inputs, paths).share();
 }
 
-namespace {
+void set_input_fields(OGRFeature* f, const OGRFeature* src, int n_input) {
+    for (int i = 0; i < n_input; ++i)
+        if (src && src->IsFieldSetAndNotNull(i)) f->SetField(i, src->GetRawFieldRef(i));
+        else f->UnsetField(i);
+}
 
+void write_row(geo::BulkLayer& layer, OGRFeature* f, const GEOSGeometry* geom, const OutputCrs& crs) {
+    f->SetGeometryDirectly(to_output_geometry(geom, layer.layer()->GetGeomType(), crs));
+    layer.write(f);
+}
+
+namespace {
 
 // Copies the input attributes into a new feature of `layer` (same field order as copy_schema).
 OGRFeature* feature_from(OGRLayer* layer, const OGRFeature* src) {
@@ -187,23 +197,9 @@ OGRFeature* feature_from(OGRLayer* layer, const OGRFeature* src) {
     return f;
 }
 
-// Sets the input attributes of a reused feature (the output layer starts with the input's
-// `n_input` fields, in order): a value where the input has one, else unset, as in a fresh feature.
-void set_input_fields(OGRFeature* f, const OGRFeature* src, int n_input) {
-    for (int i = 0; i < n_input; ++i)
-        if (src && src->IsFieldSetAndNotNull(i)) f->SetField(i, src->GetRawFieldRef(i));
-        else f->UnsetField(i);
-}
-
 void set_text(OGRFeature* f, int idx, const char* text) {  // null: unset
     if (text) f->SetField(idx, text);
     else f->UnsetField(idx);
-}
-
-// Sets `geom` (metric CRS, may be null) as f's geometry in the output CRS and appends f.
-void write_row(geo::BulkLayer& layer, OGRFeature* f, const GEOSGeometry* geom, const OutputCrs& crs) {
-    f->SetGeometryDirectly(to_output_geometry(geom, layer.layer()->GetGeomType(), crs));
-    layer.write(f);
 }
 
 // Appends one feature per element of `rows` to `layer`, `fill(feature, row)` setting every field

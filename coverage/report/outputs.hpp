@@ -43,6 +43,15 @@ OGRGeometry* to_output_geometry(const GEOSGeometry* geom, OGRwkbGeometryType lay
 // Appends a feature with `geom` (may be null) to `layer`; throws on failure.
 void write_feature(OGRLayer* layer, OGRFeature* feature, const GEOSGeometry* geom, const OutputCrs& crs);
 
+// For layers written through geo::BulkLayer with one reused feature: sets `geom` (metric CRS, may
+// be null) as f's geometry in the output CRS and appends f.
+void write_row(geo::BulkLayer& layer, OGRFeature* f, const GEOSGeometry* geom, const OutputCrs& crs);
+
+// Sets the input attributes of a reused feature (the output layer starts with the input's
+// `n_input` fields, in order, as copy_schema makes it): a value where the input has one, else
+// unset, as in a fresh feature.
+void set_input_fields(OGRFeature* f, const OGRFeature* src, int n_input);
+
 // Copies every field of `defn` into `layer` unchanged (so input ids survive) and returns the
 // names used for `extra` fields: an extra name that clashes with an input field gets "lc_".
 std::vector<std::string> copy_schema(OGRLayer* layer, const OGRFeatureDefn* defn, const std::vector<std::string>& extra);

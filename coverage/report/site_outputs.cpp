@@ -99,18 +99,16 @@ void write_site_outputs(const std::string& final_dir, const Study& s, const Trav
         geo::add_field(layer, names[1], OFTReal);
         const int town_col = layer->GetLayerDefn()->GetFieldIndex(names[0].c_str());
         const int weight_col = layer->GetLayerDefn()->GetFieldIndex(names[1].c_str());
+        const int n_input = s.demand->defn ? s.demand->defn->GetFieldCount() : 0;
         geo::FeaturePtr f(OGRFeature::CreateFeature(layer->GetLayerDefn()));
         geo::start_transaction(layer);
         for (size_t d = 0; d < s.demand->size(); ++d) {
             if (covered_after[d] || s.dem_weight_value[d] <= 0) continue;
-            const OGRFeature* src = s.demand->attributes[d].get();
-            for (int i = 0; i < f->GetFieldCount(); ++i) f->UnsetField(i);  // as in a fresh feature
-            for (int i = 0; i < src->GetFieldCount(); ++i)
-                if (src->IsFieldSetAndNotNull(i)) f->SetField(i, src->GetRawFieldRef(i));
+            set_input_fields(f.get(), s.demand->attributes[d].get(), n_input);
             if (s.dem_town[d].town >= 0) f->SetField(town_col, s.town_set->id(s.dem_town[d].town).c_str());
+            else f->UnsetField(town_col);
             f->SetField(weight_col, s.dem_weight_value[d]);
-            f->SetGeometryDirectly(to_output_geometry(s.demand->geom[d].get(), layer->GetGeomType(), crs));
-            uncovered.write(f.get());
+            write_row(uncovered, f.get(), s.demand->geom[d].get(), crs);
         }
         geo::commit_transaction(layer);
         uncovered.finish();

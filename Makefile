@@ -8,7 +8,7 @@ LIFECIRCLE = $(BUILD_DIR)/lifecircle
 
 # Exact Debian 12 packages the build and tests need.
 DEB_PACKAGES = build-essential cmake pkg-config python3 \
-  libgdal-dev gdal-bin libgeos-dev libproj-dev \
+  libgdal-dev gdal-bin libgeos-dev libproj-dev libsqlite3-dev \
   libboost-graph-dev catch2 libtomlplusplus-dev libcli11-dev nlohmann-json3-dev \
   coinor-libcbc-dev libssl-dev \
   chromium fonts-wqy-microhei python3-qgis qgis-providers

@@ -2,6 +2,7 @@
 #include "base/error.hpp"
 
 #include <cpl_string.h>
+#include <sqlite3.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <future>
 #include <mutex>
 #include <set>
@@ -205,6 +207,7 @@ VectorOutput::VectorOutput(const std::string& path, const std::string& driver) :
 }
 
 VectorOutput::~VectorOutput() {
+    bulk_.clear();  // their SQLite statements end before the connection does
     if (ds_) GDALClose(ds_);
     if (!committed_) {
         std::error_code ec;
@@ -423,6 +426,207 @@ void pack_rtree(const std::string& scratch, std::vector<BulkLayer::Entry> level,
 
 }  // namespace
 
+namespace {
+// The bulk layers writing rows straight to SQLite, by their GDAL layer: commit_transaction(layer)
+// inserts the rows still buffered before the COMMIT.
+std::mutex g_direct_mutex;
+std::map<const OGRLayer*, BulkLayer*>& direct_layers() {
+    static std::map<const OGRLayer*, BulkLayer*> m;
+    return m;
+}
+}  // namespace
+
+// The GeoPackage rows path: each write() turns the feature into the values GDAL's CreateFeature
+// would bind (the same GeoPackage geometry blob: "GP" header, srs_id, envelope unless a point or
+// empty, ISO WKB; integers, reals, text and blobs as they are; unset fields as NULL), buffered,
+// and rows_per_insert rows go into one INSERT (one statement step per row costs more than its
+// values). The fid is given, counting on from the table's last one as SQLite's AUTOINCREMENT
+// does. GDAL's own bookkeeping is redone by finish(): the feature-count trigger (dropped while
+// writing, as GDAL does), the row count in gpkg_ogr_contents and the extent in gpkg_contents.
+struct BulkLayer::Direct {
+    sqlite3* db = nullptr;
+    std::string table;
+    std::vector<std::string> count_triggers;  // SQL of GDAL's feature-count triggers, dropped while writing
+    int srs_id = 0;
+    std::vector<OGRFieldType> types;  // of the layer's fields, in order
+    bool geometry = false;
+    size_t columns = 0, rows_per_insert = 1;
+    sqlite3_stmt* many = nullptr;  // rows_per_insert rows
+    sqlite3_stmt* one = nullptr;   // one row, for the rest
+    int64_t next_fid = 1;
+    struct Value {
+        enum Kind : uint8_t { null, integer, real, text, blob } kind = null;
+        int64_t i = 0;  // integer, or offset into bytes
+        double d = 0;   // real
+        size_t len = 0; // text/blob bytes
+    };
+    std::vector<Value> pending;  // columns values per buffered row
+    std::string bytes;           // the text and blobs of the buffered rows
+    std::vector<GByte> wkb;
+    bool have_extent = false;
+    double minx = 0, maxx = 0, miny = 0, maxy = 0;
+
+    ~Direct() {
+        sqlite3_finalize(many);
+        sqlite3_finalize(one);
+    }
+    [[noreturn]] void fail(const std::string& what) const {
+        throw std::runtime_error("cannot write to layer " + table + ": " + what + ": " + sqlite3_errmsg(db));
+    }
+    void exec(const std::string& sql) const {
+        if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+    }
+    std::string text_of(const std::string& sql) const {  // first column of the first row
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) fail(sql);
+        std::string v;
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+            v = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        return v;
+    }
+    sqlite3_stmt* prepare(const std::string& head, const std::string& row, size_t rows) const {
+        std::string sql = head;
+        for (size_t r = 0; r < rows; ++r) (sql += r ? "," : " VALUES ") += row;
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) fail("preparing the insert");
+        return st;
+    }
+
+    void add_blob(const GByte* p, size_t n, Value::Kind kind) {
+        Value v;
+        v.kind = kind;
+        v.i = static_cast<int64_t>(bytes.size());
+        v.len = n;
+        bytes.append(reinterpret_cast<const char*>(p), n);
+        pending.push_back(v);
+    }
+    // GDAL's GeoPackage geometry blob for g (GPkgGeometryFromOGR).
+    void add_geometry(const OGRGeometry* g) {
+        if (!g) {
+            pending.push_back({});
+            return;
+        }
+        const bool empty = g->IsEmpty(), point = wkbFlatten(g->getGeometryType()) == wkbPoint;
+        const int dims = g->getCoordinateDimension();  // 2 for XY/XYM, 3 for XYZ/XYZM: no M in envelopes
+        GByte header[8 + 48];
+        size_t header_len = 8;
+        header[0] = 'G', header[1] = 'P', header[2] = 0;
+        header[3] = 0x01;  // little-endian
+        const int32_t srs = srs_id;
+        std::memcpy(header + 4, &srs, 4);
+        if (empty) header[3] |= 0x10;
+        else if (!point) {
+            OGREnvelope3D e;
+            g->getEnvelope(&e);
+            const double box[6] = {e.MinX, e.MaxX, e.MinY, e.MaxY, e.MinZ, e.MaxZ};
+            header[3] |= (dims == 3 ? 2 : 1) << 1;
+            std::memcpy(header + 8, box, 8 * 2 * dims);
+            header_len += 8 * 2 * dims;
+        }
+        wkb.resize(header_len + g->WkbSize());
+        std::memcpy(wkb.data(), header, header_len);
+        if (g->exportToWkb(wkbNDR, wkb.data() + header_len, wkbVariantIso) != OGRERR_NONE) fail("encoding a geometry");
+        add_blob(wkb.data(), wkb.size(), Value::blob);
+        if (!empty) {
+            OGREnvelope e;
+            g->getEnvelope(&e);
+            if (!have_extent) minx = e.MinX, maxx = e.MaxX, miny = e.MinY, maxy = e.MaxY;
+            else minx = std::min(minx, e.MinX), maxx = std::max(maxx, e.MaxX), miny = std::min(miny, e.MinY), maxy = std::max(maxy, e.MaxY);
+            have_extent = true;
+        }
+    }
+    // Buffers f's row; returns its fid.
+    int64_t add(const OGRFeature* f) {
+        const int64_t fid = next_fid++;
+        Value v;
+        v.kind = Value::integer;
+        v.i = fid;
+        pending.push_back(v);
+        if (geometry) add_geometry(f->GetGeomFieldRef(0));
+        for (int i = 0; i < static_cast<int>(types.size()); ++i) {
+            if (!f->IsFieldSetAndNotNull(i)) {
+                pending.push_back({});
+                continue;
+            }
+            Value x;
+            switch (types[i]) {
+                case OFTInteger:
+                case OFTInteger64:
+                    x.kind = Value::integer;
+                    x.i = f->GetFieldAsInteger64(i);
+                    pending.push_back(x);
+                    break;
+                case OFTReal:
+                    x.kind = Value::real;
+                    x.d = f->GetFieldAsDouble(i);
+                    pending.push_back(x);
+                    break;
+                case OFTString: {
+                    const char* t = f->GetFieldAsString(i);
+                    add_blob(reinterpret_cast<const GByte*>(t), std::strlen(t), Value::text);
+                    break;
+                }
+                default: {  // OFTBinary (begin() admits no other type)
+                    int n = 0;
+                    const GByte* b = f->GetFieldAsBinary(i, &n);
+                    add_blob(b, static_cast<size_t>(n), Value::blob);
+                    break;
+                }
+            }
+        }
+        if (pending.size() == rows_per_insert * columns) flush();
+        return fid;
+    }
+    void flush() {
+        const size_t rows = pending.size() / columns;
+        size_t r = 0;
+        auto bind_rows = [&](sqlite3_stmt* st, size_t n) {
+            sqlite3_reset(st);
+            for (size_t k = 0; k < n * columns; ++k) {
+                const Value& v = pending[r * columns + k];
+                const int at = static_cast<int>(k) + 1;
+                int rc = SQLITE_OK;
+                switch (v.kind) {
+                    case Value::null: rc = sqlite3_bind_null(st, at); break;
+                    case Value::integer: rc = sqlite3_bind_int64(st, at, v.i); break;
+                    case Value::real: rc = sqlite3_bind_double(st, at, v.d); break;
+                    case Value::text: rc = sqlite3_bind_text(st, at, bytes.data() + v.i, static_cast<int>(v.len), SQLITE_STATIC); break;
+                    case Value::blob: rc = sqlite3_bind_blob(st, at, bytes.data() + v.i, static_cast<int>(v.len), SQLITE_STATIC); break;
+                }
+                if (rc != SQLITE_OK) fail("binding a value");
+            }
+            if (sqlite3_step(st) != SQLITE_DONE) fail("inserting rows");
+            r += n;
+        };
+        while (rows - r >= rows_per_insert && rows_per_insert > 1) bind_rows(many, rows_per_insert);
+        while (r < rows) bind_rows(one, 1);
+        pending.clear();
+        bytes.clear();
+    }
+    // GDAL's bookkeeping of the rows (see above); every row is flushed.
+    void finish() {
+        flush();
+        for (const std::string& sql : count_triggers) exec(sql);
+        count_triggers.clear();
+        const std::string t = sql_text(table);
+        exec("UPDATE gpkg_ogr_contents SET feature_count = (SELECT COUNT(*) FROM " + sql_name(table) + ") WHERE lower(table_name) = lower(" + t + ")");
+        if (!have_extent) return;
+        sqlite3_stmt* st = nullptr;
+        const std::string sql =
+            "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?1), ?1), max_x = max(coalesce(max_x, ?2), ?2), "
+            "min_y = min(coalesce(min_y, ?3), ?3), max_y = max(coalesce(max_y, ?4), ?4) WHERE lower(table_name) = lower(" + t + ")";
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) fail(sql);
+        sqlite3_bind_double(st, 1, minx);
+        sqlite3_bind_double(st, 2, maxx);
+        sqlite3_bind_double(st, 3, miny);
+        sqlite3_bind_double(st, 4, maxy);
+        const int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) fail(sql);
+    }
+};
+
 BulkLayer::BulkLayer(VectorOutput& out, const std::string& name, OGRwkbGeometryType type, int epsg, const std::string& scratch)
     : ds_(out.dataset()), rows_(out.rows_counter()), gpkg_(EQUAL(out.dataset()->GetDriver()->GetDescription(), "GPKG")), scratch_(scratch) {
     // No per-row index upkeep: begin() creates the index empty, finish() fills it.
@@ -430,6 +634,10 @@ BulkLayer::BulkLayer(VectorOutput& out, const std::string& name, OGRwkbGeometryT
 }
 
 BulkLayer::~BulkLayer() {
+    if (direct_) {
+        std::lock_guard lock(g_direct_mutex);
+        direct_layers().erase(layer_);
+    }
     if (packed_.valid()) packed_.wait();  // an error left it packing: let it end, then clean up
     std::error_code ec;
     fs::remove(scratch_, ec);
@@ -437,30 +645,86 @@ BulkLayer::~BulkLayer() {
 }
 
 // Creates the (empty) spatial index with GDAL, so its tables, triggers and metadata are GDAL's own,
-// and drops the trigger that would add every new row to it. Runs at the first write(), once the
-// fields exist.
+// and drops the trigger that would add every new row to it; then sets up the rows path. Runs at
+// the first write(), once the fields exist.
 void BulkLayer::begin() {
     begun_ = true;
-    if (!gpkg_ || layer_->GetGeomType() == wkbNone) return;
-    const std::string table = layer_->GetName(), column = layer_->GetGeometryColumn();
-    const std::string what = "cannot create the spatial index of layer " + table;
-    run_sql(ds_, "SELECT CreateSpatialIndex(" + sql_text(table) + ", " + sql_text(column) + ")", what);
-    rtree_ = "rtree_" + table + "_" + column;
-    const std::string trigger = run_sql(ds_, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = " + sql_text(rtree_ + "_insert"), what);
-    if (trigger.empty()) return;  // another GDAL version, which maintains the index itself: leave it be
-    const std::string node_size = run_sql(ds_, "SELECT length(data) FROM " + sql_name(rtree_ + "_node") + " WHERE nodeno = 1", what);
-    if (node_size.empty()) return;
-    node_size_ = std::stoul(node_size);
-    insert_trigger_ = trigger;
-    run_sql(ds_, "DROP TRIGGER " + sql_name(rtree_ + "_insert"), what);
+    if (!gpkg_) return;
+    const std::string table = layer_->GetName();
+    if (layer_->GetGeomType() == wkbNone) {
+        run_sql(ds_, "SELECT 1", "cannot create layer " + table);  // GDAL creates deferred tables before any SQL
+    } else {
+        const std::string column = layer_->GetGeometryColumn();
+        const std::string what = "cannot create the spatial index of layer " + table;
+        run_sql(ds_, "SELECT CreateSpatialIndex(" + sql_text(table) + ", " + sql_text(column) + ")", what);
+        rtree_ = "rtree_" + table + "_" + column;
+        const std::string trigger = run_sql(ds_, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = " + sql_text(rtree_ + "_insert"), what);
+        const std::string node_size =
+            trigger.empty() ? "" : run_sql(ds_, "SELECT length(data) FROM " + sql_name(rtree_ + "_node") + " WHERE nodeno = 1", what);
+        if (!node_size.empty()) {  // else another GDAL version, which maintains the index itself: leave it be
+            node_size_ = std::stoul(node_size);
+            insert_trigger_ = trigger;
+            run_sql(ds_, "DROP TRIGGER " + sql_name(rtree_ + "_insert"), what);
+        }
+    }
+
+    // The rows path, for the field types whose values GDAL binds as they are.
+    OGRFeatureDefn* defn = layer_->GetLayerDefn();
+    auto* db = static_cast<sqlite3*>(ds_->GetInternalHandle("SQLITE_HANDLE"));
+    if (!db || defn->GetGeomFieldCount() > 1 || !*layer_->GetFIDColumn()) return;
+    auto d = std::make_unique<Direct>();
+    d->db = db;
+    d->table = table;
+    d->geometry = defn->GetGeomFieldCount() == 1;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        const OGRFieldDefn* fd = defn->GetFieldDefn(i);
+        const OGRFieldType t = fd->GetType();
+        if (!(t == OFTInteger || t == OFTInteger64 || t == OFTReal || t == OFTString || t == OFTBinary) || fd->GetDefault()) return;
+        d->types.push_back(t);
+    }
+    const std::string t = sql_text(table);
+    if (d->geometry) {
+        const std::string srs = d->text_of("SELECT srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower(" + t + ")");
+        if (srs.empty()) return;
+        d->srs_id = std::stoi(srs);
+    }
+    const std::string last_fid = d->text_of("SELECT max(coalesce((SELECT max(" + sql_name(layer_->GetFIDColumn()) + ") FROM " + sql_name(table) +
+                                            "), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = " + t + "), 0))");
+    d->next_fid = (last_fid.empty() ? 0 : std::stoll(last_fid)) + 1;
+    // GDAL drops both while it writes and makes them again in this order.
+    std::vector<std::string> count_triggers;
+    for (const char* kind : {"insert", "delete"}) {
+        const std::string name = std::string("trigger_") + kind + "_feature_count_" + table;
+        const std::string sql = d->text_of("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = " + sql_text(name));
+        if (!sql.empty()) count_triggers.push_back(name), d->count_triggers.push_back(sql);
+    }
+    std::string head = "INSERT INTO " + sql_name(table) + " (" + sql_name(layer_->GetFIDColumn());
+    if (d->geometry) head += ", " + sql_name(layer_->GetGeometryColumn());
+    for (int i = 0; i < defn->GetFieldCount(); ++i) head += ", " + sql_name(defn->GetFieldDefn(i)->GetNameRef());
+    head += ")";
+    d->columns = 1 + (d->geometry ? 1 : 0) + d->types.size();
+    std::string row = "(?";
+    for (size_t c = 1; c < d->columns; ++c) row += ",?";
+    row += ")";
+    const size_t max_values = static_cast<size_t>(std::max(1, sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1)));
+    d->rows_per_insert = std::clamp<size_t>(max_values / d->columns, 1, 64);
+    d->one = d->prepare(head, row, 1);
+    if (d->rows_per_insert > 1) d->many = d->prepare(head, row, d->rows_per_insert);
+    for (const std::string& name : count_triggers) d->exec("DROP TRIGGER " + sql_name(name));
+    direct_ = std::move(d);
+    std::lock_guard lock(g_direct_mutex);
+    direct_layers()[layer_] = this;
 }
 
 void BulkLayer::write(OGRFeature* f) {
     if (!begun_) begin();
     if (packed_.valid()) throw std::logic_error(std::string("layer ") + layer_->GetName() + " written after prepare_index()");
     f->SetFID(OGRNullFID);
-    if (layer_->CreateFeature(f) != OGRERR_NONE)
+    if (direct_) {
+        f->SetFID(direct_->add(f));
+    } else if (layer_->CreateFeature(f) != OGRERR_NONE) {
         throw std::runtime_error(std::string("cannot write a feature to layer ") + layer_->GetName() + ": " + CPLGetLastErrorMsg());
+    }
     base::count(rows_);
     // The dropped trigger's rule: rows with a non-empty geometry are indexed.
     const OGRGeometry* g = f->GetGeometryRef();
@@ -469,6 +733,20 @@ void BulkLayer::write(OGRFeature* f) {
         g->getEnvelope(&e);
         entries_.push_back({f->GetFID(), rtree_down(e.MinX), rtree_up(e.MaxX), rtree_down(e.MinY), rtree_up(e.MaxY)});
     }
+}
+
+void BulkLayer::flush() {
+    if (direct_) direct_->flush();
+}
+
+void BulkLayer::flush_layer(const OGRLayer* layer) {
+    BulkLayer* b = nullptr;
+    {
+        std::lock_guard lock(g_direct_mutex);
+        auto it = direct_layers().find(layer);
+        if (it != direct_layers().end()) b = it->second;
+    }
+    if (b) b->flush();
 }
 
 void BulkLayer::prepare_index() {
@@ -482,6 +760,19 @@ void BulkLayer::prepare_index() {
 void BulkLayer::finish() {
     if (finished_) return;
     finished_ = true;
+    if (!begun_) begin();
+    if (direct_) {
+        // In a transaction of its own when none is open (a statement each would commit each).
+        const bool own = sqlite3_get_autocommit(direct_->db) != 0;
+        if (own) direct_->exec("BEGIN");
+        direct_->finish();
+        if (own) direct_->exec("COMMIT");
+        {
+            std::lock_guard lock(g_direct_mutex);
+            direct_layers().erase(layer_);
+        }
+        direct_.reset();
+    }
     prepare_index();
     if (insert_trigger_.empty()) return;
     const std::string what = "cannot write the spatial index " + rtree_;
@@ -511,6 +802,7 @@ void start_transaction(OGRLayer* layer) {
 }
 
 void commit_transaction(OGRLayer* layer) {
+    BulkLayer::flush_layer(layer);
     if (layer->CommitTransaction() != OGRERR_NONE)
         throw std::runtime_error(std::string("cannot finish writing layer ") + layer->GetName() + ": " + CPLGetLastErrorMsg());
 }

@@ -87,8 +87,11 @@ private:
 // Appends many features to one layer of a VectorOutput fast. For a GeoPackage, GDAL would keep the
 // layer's R-tree spatial index up to date row by row (~10 us a feature: more than writing the row);
 // here the layer is created without that upkeep and finish() loads the whole index at once, with
-// exactly the entries, triggers and metadata GDAL would have written. Other drivers: CreateFeature.
-// Made by VectorOutput::create_bulk_layer; add the layer's fields before the first write().
+// exactly the entries, triggers and metadata GDAL would have written. The rows themselves go
+// straight into SQLite, many per INSERT statement (GDAL's CreateFeature costs ~3 us a row
+// before SQLite's own work), as the same values and geometry blobs GDAL writes; a layer with a
+// field type or default this does not reproduce exactly uses CreateFeature. Other drivers:
+// CreateFeature. Made by VectorOutput::create_bulk_layer; add the fields before the first write().
 class BulkLayer {
 public:
     // `scratch`: a temporary file for packing the index (see prepare_index()).
@@ -100,6 +103,9 @@ public:
     // Appends `f` as a new feature; the layer assigns its FID (f's own FID is cleared first, so one
     // feature can be reused for every row). Throws on failure.
     void write(OGRFeature* f);
+    // Inserts the rows write() buffered; commit_transaction(layer()) calls it first.
+    void flush();
+    static void flush_layer(const OGRLayer* layer);  // flush() of the bulk layer writing `layer`, if any
     // After the last write(): starts packing the spatial index on another thread, so that other
     // work (e.g. writing another layer) overlaps it. finish() calls it if nobody did.
     void prepare_index();
@@ -113,6 +119,7 @@ public:
     };
 
 private:
+    struct Direct;  // the GeoPackage rows path (output.cpp)
     void begin();
     GDALDataset* ds_;
     OGRLayer* layer_;
@@ -124,6 +131,7 @@ private:
     size_t node_size_ = 0;        // bytes per R-tree node, as SQLite chose it
     std::vector<Entry> entries_;
     std::future<void> packed_;    // pack_rtree() into scratch_
+    std::unique_ptr<Direct> direct_;
 };
 
 // Transactions make GeoPackage writes fast; failures throw with the layer named.

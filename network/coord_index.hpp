@@ -62,8 +62,22 @@ public:
         }
     }
 
+    // ids[i] = find_or_add(pts[i]) for i in order, with the memory each lookup reads fetched a
+    // few points ahead: on millions of points the lookups wait on cache misses (the slot, then
+    // the coordinate it points to), and this overlaps them.
+    void find_or_add_many(const XY* pts, size_t n, uint32_t* ids) {
+        constexpr size_t kSlotAhead = 16, kCoordAhead = 8;
+        for (size_t i = 0; i < n; ++i) {
+            if (i + kSlotAhead < n) __builtin_prefetch(&slots_[slot_of(pts[i + kSlotAhead])]);
+            if (i + kCoordAhead < n)
+                if (const uint32_t id = slots_[slot_of(pts[i + kCoordAhead])]; id != kEmpty) __builtin_prefetch(&coords_[id]);
+            ids[i] = find_or_add(pts[i]);
+        }
+    }
+
 private:
     static constexpr uint32_t kEmpty = UINT32_MAX;
+    size_t slot_of(XY p) const { return CoordHash()(key_of(p)) & mask_; }
     void grow() {
         slots_.assign(2 * slots_.size(), kEmpty);
         mask_ = slots_.size() - 1;
@@ -84,7 +98,7 @@ private:
 // measured slower on two cores.
 inline std::vector<XY> number_distinct(const XY* pts, size_t n, uint32_t* id_of) {
     CoordIndex index(n / 2 + 16);
-    for (size_t v = 0; v < n; ++v) id_of[v] = index.find_or_add(pts[v]);
+    index.find_or_add_many(pts, n, id_of);
     std::vector<XY> all(index.size());
     for (uint32_t d = 0; d < index.size(); ++d) all[d] = index.coord(d);
     return all;

@@ -409,6 +409,7 @@ namespace {
 // The cleaned lines in flat arrays, like LineSet: line w has vertices first[w] .. first[w+1]-1.
 struct WorkSet {
     std::vector<XY> xy, ll;
+    std::vector<uint32_t> key;  // LineSet::vertex_key of each vertex, if the input has keys
     std::vector<uint8_t> node;  // 1 where the vertex is a graph node
     std::vector<size_t> first{0};
     std::vector<uint32_t> input;  // index into the input lines
@@ -443,8 +444,10 @@ Graph build_graph(const LineSet& lines, const BuildOptions& opts, BuildReport& r
     // 1. Clean the input: drop repeated consecutive vertices; lines with a bad speed or fewer
     //    than two distinct vertices are dropped and reported.
     WorkSet work;
+    const bool keyed = lines.vertex_key.size() == lines.xy.size() && opts.connectivity != Connectivity::noding;
     work.xy.reserve(lines.xy.size());
     work.ll.reserve(lines.xy.size());
+    if (keyed) work.key.reserve(lines.xy.size());
     work.first.reserve(lines.size() + 1);
     work.input.reserve(lines.size());
     for (uint32_t i = 0; i < lines.size(); ++i) {
@@ -458,10 +461,12 @@ Graph build_graph(const LineSet& lines, const BuildOptions& opts, BuildReport& r
             if (work.xy.size() > start && same(work.xy.back(), lines.xy[v])) continue;
             work.xy.push_back(lines.xy[v]);
             work.ll.push_back(lines.lonlat[v]);
+            if (keyed) work.key.push_back(lines.vertex_key[v]);
         }
         if (work.xy.size() - start < 2) {
             work.xy.resize(start);
             work.ll.resize(start);
+            if (keyed) work.key.resize(start);
             ++report.degenerate_lines;
             report.dropped_fids.push_back(lines.source_fid[i]);
             continue;
@@ -485,7 +490,11 @@ Graph build_graph(const LineSet& lines, const BuildOptions& opts, BuildReport& r
     const size_t vertices = work.xy.size();
     std::vector<uint32_t> vertex_coord(vertices);
     std::vector<uint32_t> coord_count;
-    {
+    if (keyed) {  // the loader's numbering (a key that only interior vertices have counts 0)
+        coord_count.assign(lines.key_count, 0);
+        for (size_t v = 0; v < vertices; ++v)
+            if (every_vertex || work.node[v]) ++coord_count[vertex_coord[v] = work.key[v]];
+    } else {
         const unsigned parts = base::worker_count();
         auto part_of = [&](const XY& p) { return static_cast<unsigned>((CoordHash()(key_of(p)) >> 40) % parts); };
         std::vector<std::vector<uint32_t>> part_count(parts);

@@ -39,6 +39,11 @@ struct LineSet {
     std::vector<int64_t> source_fid;
     std::vector<double> length_m, minutes;
     std::vector<uint64_t> feature;
+    // Optional, from a loader that numbered the coordinates already: vertex_key[v] < key_count,
+    // and two vertices have the same key exactly when their xy are the same bit for bit. Spares
+    // build_graph its own hash pass over every vertex; empty: build_graph numbers them itself.
+    std::vector<uint32_t> vertex_key;
+    size_t key_count = 0;
 
     size_t size() const { return speed_kmh.size(); }
     bool empty() const { return speed_kmh.empty(); }

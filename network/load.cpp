@@ -83,6 +83,15 @@ namespace {
 // are transformed in a few big batches (one PROJ call per line costs more than the maths).
 struct RawLines {
     std::vector<XY> xy;            // source CRS
+    // Each vertex's number among the distinct points, taken batch by batch as the lines are
+    // read (number_new()): the hashing overlaps GDAL's reading thread.
+    CoordIndex index{1 << 16};
+    std::vector<uint32_t> distinct_of;
+    void number_new() {
+        const size_t done = distinct_of.size();
+        distinct_of.resize(xy.size());
+        index.find_or_add_many(xy.data() + done, xy.size() - done, distinct_of.data() + done);
+    }
     std::vector<size_t> first{0};  // line i: vertices first[i] .. first[i+1]-1
     std::vector<WayRule> rule;
     std::vector<int64_t> fid;
@@ -147,9 +156,9 @@ void transform_points(const std::vector<XY>& source, std::vector<double>& x, std
 // cores. A line with a vertex that cannot be transformed is left out and reported.
 void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool source_is_wgs84, int metric_epsg,
                   LoadedLines& out, geo::Report& report) {
-    const size_t vertices = raw.xy.size();
-    std::vector<uint32_t> distinct_of(vertices);
-    const std::vector<XY> distinct = number_distinct(raw.xy.data(), vertices, distinct_of.data());
+    const std::vector<uint32_t>& distinct_of = raw.distinct_of;
+    std::vector<XY> distinct(raw.index.size());
+    for (uint32_t d = 0; d < distinct.size(); ++d) distinct[d] = raw.index.coord(d);
     std::vector<double> mx, my;  // metric coordinates of the distinct vertices
     std::vector<double> lx, ly;  // their lon/lat, unless the source already is
     std::vector<uint8_t> bad(distinct.size(), 0);
@@ -161,6 +170,18 @@ void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool
     if (!source_is_wgs84)
         transform_points(distinct, lx, ly, reprojector, clones, bad,
                          [](const geo::Reprojector& rp, double* x, double* y, size_t n) { return rp.to_wgs84(x, y, n); });
+
+    // The graph's vertex keys: distinct source points can still meet at one metric point, so the
+    // metric points are numbered (once per distinct point, not per vertex).
+    std::vector<uint32_t> metric_key(distinct.size());
+    size_t key_count = 0;
+    {
+        std::vector<XY> metric(distinct.size());
+        for (size_t d = 0; d < distinct.size(); ++d) metric[d] = {mx[d], my[d]};
+        CoordIndex index(distinct.size());  // sized for all distinct: no regrowth
+        index.find_or_add_many(metric.data(), metric.size(), metric_key.data());
+        key_count = index.size();
+    }
 
     // Which lines are kept (every vertex transformed), then their vertices written in place on
     // all cores into arrays sized once.
@@ -192,6 +213,8 @@ void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool
     const size_t k = kept_lines.size();
     set.xy.resize(kept_vertices);
     set.lonlat.resize(kept_vertices);
+    set.vertex_key.resize(kept_vertices);
+    set.key_count = key_count;
     set.first.resize(k + 1);
     set.speed_kmh.resize(k);
     set.oneway.resize(k);
@@ -208,6 +231,7 @@ void finish_lines(const RawLines& raw, const geo::Reprojector& reprojector, bool
             for (size_t i = raw.first[l]; i < raw.first[l + 1]; ++i, ++o) {
                 const uint32_t d = distinct_of[i];
                 set.xy[o] = {mx[d], my[d]};
+                set.vertex_key[o] = metric_key[d];
                 set.lonlat[o] = source_is_wgs84 ? raw.xy[i] : XY{lx[d], ly[d]};
             }
             const WayRule& r = raw.rule[l];
@@ -326,10 +350,12 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
                 }
                 if (!lines_kept) ++out.excluded;
             }
+            raw.number_new();
         });
     } catch (const std::runtime_error& e) {
         stream_error = e.what();
     }
+    raw.number_new();  // a batch cut short by an error
     const bool read_failed = !stream_error.empty() || CPLGetLastErrorType() >= CE_Failure;
     std::string read_error = stream_error.empty() ? CPLGetLastErrorMsg() : stream_error;
     finish_lines(raw, rp, wgs84, metric_epsg, out, report);

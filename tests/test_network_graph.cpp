@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
 
 #include "tests/support/ascii_map.hpp"
 #include "network/graph.hpp"
@@ -258,6 +259,46 @@ TEST_CASE("build_graph: deterministic numbering", "[network]") {
             CHECK(a.link_count() > 600);  // 300 random zig-zags cross a lot
             CHECK(a.component_nodes[0] > a.node_count() / 2);
         }
+    }
+}
+
+TEST_CASE("build_graph: a loader's vertex keys give the graph its own hashing gives", "[network]") {
+    // Random zig-zags on a coarse grid (many shared vertices and endpoints, repeated vertices),
+    // keyed by an independent numbering: a std::map over the exact coordinates. Key numbers are
+    // scrambled (not first-appearance order) and some keys are left unused.
+    std::vector<LineInput> lines;
+    uint32_t seed = 11;
+    auto rnd = [&] { return (seed = seed * 1103515245u + 12345u) >> 16 & 0x7fff; };
+    for (int i = 0; i < 400; ++i) {
+        std::vector<XY> pts;
+        const int n = 2 + static_cast<int>(rnd() % 4);
+        for (int k = 0; k < n; ++k) pts.push_back({double(rnd() % 40) * 10, double(rnd() % 40) * 10});
+        if (i % 9 == 0) pts.insert(pts.begin() + 1, pts[0]);  // a repeated vertex
+        lines.push_back(metric_line(pts, 4.0, i % 13 == 0 ? 1 : 0));
+    }
+    const LineSet plain = to_line_set(lines);
+    LineSet keyed = plain;
+    std::map<std::pair<double, double>, uint32_t> key_of_point;
+    for (const XY& p : keyed.xy) key_of_point.try_emplace({p.x, p.y}, 0);
+    uint32_t next = 0;
+    for (auto& [p, k] : key_of_point) k = 3 * (next++) + 1;  // sorted order, spaced: unused keys in between
+    for (const XY& p : keyed.xy) keyed.vertex_key.push_back(key_of_point.at({p.x, p.y}));
+    keyed.key_count = 3 * next + 1;
+    for (Connectivity c : {Connectivity::endpoints, Connectivity::any_vertex, Connectivity::noding}) {
+        BuildOptions o;
+        o.connectivity = c;
+        BuildReport ra, rb;
+        const Graph a = build_graph(plain, o, ra), b = build_graph(keyed, o, rb);
+        CHECK(a.node_xy.size() == b.node_xy.size());
+        for (size_t v = 0; v < std::min(a.node_count(), b.node_count()); ++v) CHECK((a.node_xy[v].x == b.node_xy[v].x && a.node_xy[v].y == b.node_xy[v].y));
+        CHECK(a.link_tail == b.link_tail);
+        CHECK(a.link_head == b.link_head);
+        CHECK(a.link_length_m == b.link_length_m);
+        CHECK(a.geom_xy.size() == b.geom_xy.size());
+        CHECK(a.node_component == b.node_component);
+        CHECK(ra.degenerate_lines == rb.degenerate_lines);
+        check_csr(b);
+        if (c == Connectivity::any_vertex) CHECK(a.node_count() > 300);  // interior vertices shared: many nodes
     }
 }
 

@@ -76,6 +76,11 @@ public:
                       std::to_string(network->graph.component_count()) + tr(" components (largest ", " 个连通分量（最大 ") +
                       std::to_string(network->graph.component_nodes.empty() ? 0u : network->graph.component_nodes[0]) + tr(" nodes)", " 个节点）");
         progress.end(loaded);
+        // The inputs are checksummed for run.json on the idle core meanwhile (snapping and the
+        // searches leave it idle much of the time; the output writers keep both busy).
+        const std::vector<std::string> inputs{project.file, project.towns.src.path, project.facilities.src.path, project.demand.src.path,
+                                              project.network.src.path, project.stats.path, project.targets.path};
+        const std::shared_future<std::map<std::string, std::string>> input_hashes = cov::start_hashing_inputs(inputs);
         progress.begin(network ? tr("snapping points to the network", "将点吸附到路网") : tr("straight-line mode (no network)", "直线距离模式（无路网）"));
         cov::TravelModel travel(*study, network.get(), study->report);
         const std::optional<cov::TargetsFile> targets = cov::load_study_targets(*study);
@@ -108,8 +113,8 @@ public:
         run.command = "analyze";
         run.argv = g_argv;
         run.travel = travel.describe();
-        run.inputs = {project.file, project.towns.src.path, project.facilities.src.path, project.demand.src.path,
-                      project.network.src.path, project.stats.path, project.targets.path};
+        run.inputs = inputs;
+        run.input_hashes = input_hashes;
         study->report.append(cov::write_analysis_outputs(out_, *study, travel, result, run, baseline.get()));
         progress.end();
         print_report(study->report, flags_.verbose, flags_.quiet);

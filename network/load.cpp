@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <unordered_map>
 
 #include "base/parallel.hpp"
 #include "geo/columns.hpp"
@@ -300,8 +301,30 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
         f_time >= 0 ? ns.time_field : ""};
     CPLErrorReset();
     std::string stream_error;
+    size_t feature_count = 0;  // 0: unknown
     if (!out.osm)  // OSM files have no cheap count
-        if (const GIntBig n = layer->GetFeatureCount(FALSE); n > 0) base::expect(ns.progress, static_cast<size_t>(n));
+        if (const GIntBig n = layer->GetFeatureCount(FALSE); n > 0) {
+            feature_count = static_cast<size_t>(n);
+            base::expect(ns.progress, feature_count);
+        }
+    // The per-line arrays sized once from the count (growing them doubles their page faults and
+    // copies); the vertex array from the first batch's vertices per feature, with room to spare:
+    // capacity never touched costs address space, not memory.
+    if (feature_count) {
+        raw.first.reserve(feature_count + 1);
+        raw.rule.reserve(feature_count);
+        raw.fid.reserve(feature_count);
+        raw.feature.reserve(feature_count);
+        raw.cls.reserve(feature_count);
+    }
+    bool vertices_reserved = false;
+    // A GIS layer's class decides usability and speed alone: looked up once per distinct class.
+    struct ClassRule {
+        bool usable;
+        double speed_kmh;
+        uint32_t id;
+    };
+    std::unordered_map<std::string, ClassRule> class_rules;
     try {
         geo::read_batches(layer, columns, [&](const geo::RowBatch& batch) {
             base::count(ns.progress, batch.size());
@@ -309,13 +332,23 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
                 ++out.features_read;
                 WayRule rule;
                 const std::string cls = batch.text(r, 0);
+                uint32_t known_class = UINT32_MAX;  // raw.class_id(cls), when already looked up
                 if (out.osm) {
                     rule = apply_profile(ns.profile, cls, batch.text(r, 1));
                 } else {
                     // A GIS line layer: every line is a road unless a class field says otherwise.
-                    rule.usable = cls.empty() || f_highway < 0 || ns.profile.allowed.count(cls) || ns.class_field.empty();
-                    rule.speed_kmh = ns.profile.speed_kmh;
-                    if (auto it = ns.profile.class_speed_kmh.find(cls); it != ns.profile.class_speed_kmh.end()) rule.speed_kmh = it->second;
+                    auto it = class_rules.find(cls);
+                    if (it == class_rules.end()) {
+                        ClassRule cr;
+                        cr.usable = cls.empty() || f_highway < 0 || ns.profile.allowed.count(cls) || ns.class_field.empty();
+                        cr.speed_kmh = ns.profile.speed_kmh;
+                        if (auto sp = ns.profile.class_speed_kmh.find(cls); sp != ns.profile.class_speed_kmh.end()) cr.speed_kmh = sp->second;
+                        cr.id = raw.class_id(cls);
+                        it = class_rules.emplace(cls, cr).first;
+                    }
+                    rule.usable = it->second.usable;
+                    rule.speed_kmh = it->second.speed_kmh;
+                    known_class = it->second.id;
                     if (const double v = batch.number(r, 3); v > 0) rule.speed_kmh = v;
                     if (ns.profile.oneway && !batch.is_null(r, 2)) {
                         std::string v = batch.text(r, 2);
@@ -336,7 +369,7 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
                 bool empty = true;
                 bool lines_kept = false;
                 if (rule.usable && !wkb.empty()) {
-                    const uint32_t c = raw.class_id(cls);
+                    const uint32_t c = known_class != UINT32_MAX ? known_class : raw.class_id(cls);
                     const size_t lines_before = raw.rule.size();
                     const int64_t fid = batch.fid(r);
                     const bool is_line = geo::for_each_wkb_line(wkb, empty, [&](const geo::WkbLine& part) {
@@ -349,6 +382,11 @@ LoadedLines read_network_lines(const NetworkSource& ns, int metric_epsg, geo::Re
                     }
                 }
                 if (!lines_kept) ++out.excluded;
+            }
+            if (!vertices_reserved && feature_count && batch.size()) {
+                vertices_reserved = true;
+                const double per_feature = static_cast<double>(raw.xy.size()) / static_cast<double>(batch.size());
+                raw.xy.reserve(static_cast<size_t>(per_feature * 1.25 * static_cast<double>(feature_count)) + 1024);
             }
             raw.number_new();
         });

@@ -267,6 +267,21 @@ NearestResult nearest_source(const Graph& g, Cost c, const std::vector<Endpoint>
 std::vector<std::vector<Reach>> reach_per_source(const Graph& g, Cost c, const std::vector<Endpoint>& sources,
                                                  const std::vector<Endpoint>& targets, double cutoff, std::atomic<size_t>* done) {
     const ByLink tl(g, targets);
+    // What a search adds to a settled node's cost to reach each target (in ByLink order) from
+    // either end of its link, computed once: every search settling that end reads it again, and
+    // reading it in order beats recomputing it from the target and the link (same values, same
+    // sums: cost + part + access).
+    std::vector<double> from_tail(tl.ids.size()), from_head(tl.ids.size()), access(tl.ids.size());
+    for (uint32_t l = 0; l < g.link_count(); ++l) {
+        const double len = g.link_length_m[l];
+        for (uint32_t k = tl.first[l]; k < tl.first[l + 1]; ++k) {
+            const Endpoint& e = targets[tl.ids[k]];
+            const double b = std::clamp(e.along_m, 0.0, len);
+            from_tail[k] = link_part_cost(g, c, l, true, b);
+            from_head[k] = link_part_cost(g, c, l, false, len - b);
+            access[k] = e.access;
+        }
+    }
     struct Worker {
         SearchWorkspace ws;
         std::vector<double> best;
@@ -306,13 +321,8 @@ std::vector<std::vector<Reach>> reach_per_source(const Graph& g, Cost c, const s
                 const double dv = w.ws.cost(v);
                 for (uint32_t a = g.first_out[v]; a < g.first_out[v + 1]; ++a) {
                     const uint32_t l = g.arc[a].link;
-                    const bool fw = g.arc_forward[a];
-                    const double len = g.link_length_m[l];
-                    for (uint32_t k = tl.first[l]; k < tl.first[l + 1]; ++k) {
-                        const Endpoint& e = targets[tl.ids[k]];
-                        const double b = std::clamp(e.along_m, 0.0, len);
-                        offer(tl.ids[k], dv + link_part_cost(g, c, l, fw, fw ? b : len - b) + e.access);
-                    }
+                    const double* part = g.arc_forward[a] ? from_tail.data() : from_head.data();
+                    for (uint32_t k = tl.first[l]; k < tl.first[l + 1]; ++k) offer(tl.ids[k], dv + part[k] + access[k]);
                 }
             }
             for (uint32_t k = tl.first[s.link]; k < tl.first[s.link + 1]; ++k) {

@@ -526,7 +526,8 @@ struct BulkLayer::Direct {
         }
         wkb.resize(header_len + g->WkbSize());
         std::memcpy(wkb.data(), header, header_len);
-        if (g->exportToWkb(wkbNDR, wkb.data() + header_len, wkbVariantIso) != OGRERR_NONE) fail("encoding a geometry");
+        if (g->exportToWkb(wkbNDR, wkb.data() + header_len, wkbVariantIso) != OGRERR_NONE)
+            throw std::runtime_error("cannot write to layer " + table + ": a geometry cannot be encoded as WKB");
         add_blob(wkb.data(), wkb.size(), Value::blob);
         if (!empty) {
             OGREnvelope e;
@@ -597,6 +598,7 @@ struct BulkLayer::Direct {
                 if (rc != SQLITE_OK) fail("binding a value");
             }
             if (sqlite3_step(st) != SQLITE_DONE) fail("inserting rows");
+            sqlite3_clear_bindings(st);  // the bound text and blobs live in `bytes`, cleared below
             r += n;
         };
         while (rows - r >= rows_per_insert && rows_per_insert > 1) bind_rows(many, rows_per_insert);
